@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/tcp_lifecycle/status: which probes are armed and how
+ * often they fired or were missed, and how full the tracking table is.
+ * Module-wide, not per namespace, hence debugfs and root only.  Like the
+ * kernel's own debugfs users, the module works without it.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+#include "debugfs.h"
+#include "main.h"
+#include "probes.h"
+#include "stats.h"
+#include "track.h"
+
+static struct dentry *tlc_debugfs_dir;
+
+static int tlc_status_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "version %d\n", TLC_FORMAT_VERSION);
+	seq_printf(m, "module_version %s\n", TLC_VERSION);
+	seq_printf(m, "max_tracked %u\n", tlc_track_capacity());
+	seq_printf(m, "tracked %u\n", tlc_track_used());
+	seq_printf(m, "stale_entries %llu\n", tlc_track_stale());
+	seq_printf(m, "nets_uncounted %d\n", tlc_stats_nets_failed());
+	tlc_probes_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tlc_status);
+
+void tlc_debugfs_init(void)
+{
+	tlc_debugfs_dir = debugfs_create_dir(TLC_NAME, NULL);
+	debugfs_create_file("status", 0400, tlc_debugfs_dir, NULL,
+			    &tlc_status_fops);
+}
+
+void tlc_debugfs_exit(void)
+{
+	debugfs_remove(tlc_debugfs_dir);
+	tlc_debugfs_dir = NULL;
+}

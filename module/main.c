@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcp_lifecycle: how TCP connections live and die.
+ *
+ * Only sequences the parts: the tracking table, the per-namespace statistics
+ * and their /proc files, debugfs, and last the probes that feed them all.
+ * Exit is the exact mirror of init.
+ */
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "debugfs.h"
+#include "main.h"
+#include "probes.h"
+#include "stats.h"
+#include "track.h"
+
+#define TLC_MAX_TRACKED_LIMIT	(4U * 1024 * 1024)
+
+static unsigned int max_tracked = 65536;
+module_param(max_tracked, uint, 0444);
+MODULE_PARM_DESC(max_tracked,
+		 "sockets whose state entry time is tracked (1..4194304, default 65536; memory is allocated at load)");
+
+static int __init tlc_init(void)
+{
+	int err;
+
+	if (!max_tracked || max_tracked > TLC_MAX_TRACKED_LIMIT) {
+		pr_err("max_tracked=%u is out of range 1..%u\n", max_tracked,
+		       TLC_MAX_TRACKED_LIMIT);
+		return -EINVAL;
+	}
+
+	err = tlc_track_init(max_tracked);
+	if (err)
+		goto err_track;
+	err = tlc_stats_init();
+	if (err)
+		goto err_stats;
+	tlc_debugfs_init();
+	err = tlc_probes_init();
+	if (err)
+		goto err_probes;
+
+	pr_info("version %s loaded, tracking up to %u sockets\n", TLC_VERSION,
+		max_tracked);
+	return 0;
+
+err_probes:
+	tlc_debugfs_exit();
+	tlc_stats_exit();
+err_stats:
+	tlc_track_exit();
+err_track:
+	return err;
+}
+
+static void __exit tlc_exit(void)
+{
+	tlc_probes_exit();
+	tlc_debugfs_exit();
+	tlc_stats_exit();
+	tlc_track_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(tlc_init);
+module_exit(tlc_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("TCP connection lifecycle statistics: state transitions, dwell times, close reasons");
+MODULE_VERSION(TLC_VERSION);
+MODULE_AUTHOR("tcp_lifecycle developers");

@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the tcp_lifecycle shell selftests: KTAP output and the module.
+
+KSFT_SKIP=4
+TLC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TLC_KO=${TLC_KO:-$TLC_DIR/../module/tcp_lifecycle.ko}
+tlc_n=0
+tlc_pass=0
+tlc_fail=0
+tlc_skip=0
+
+# pp CMD...: echo a command as a KTAP diagnostic, then run it.
+pp() {
+	echo "# + $*"
+	"$@"
+}
+
+ktap_header() { # number of tests
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+ktap_result() { # 0|1|4, name, [skip reason]
+	tlc_n=$((tlc_n + 1))
+	case $1 in
+	0) tlc_pass=$((tlc_pass + 1)); echo "ok $tlc_n $2" ;;
+	4) tlc_skip=$((tlc_skip + 1)); echo "ok $tlc_n $2 # SKIP ${3:-}" ;;
+	*) tlc_fail=$((tlc_fail + 1)); echo "not ok $tlc_n $2" ;;
+	esac
+}
+
+ktap_finish() {
+	echo "# Totals: pass:$tlc_pass fail:$tlc_fail xfail:0 xpass:0 skip:$tlc_skip error:0"
+	((tlc_fail)) && exit 1
+	((tlc_pass == 0 && tlc_skip > 0)) && exit "$KSFT_SKIP"
+	exit 0
+}
+
+tlc_require_root() {
+	if [[ $(id -u) != 0 ]]; then
+		echo "# SKIP: needs root"
+		exit "$KSFT_SKIP"
+	fi
+}
+
+tlc_loaded() {
+	[[ -d /sys/module/tcp_lifecycle ]]
+}
+
+# meminfo FIELD: the value in kB.
+meminfo() {
+	awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo
+}

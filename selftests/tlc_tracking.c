@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcp_lifecycle: the per-socket tracking table.
+ *
+ * Occupancy agrees with the kernel's own socket listing, and a table far too
+ * small for the load loses no transition: it only counts the sockets it
+ * could not track.
+ */
+#include "tlc_lib.h"
+#include "kselftest_harness.h"
+
+#define CONNS	50
+
+static int open_conns(int lfd, unsigned short port, int *c, int *s)
+{
+	int i;
+
+	for (i = 0; i < CONNS; i++) {
+		c[i] = tlc_connect(AF_INET, port);
+		s[i] = c[i] < 0 ? -1 : accept(lfd, NULL, NULL);
+		if (c[i] < 0 || s[i] < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void close_conns(int *c, int *s)
+{
+	int i;
+
+	for (i = 0; i < CONNS; i++) {
+		close(c[i]);
+		tlc_wait_eof(s[i], 5000);
+		close(s[i]);
+	}
+}
+
+/* Births the tracepoint saw: leaving CLOSE, or a child born to a listener. */
+static uint64_t births(tlc_matrix m)
+{
+	uint64_t n = m[S_LISTEN][S_SYN_RECV];
+	int j;
+
+	for (j = 1; j < TLC_NSTATES; j++)
+		if (j != S_CLOSE)
+			n += m[S_CLOSE][j];
+	return n;
+}
+
+TEST(occupancy_matches_proc_net_tcp)
+{
+	struct tlc_state_row r[TLC_NSTATES];
+	uint64_t kern[TLC_NSTATES];
+	int c[CONNS], s[CONNS], lfd, i;
+	unsigned short port;
+
+	if (tlc_module_ensure())
+		SKIP(return, "tcp_lifecycle not loaded and $TLC_KO not loadable");
+	ASSERT_EQ(0, tlc_netns_new());
+	lfd = tlc_listen(AF_INET, &port, CONNS);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, open_conns(lfd, port, c, s));
+	/*
+	 * Half of the clients shut down their side (FIN_WAIT2, not orphaned,
+	 * so still a full socket); their servers hold CLOSE_WAIT.
+	 */
+	for (i = 0; i < CONNS / 2; i++) {
+		ASSERT_EQ(0, shutdown(c[i], SHUT_WR));
+		ASSERT_EQ(0, tlc_wait_eof(s[i], 5000));
+	}
+	tlc_sleep_ms(200);
+	ASSERT_EQ(0, tlc_proc_tcp_states(kern));
+	ASSERT_EQ(0, tlc_read_states(r));
+	for (i = 1; i < TLC_NSTATES; i++) {
+		if (i == S_TIME_WAIT || i == S_NEW_SYN_RECV)
+			continue;	/* not yet tracked in this version */
+		TH_LOG("%s: module %llu, /proc/net/tcp %llu", tlc_state_names[i],
+		       (unsigned long long)r[i].now,
+		       (unsigned long long)kern[i]);
+		EXPECT_EQ(kern[i], r[i].now);
+		/* Every exit is either timed or untimed (CLOSE: neither). */
+		if (i != S_CLOSE)
+			EXPECT_EQ(r[i].exited, r[i].timed + r[i].untimed);
+	}
+	EXPECT_EQ(CONNS / 2, r[S_CLOSE_WAIT].now);
+	EXPECT_EQ(CONNS / 2, r[S_FIN_WAIT2].now);
+	EXPECT_EQ(CONNS, r[S_ESTABLISHED].now);
+	EXPECT_EQ(1, r[S_LISTEN].now);
+	EXPECT_LT(100000000ull, r[S_CLOSE_WAIT].oldest);
+	close_conns(c, s);
+	close(lfd);
+}
+
+/* max_tracked=4 against 101 sockets: nothing lost, every miss counted. */
+TEST(max_tracked_small)
+{
+	tlc_matrix m0, m1, mod, trace;
+	int c[CONNS], s[CONNS], lfd;
+	long long tracked, untracked;
+	unsigned short port;
+
+	if (!getenv("TLC_KO"))
+		SKIP(return, "needs $TLC_KO to reload the module");
+	ASSERT_EQ(0, tlc_module_reload("max_tracked=4"));
+	ASSERT_EQ(0, tlc_netns_new());
+	ASSERT_EQ(0, tlc_read_transitions(m0));
+	ASSERT_EQ(0, tlc_trace_start());
+	lfd = tlc_listen(AF_INET, &port, CONNS);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, open_conns(lfd, port, c, s));
+
+	tracked = tlc_read_key(TLC_STATUS, "tracked");
+	untracked = tlc_read_key(TLC_PROC "/counters", "untracked");
+	EXPECT_EQ(4, tlc_read_key(TLC_STATUS, "max_tracked"));
+	EXPECT_EQ(4, tracked);
+	EXPECT_EQ(4, tlc_read_key(TLC_PROC "/counters", "tracked"));
+
+	close_conns(c, s);
+	close(lfd);
+	ASSERT_EQ(0, tlc_wait_quiet(10000));
+	ASSERT_EQ(0, tlc_trace_stop(trace));
+	ASSERT_EQ(0, tlc_read_transitions(m1));
+	tlc_matrix_sub(mod, m1, m0);
+
+	/* 1 listener + 50 clients + 50 children, 4 of them tracked. */
+	EXPECT_EQ(2 * CONNS + 1, births(trace));
+	EXPECT_EQ(births(trace) - 4, untracked);
+	ASSERT_EQ(0, tlc_matrix_diff("module", mod, "tracepoint", trace));
+	EXPECT_EQ(0, tlc_read_key(TLC_STATUS, "tracked"));
+	EXPECT_EQ(0, tlc_probes_missed());
+	ASSERT_EQ(0, tlc_module_reload(""));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Usage: scripts/deps.sh [host|vm|all]     (default: all)
+#
+# Installs the Debian packages the project needs, only those missing
+# (apt-get update runs once first when something is missing).
+#   host  build the module and run the userspace tools on this machine
+#   vm    run scripts/vm-run (QEMU, initramfs tools, and the tools the
+#         tests use inside the guest, which shares the host's root fs)
+#   all   both
+# Not root and something missing: prints the apt-get command, exits 1.
+# Kernel headers are per kernel: scripts/kernel-fetch --headers installs them.
+set -euo pipefail
+
+# The one package list.  "<package> <groups...>"; add lines here.
+PACKAGES='
+qemu-system-x86   vm
+busybox-static    vm
+kmod              vm host
+cpio              vm
+xz-utils          vm host
+zstd              vm
+iproute2          vm host
+nftables          vm host
+procps            vm host
+python3           vm host
+sparse            host
+make              host
+gcc               host
+libelf-dev        host
+bc                host
+flex              host
+bison             host
+linux-source-6.1  host
+groff             host
+python3-prometheus-client host
+clang             host
+libclang-rt-14-dev host
+util-linux        host
+'
+
+# shellcheck source=scripts/vm/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/vm/lib.sh"
+
+group=${1:-all}
+case $group in
+host | vm | all) ;;
+-h | --help) sed -n '2,/^set -/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+*) tlc_die "usage: scripts/deps.sh [host|vm|all]" ;;
+esac
+(($# <= 1)) || tlc_die "usage: scripts/deps.sh [host|vm|all]"
+
+wanted=()
+while read -r pkg groups; do
+	[[ -n $pkg ]] || continue
+	if [[ $group == all || " $groups " == *" $group "* ]]; then
+		wanted+=("$pkg")
+	fi
+done <<<"$PACKAGES"
+
+tlc_ensure_packages "${wanted[@]}"

@@ -1,0 +1,97 @@
+#!/bin/sh
+# scripts/vm/init.sh - PID 1 of the scripts/vm-run guest (busybox sh).
+# Not for running by hand: vm-run puts it in the initramfs as /init, with
+# /tlc/run.conf (tlc_release, tlc_moddir) and /tlc/cmd.sh from the host.
+#
+# Builds /newroot = overlay(9p host root read-only, tmpfs upper), runs
+# /tlc/cmd.sh chrooted there with stdout/stderr on virtio port tlc.out,
+# writes "TLC-EXIT <status>" to port tlc.status and the kernel log to port
+# tlc.dmesg, then powers off.  Console messages are prefixed "tlc-init:".
+
+PATH=/sbin:/bin
+export PATH
+
+say() { echo "tlc-init: [$(cut -d" " -f1 /proc/uptime 2>/dev/null)] $*"; }
+# Something is broken: power off without an exit marker (vm-run reports it).
+fail() {
+	say "FAILED: $*"
+	poweroff -f
+	sleep 60
+}
+must() { "$@" || fail "$*"; }
+
+must mount -t proc proc /proc
+must mount -t sysfs sysfs /sys
+must mount -t devtmpfs devtmpfs /dev
+exec </dev/null
+# shellcheck disable=SC1091 # sets tlc_release, tlc_moddir
+. /tlc/run.conf
+: "${tlc_release:?}" "${tlc_moddir:?}"
+
+say "loading modules"
+for m in /tlc/modules/*.ko; do
+	[ -e "$m" ] || break
+	must insmod "$m"
+done
+say "mounting host root"
+# Module autoloading by the kernel runs /sbin/modprobe here in the
+# initramfs; the wrapper there runs the real one in /newroot.
+echo /sbin/modprobe >/proc/sys/kernel/modprobe
+
+must mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /hostroot
+must mount -t tmpfs -o mode=0755 tlc-overlay /ovl
+mkdir -p /ovl/upper /ovl/work
+must mount -t overlay -o lowerdir=/hostroot,upperdir=/ovl/upper,workdir=/ovl/work overlay /newroot
+
+n=/newroot
+say "setting up /newroot"
+must mount -t proc proc $n/proc
+must mount -t sysfs sysfs $n/sys
+must mount -t devtmpfs devtmpfs $n/dev
+mkdir -p $n/dev/pts $n/dev/shm
+must mount -t devpts -o gid=5,mode=0620,ptmxmode=0666 devpts $n/dev/pts
+must mount -t tmpfs -o mode=1777 tmpfs $n/dev/shm
+must mount -t tmpfs -o mode=1777 tmpfs $n/tmp
+must mount -t tmpfs -o mode=0755 tmpfs $n/run
+must mount -t tracefs tracefs $n/sys/kernel/tracing
+must mount -t debugfs debugfs $n/sys/kernel/debug
+mount -t cgroup2 cgroup2 $n/sys/fs/cgroup 2>/dev/null || true
+
+# The fetched kernel's modules at /lib/modules/<release>.  /lib may be a
+# symlink (merged /usr, "usr/lib"): resolve it inside the new root.
+lib=/lib
+if l=$(readlink $n/lib); then
+	case $l in /*) lib=$l ;; *) lib=/$l ;; esac
+fi
+must mkdir -p "$n$lib/modules/$tlc_release"
+must mount --bind "/hostroot$tlc_moddir" "$n$lib/modules/$tlc_release"
+
+hostname tlc-vm
+ip link set lo up || fail "lo up"
+
+# virtio-serial ports come up asynchronously; find them by name.
+port() {
+	for p in /sys/class/virtio-ports/*; do
+		[ "$(cat "$p/name" 2>/dev/null)" = "$1" ] && { echo "/dev/${p##*/}"; return 0; }
+	done
+	return 1
+}
+i=0
+until out=$(port tlc.out) && status=$(port tlc.status) && kmsg=$(port tlc.dmesg); do
+	i=$((i + 1))
+	[ $i -lt 200 ] || fail "virtio ports tlc.out/tlc.status/tlc.dmesg not found"
+	sleep 0.05
+done
+
+mkdir -p $n/run/tlc
+must cp /tlc/cmd.sh $n/run/tlc/cmd.sh
+say "running command"
+env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+	HOME=/root USER=root LOGNAME=root TLC_IN_VM=1 \
+	chroot $n /bin/sh /run/tlc/cmd.sh <$n/dev/null >"$out" 2>&1
+rc=$?
+say "command exited with status $rc"
+echo "TLC-EXIT $rc" >"$status"
+dmesg -s 16777216 >"$kmsg"
+poweroff -f
+sleep 60

@@ -56,7 +56,10 @@ test:
 demo:
 	scripts/demo --kernel $(KERNEL)
 
+# Not kbuild's clean: with M= at the top it would also delete the kernels
+# cached under .cache/.
 clean:
-	-$(KMAKE) clean
+	rm -f module/*.o module/*.ko module/*.mod module/*.mod.c \
+		module/.*.cmd module/*.o.d .*.cmd Module.symvers modules.order
 	$(MAKE) -C userspace clean
 	$(MAKE) -C selftests clean

@@ -8,10 +8,42 @@
 
 #include <linux/version.h>
 #include <linux/ptrace.h>
+#include <net/inet_connection_sock.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
 #error "tcp_lifecycle needs Linux 6.1 or newer"
 #endif
+
+/*
+ * The function that hashes a new timewait socket in place of its full
+ * socket: (struct inet_timewait_sock *tw, struct sock *sk, ...) in both.
+ * It also schedules the timewait timer since 6.10.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define TLC_SYM_TW_HASHDANCE	"inet_twsk_hashdance_schedule"
+#else
+#define TLC_SYM_TW_HASHDANCE	"inet_twsk_hashdance"
+#endif
+
+/**
+ * tlc_keepalive_timer_sk() - the socket whose keepalive timer @t is
+ * @t: the timer tcp_keepalive_timer() was called with
+ *
+ * The keepalive timer was sk->sk_timer; it became icsk_keepalive_timer
+ * (6.14, and stable backports: Debian's 6.1.1xx and 6.12 have it), which is
+ * why the Kbuild looks for it in the headers.
+ *
+ * Return: the socket.
+ */
+static inline struct sock *tlc_keepalive_timer_sk(struct timer_list *t)
+{
+#ifdef TLC_HAVE_ICSK_KEEPALIVE_TIMER
+	return &container_of(t, struct inet_connection_sock,
+			     icsk_keepalive_timer)->icsk_inet.sk;
+#else
+	return container_of(t, struct sock, sk_timer);
+#endif
+}
 
 /**
  * tlc_kprobe_arg() - the Nth argument of the probed function
@@ -23,6 +55,17 @@
 static inline unsigned long tlc_kprobe_arg(struct pt_regs *regs, unsigned int n)
 {
 	return regs_get_kernel_argument(regs, n);
+}
+
+/**
+ * tlc_kprobe_ret() - the return value of the probed function
+ * @regs: registers at the probed function's return
+ *
+ * Return: the value, as an unsigned long.
+ */
+static inline unsigned long tlc_kprobe_ret(struct pt_regs *regs)
+{
+	return regs_return_value(regs);
 }
 
 #endif /* _TLC_COMPAT_H */

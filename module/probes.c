@@ -1,47 +1,84 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Probes on the kernel's TCP state changes.
+ * Probes on the kernel's TCP code.
  *
- * Every TCP state change goes through one of two functions, both of which
- * also fire the sock:inet_sock_set_state tracepoint:
- *  - inet_sk_state_store(): tcp_set_state() (most changes) and
- *    inet_csk_listen_start() (CLOSE -> LISTEN);
- *  - inet_sk_set_state(): inet_csk_clone_lock() (a child born in SYN_RECV)
- *    and the listen/hash failure paths.
- * A probe at their entry sees the socket still in its old state, and the new
- * state as the second argument.  Probes are ftrace-based at function entry
- * (KPROBES_ON_FTRACE), so the cost is an indirect call, not a trap.
+ * State changes: every one goes through inet_sk_state_store() (from
+ * tcp_set_state(), and inet_csk_listen_start() for CLOSE -> LISTEN) or
+ * inet_sk_set_state() (a child born in SYN_RECV in inet_csk_clone_lock(),
+ * listen/hash failures).  Both fire the sock:inet_sock_set_state tracepoint
+ * too; a probe at their entry sees the socket still in its old state and
+ * the new one as the second argument.
+ *
+ * The other probes tell what the state changes alone cannot: the timewait
+ * socket that takes over an actively closed connection and how it ends, the
+ * request socket of a half-open handshake, why a connection closed, who owns
+ * it.  Probes group into features; a feature whose hooks this kernel lacks
+ * is unavailable as a whole, and says so.
+ *
+ * Entry probes are ftrace-based (KPROBES_ON_FTRACE): an indirect call, not a
+ * trap.  Some facts are only known a little before the state change that
+ * needs them; they are passed on in per-CPU markers.  The pairs run on one
+ * CPU: both in the same softirq (which does not migrate), or under a lock or
+ * with BHs disabled.
  */
 
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
-#include <linux/timekeeping.h>
-#include <net/inet_sock.h>
+#include <linux/tcp.h>
+#include <linux/timer.h>
+#include <net/inet_connection_sock.h>
+#include <net/inet_timewait_sock.h>
+#include <net/net_namespace.h>
+#include <net/request_sock.h>
 #include <net/sock.h>
 
 #include "compat.h"
+#include "lifecycle.h"
 #include "probes.h"
 #include "stats.h"
 #include "track.h"
 
-enum tlc_probe_id {
-	TLC_PROBE_STATE_STORE,
-	TLC_PROBE_SET_STATE,
-	TLC_NPROBES,
+enum tlc_feature {
+	TLC_F_STATES,		/* required */
+	TLC_F_TIMEWAIT,
+	TLC_F_SYNRECV,
+	TLC_F_REASONS,
+	TLC_F_OWNER,
+	TLC_F_PORTS,
+	TLC_NFEATURES,
 };
 
-struct tlc_probe {
-	struct kprobe kp;
-	bool armed;
+static const char * const tlc_feature_names[TLC_NFEATURES] = {
+	[TLC_F_STATES]		= "states",
+	[TLC_F_TIMEWAIT]	= "timewait",
+	[TLC_F_SYNRECV]		= "synrecv",
+	[TLC_F_REASONS]		= "reasons",
+	[TLC_F_OWNER]		= "owner",
+	[TLC_F_PORTS]		= "ports",
 };
 
-struct tlc_probe_counts {
-	u64 hits[TLC_NPROBES];
-	u64 bad_state;
+struct tlc_markers {
+	const struct request_sock *clone_req;
+	bool clone_req_hashed;
+	const struct request_sock *completed_req;
+	const struct inet_timewait_sock *tw_timer;
+	const struct inet_timewait_sock *tw_seg;
+	bool tw_seg_rst;
+	bool tw_seg_syn;
+	const struct request_sock *req_seg;
+	bool req_seg_rst;
+	const struct sock *keepalive_sk;
+	const struct sock *handover_sk;
+	const struct sock *hint_sk;
+	u8 hint;
 };
 
-static DEFINE_PER_CPU(struct tlc_probe_counts, tlc_probe_counts);
+static DEFINE_PER_CPU(struct tlc_markers, tlc_markers);
+static DEFINE_PER_CPU(u64, tlc_bad_state);
+
+#define TLC_MARK()	this_cpu_ptr(&tlc_markers)
+#define ARG(n)		tlc_kprobe_arg(regs, n)
 
 static bool tlc_sk_is_tcp(const struct sock *sk)
 {
@@ -49,76 +86,444 @@ static bool tlc_sk_is_tcp(const struct sock *sk)
 	       (sk->sk_family == AF_INET || sk->sk_family == AF_INET6);
 }
 
+/* TCP's timewait sockets live on their namespace's TCP death row. */
+static bool tlc_tw_is_tcp(const struct inet_timewait_sock *tw)
+{
+	return tw->tw_dr == &twsk_net(tw)->ipv4.tcp_death_row;
+}
+
+/* ---- states --------------------------------------------------------- */
+
 static void tlc_state_change(struct sock *sk, int newstate)
 {
-	struct tlc_stats __percpu *pcpu;
-	struct tlc_event ev;
-	unsigned long flags;
+	struct tlc_markers *mk = TLC_MARK();
+	struct tlc_ctx ctx = {};
 	int oldstate;
 
 	if (!tlc_sk_is_tcp(sk))
 		return;
 	oldstate = READ_ONCE(sk->sk_state);
 	if (!tlc_state_valid(oldstate) || !tlc_state_valid(newstate)) {
-		this_cpu_inc(tlc_probe_counts.bad_state);
+		this_cpu_inc(tlc_bad_state);
 		return;
 	}
-	pcpu = tlc_stats_of(sock_net(sk));
-	if (!pcpu)
-		return;
-
-	local_irq_save(flags);
-	tlc_track_change(sk, sock_net(sk), oldstate, newstate, ktime_get_ns(),
-			 &ev);
-	tlc_stats_record(this_cpu_ptr(pcpu), oldstate, newstate, &ev);
-	local_irq_restore(flags);
+	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV &&
+	    mk->clone_req) {
+		ctx.req = mk->clone_req;
+		ctx.req_hashed = mk->clone_req_hashed;
+		mk->completed_req = mk->clone_req;
+		mk->clone_req = NULL;
+	}
+	if (newstate == TCP_CLOSE) {
+		ctx.keepalive = mk->keepalive_sk == sk;
+		if (mk->handover_sk == sk) {
+			ctx.handover = true;
+			mk->handover_sk = NULL;
+		}
+		if (mk->hint_sk == sk) {
+			ctx.hint = mk->hint;
+			mk->hint_sk = NULL;
+		}
+	}
+	tlc_life_state_change(sk, oldstate, newstate, &ctx);
 }
 
 /* inet_sk_state_store(struct sock *sk, int newstate) */
 static int tlc_state_store_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	this_cpu_inc(tlc_probe_counts.hits[TLC_PROBE_STATE_STORE]);
-	tlc_state_change((struct sock *)tlc_kprobe_arg(regs, 0),
-			 (int)tlc_kprobe_arg(regs, 1));
+	tlc_state_change((struct sock *)ARG(0), (int)ARG(1));
 	return 0;
 }
 
 /* inet_sk_set_state(struct sock *sk, int state) */
 static int tlc_set_state_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	this_cpu_inc(tlc_probe_counts.hits[TLC_PROBE_SET_STATE]);
-	tlc_state_change((struct sock *)tlc_kprobe_arg(regs, 0),
-			 (int)tlc_kprobe_arg(regs, 1));
+	tlc_state_change((struct sock *)ARG(0), (int)ARG(1));
 	return 0;
 }
 
-static struct tlc_probe tlc_probes[TLC_NPROBES] = {
-	[TLC_PROBE_STATE_STORE] = {
-		.kp = {
-			.symbol_name	= "inet_sk_state_store",
-			.pre_handler	= tlc_state_store_pre,
-		},
-	},
-	[TLC_PROBE_SET_STATE] = {
-		.kp = {
-			.symbol_name	= "inet_sk_set_state",
-			.pre_handler	= tlc_set_state_pre,
-		},
-	},
+/* ---- timewait ------------------------------------------------------- */
+
+/* inet_twsk_hashdance[_schedule](tw, sk, hashinfo[, timeo]) */
+static int tlc_tw_hashdance_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct inet_timewait_sock *tw = (void *)ARG(0);
+	struct sock *sk = (void *)ARG(1);
+
+	if (!tlc_sk_is_tcp(sk))
+		return 0;
+	if (!tlc_life_tw_handover(tw, sk))
+		TLC_MARK()->handover_sk = sk;
+	return 0;
+}
+
+/* __inet_twsk_schedule(tw, timeo, rearm) */
+static int tlc_tw_schedule_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct inet_timewait_sock *tw = (void *)ARG(0);
+
+	if (ARG(2) && tlc_tw_is_tcp(tw))
+		tlc_life_tw_rearm(tw);
+	return 0;
+}
+
+/* tw_timer_handler(struct timer_list *t): calls inet_twsk_kill() next. */
+static int tlc_tw_timer_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct timer_list *t = (void *)ARG(0);
+
+	TLC_MARK()->tw_timer = container_of(t, struct inet_timewait_sock,
+					    tw_timer);
+	return 0;
+}
+
+/* tcp_timewait_state_process(tw, skb, th): a segment for a timewait sock */
+static int tlc_tw_segment_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	const struct tcphdr *th = (void *)ARG(2);
+	struct tlc_markers *mk = TLC_MARK();
+
+	mk->tw_seg = (void *)ARG(0);
+	mk->tw_seg_rst = th->rst;
+	mk->tw_seg_syn = th->syn;
+	return 0;
+}
+
+/* inet_twsk_kill(tw): every timewait socket ends here. */
+static int tlc_tw_kill_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct inet_timewait_sock *tw = (void *)ARG(0);
+	struct tlc_markers *mk = TLC_MARK();
+	int how;
+
+	if (!tlc_tw_is_tcp(tw))
+		return 0;
+	if (mk->tw_timer == tw) {
+		how = TLC_TW_EXPIRED;
+		mk->tw_timer = NULL;
+	} else if (!check_net(twsk_net(tw))) {
+		how = TLC_TW_NETNS;
+	} else if (in_task()) {
+		/* tcp_tw_reuse in connect(), or sock_diag destroy */
+		how = TLC_TW_REUSED_CONNECT;
+	} else if (mk->tw_seg == tw) {
+		how = mk->tw_seg_rst ? TLC_TW_RST :
+		      mk->tw_seg_syn ? TLC_TW_REUSED_SYN : TLC_TW_OTHER;
+		mk->tw_seg = NULL;
+	} else {
+		how = TLC_TW_OTHER;
+	}
+	tlc_life_tw_end(tw, how);
+	return 0;
+}
+
+/* ---- synrecv -------------------------------------------------------- */
+
+/* inet_csk_reqsk_queue_hash_add(sk, req, timeout) */
+static int tlc_req_add_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *sk = (void *)ARG(0);
+
+	if (tlc_sk_is_tcp(sk))
+		tlc_life_req_birth(sk, (void *)ARG(1));
+	return 0;
+}
+
+/* tcp_rtx_synack(sk, req) */
+static int tlc_req_synack_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	tlc_life_req_synack((void *)ARG(0));
+	return 0;
+}
+
+/* inet_csk_clone_lock(sk, req, prio): the child is born inside. */
+static int tlc_clone_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct request_sock *req = (void *)ARG(1);
+	struct tlc_markers *mk = TLC_MARK();
+
+	mk->clone_req = req;
+	mk->clone_req_hashed = sk_hashed(req_to_sk(req));
+	return 0;
+}
+
+/* tcp_check_req(sk, skb, req, ...): a segment for a request socket */
+static int tlc_check_req_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	const struct sk_buff *skb = (void *)ARG(1);
+	struct tlc_markers *mk = TLC_MARK();
+
+	mk->req_seg = (void *)ARG(2);
+	mk->req_seg_rst = tcp_hdr(skb)->rst;
+	return 0;
+}
+
+/* inet_csk_reqsk_queue_drop(sk, req): every end but the timer's */
+static int tlc_req_drop_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *sk = (void *)ARG(0);
+	struct request_sock *req = (void *)ARG(1);
+	struct tlc_markers *mk = TLC_MARK();
+	int how;
+
+	if (!tlc_sk_is_tcp(sk))
+		return 0;
+	if (mk->completed_req == req) {
+		/* Its child was born: not an end. */
+		mk->completed_req = NULL;
+		return 0;
+	}
+	if (!sk_hashed(req_to_sk(req)))
+		return 0;	/* not in the hash: dropped already */
+	if (!check_net(sock_net(sk)))
+		how = TLC_REQ_NETNS;
+	else if (mk->req_seg == req && mk->req_seg_rst)
+		how = TLC_REQ_RST;
+	else if (READ_ONCE(sk->sk_state) != TCP_LISTEN)
+		how = TLC_REQ_LISTENER_CLOSED;
+	else
+		how = TLC_REQ_OTHER;
+	tlc_life_req_end(req, sock_net(sk), how);
+	return 0;
+}
+
+struct tlc_req_timer {
+	const struct request_sock *req;
+	const struct net *net;
+	bool listening;
 };
 
-static u64 tlc_sum_hits(int id)
+/* reqsk_timer_handler(t): retransmits the SYN-ACK, or drops the request */
+static int tlc_req_timer_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
 {
-	u64 sum = 0;
-	int cpu;
+	struct tlc_req_timer *d = (void *)ri->data;
+	struct timer_list *t = (void *)ARG(0);
+	const struct request_sock *req;
 
-	for_each_possible_cpu(cpu)
-		sum += per_cpu(tlc_probe_counts, cpu).hits[id];
-	return sum;
+	req = container_of(t, struct request_sock, rsk_timer);
+	d->req = tlc_sk_is_tcp(req->rsk_listener) ? req : NULL;
+	d->net = sock_net(req->rsk_listener);
+	d->listening = READ_ONCE(req->rsk_listener->sk_state) == TCP_LISTEN;
+	return 0;
+}
+
+/*
+ * Still armed: it lives on.  Otherwise it was dropped; its memory is
+ * SLAB_TYPESAFE_BY_RCU and this is still the timer's softirq, so the timer
+ * can be read, but nothing it points to.
+ */
+static int tlc_req_timer_ret(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct tlc_req_timer *d = (void *)ri->data;
+
+	if (d->req && !timer_pending(&d->req->rsk_timer))
+		tlc_life_req_end(d->req, d->net, d->listening ? TLC_REQ_TIMEOUT :
+						 TLC_REQ_LISTENER_CLOSED);
+	return 0;
+}
+
+/* ---- reasons -------------------------------------------------------- */
+
+static void tlc_hint(struct sock *sk, u8 hint)
+{
+	struct tlc_markers *mk = TLC_MARK();
+
+	if (!tlc_sk_is_tcp(sk))
+		return;
+	tlc_life_hint(sk, hint);
+	mk->hint_sk = sk;
+	mk->hint = hint;
+}
+
+/* tcp_reset(sk, skb) */
+static int tlc_reset_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	tlc_hint((void *)ARG(0), TLC_HINT_RST_RECEIVED);
+	return 0;
+}
+
+/* __tcp_close(sk, timeout): close() aborts on unread data or linger 0. */
+static int tlc_close_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *sk = (void *)ARG(0);
+	const struct tcp_sock *tp = tcp_sk(sk);
+	s32 unread;
+
+	unread = (s32)(READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq));
+	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
+		unread--;	/* the FIN */
+	if (unread > 0)
+		tlc_hint(sk, TLC_HINT_UNREAD);
+	else if (sock_flag(sk, SOCK_LINGER) && !READ_ONCE(sk->sk_lingertime))
+		tlc_hint(sk, TLC_HINT_LINGER0);
+	return 0;
+}
+
+/* tcp_disconnect(sk, flags) */
+static int tlc_disconnect_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *sk = (void *)ARG(0);
+	struct tlc_sock_info info;
+
+	/* Already classified by __tcp_close (linger 0 disconnects). */
+	if (tlc_track_get(sk, &info) && info.hint != TLC_HINT_NONE)
+		return 0;
+	tlc_hint(sk, TLC_HINT_DISCONNECT);
+	return 0;
+}
+
+/* tcp_keepalive_timer(t): also times out orphaned FIN_WAIT2 sockets */
+static int tlc_keepalive_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct timer_list *t = (void *)ARG(0);
+
+	TLC_MARK()->keepalive_sk = tlc_keepalive_timer_sk(t);
+	return 0;
+}
+
+static int tlc_keepalive_ret(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	TLC_MARK()->keepalive_sk = NULL;
+	return 0;
+}
+
+/* ---- owner ---------------------------------------------------------- */
+
+/* inet_csk_accept() returns the accepted child, in its caller's context */
+static int tlc_accept_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct sock *sk = (void *)tlc_kprobe_ret(regs);
+
+	if (sk && tlc_sk_is_tcp(sk))
+		tlc_life_owner(sk);
+	return 0;
+}
+
+/* ---- ports ---------------------------------------------------------- */
+
+/* inet_hash_connect(death_row, sk): -EADDRNOTAVAIL: no local port free */
+static int tlc_hash_connect_entry(struct kretprobe_instance *ri,
+				  struct pt_regs *regs)
+{
+	struct sock *sk = (void *)ARG(1);
+
+	*(struct net **)ri->data = tlc_sk_is_tcp(sk) ? sock_net(sk) : NULL;
+	return 0;
+}
+
+static int tlc_hash_connect_ret(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	struct net *net = *(struct net **)ri->data;
+
+	/* an int: the upper half of the register is not sign-extended */
+	if (net && (int)tlc_kprobe_ret(regs) == -EADDRNOTAVAIL)
+		tlc_life_port_exhausted(net);
+	return 0;
+}
+
+/* ---- registration --------------------------------------------------- */
+
+struct tlc_probe {
+	struct kprobe kp;		/* entry probes */
+	struct kretprobe krp;		/* return probes: kp unused */
+	bool is_ret;
+	u8 feature;
+	bool armed;
+};
+
+#define TLC_KPROBE(sym, handler, feat) {				\
+	.kp = { .symbol_name = (sym), .pre_handler = (handler) },	\
+	.feature = (feat),						\
+}
+
+#define TLC_KRETPROBE(sym, entry, ret, size, active, feat) {		\
+	.krp = {							\
+		.kp = { .symbol_name = (sym) },				\
+		.entry_handler = (entry),				\
+		.handler = (ret),					\
+		.data_size = (size),					\
+		.maxactive = (active),					\
+	},								\
+	.is_ret = true,							\
+	.feature = (feat),						\
+}
+
+static struct tlc_probe tlc_probes[] = {
+	TLC_KPROBE("inet_sk_state_store", tlc_state_store_pre, TLC_F_STATES),
+	TLC_KPROBE("inet_sk_set_state", tlc_set_state_pre, TLC_F_STATES),
+
+	TLC_KPROBE(TLC_SYM_TW_HASHDANCE, tlc_tw_hashdance_pre, TLC_F_TIMEWAIT),
+	TLC_KPROBE("__inet_twsk_schedule", tlc_tw_schedule_pre, TLC_F_TIMEWAIT),
+	TLC_KPROBE("tw_timer_handler", tlc_tw_timer_pre, TLC_F_TIMEWAIT),
+	TLC_KPROBE("tcp_timewait_state_process", tlc_tw_segment_pre,
+		   TLC_F_TIMEWAIT),
+	TLC_KPROBE("inet_twsk_kill", tlc_tw_kill_pre, TLC_F_TIMEWAIT),
+
+	TLC_KPROBE("inet_csk_reqsk_queue_hash_add", tlc_req_add_pre,
+		   TLC_F_SYNRECV),
+	TLC_KPROBE("tcp_rtx_synack", tlc_req_synack_pre, TLC_F_SYNRECV),
+	TLC_KPROBE("inet_csk_clone_lock", tlc_clone_pre, TLC_F_SYNRECV),
+	TLC_KPROBE("tcp_check_req", tlc_check_req_pre, TLC_F_SYNRECV),
+	TLC_KPROBE("inet_csk_reqsk_queue_drop", tlc_req_drop_pre,
+		   TLC_F_SYNRECV),
+	TLC_KRETPROBE("reqsk_timer_handler", tlc_req_timer_entry,
+		      tlc_req_timer_ret, sizeof(struct tlc_req_timer), 0,
+		      TLC_F_SYNRECV),
+
+	TLC_KPROBE("tcp_reset", tlc_reset_pre, TLC_F_REASONS),
+	TLC_KPROBE("__tcp_close", tlc_close_pre, TLC_F_REASONS),
+	TLC_KPROBE("tcp_disconnect", tlc_disconnect_pre, TLC_F_REASONS),
+	TLC_KRETPROBE("tcp_keepalive_timer", tlc_keepalive_entry,
+		      tlc_keepalive_ret, 0, 0, TLC_F_REASONS),
+
+	/* accept() sleeps: room for many callers at once */
+	TLC_KRETPROBE("inet_csk_accept", NULL, tlc_accept_ret, 0, 512,
+		      TLC_F_OWNER),
+
+	TLC_KRETPROBE("inet_hash_connect", tlc_hash_connect_entry,
+		      tlc_hash_connect_ret, sizeof(struct net *), 64,
+		      TLC_F_PORTS),
+};
+
+static bool tlc_feature_armed[TLC_NFEATURES];
+
+static const char *tlc_probe_name(const struct tlc_probe *p)
+{
+	return p->is_ret ? p->krp.kp.symbol_name : p->kp.symbol_name;
+}
+
+static unsigned long tlc_probe_missed(const struct tlc_probe *p)
+{
+	return p->is_ret ? p->krp.nmissed + p->krp.kp.nmissed : p->kp.nmissed;
+}
+
+static int tlc_probe_arm(struct tlc_probe *p)
+{
+	int err = p->is_ret ? register_kretprobe(&p->krp) :
+			      register_kprobe(&p->kp);
+
+	p->armed = !err;
+	return err;
+}
+
+static void tlc_probe_disarm(struct tlc_probe *p)
+{
+	if (!p->armed)
+		return;
+	if (p->is_ret)
+		unregister_kretprobe(&p->krp);
+	else
+		unregister_kprobe(&p->kp);
+	p->armed = false;
 }
 
 /**
- * tlc_probes_show() - print each probe's state, for the debugfs status file
+ * tlc_probes_show() - print each feature and probe, for the status file
  * @m: the seq_file
  */
 void tlc_probes_show(struct seq_file *m)
@@ -126,60 +531,87 @@ void tlc_probes_show(struct seq_file *m)
 	u64 bad = 0;
 	int i, cpu;
 
-	for (i = 0; i < TLC_NPROBES; i++)
-		seq_printf(m, "probe %s %s hits %llu missed %lu\n",
-			   tlc_probes[i].kp.symbol_name,
+	for (i = 0; i < TLC_NFEATURES; i++)
+		seq_printf(m, "feature %s %s\n", tlc_feature_names[i],
+			   tlc_feature_armed[i] ? "available" : "unavailable");
+	for (i = 0; i < ARRAY_SIZE(tlc_probes); i++)
+		seq_printf(m, "probe %s %s %s missed %lu\n",
+			   tlc_probe_name(&tlc_probes[i]),
+			   tlc_feature_names[tlc_probes[i].feature],
 			   tlc_probes[i].armed ? "armed" : "unavailable",
-			   tlc_sum_hits(i), tlc_probes[i].kp.nmissed);
+			   tlc_probe_missed(&tlc_probes[i]));
 	for_each_possible_cpu(cpu)
-		bad += per_cpu(tlc_probe_counts, cpu).bad_state;
+		bad += per_cpu(tlc_bad_state, cpu);
 	seq_printf(m, "bad_state %llu\n", bad);
+}
+
+/* Arm every probe of @feature, or none. */
+static int tlc_feature_arm(int feature)
+{
+	int i, err = 0;
+
+	for (i = 0; i < ARRAY_SIZE(tlc_probes) && !err; i++) {
+		if (tlc_probes[i].feature != feature)
+			continue;
+		err = tlc_probe_arm(&tlc_probes[i]);
+		if (err)
+			pr_warn("cannot probe %s (%d): %s unavailable\n",
+				tlc_probe_name(&tlc_probes[i]), err,
+				tlc_feature_names[feature]);
+	}
+	if (err) {
+		for (i = 0; i < ARRAY_SIZE(tlc_probes); i++)
+			if (tlc_probes[i].feature == feature)
+				tlc_probe_disarm(&tlc_probes[i]);
+	}
+	tlc_feature_armed[feature] = !err;
+	return err;
 }
 
 /**
  * tlc_probes_init() - arm every probe
  *
- * Both state-change probes are needed for exact counts: if either cannot be
- * armed, none stays armed and loading fails.
+ * The state-change probes are needed for exact counts: without them loading
+ * fails.  Any other feature the kernel cannot support is left unavailable.
  *
- * Return: 0, or the error of the probe that failed.
+ * Return: 0, or the error of a state-change probe.
  */
 int tlc_probes_init(void)
 {
-	int i, err;
+	int f, err;
 
-	for (i = 0; i < TLC_NPROBES; i++) {
-		err = register_kprobe(&tlc_probes[i].kp);
-		if (err) {
-			pr_err("cannot probe %s: %d\n",
-			       tlc_probes[i].kp.symbol_name, err);
-			goto err_unregister;
-		}
-		tlc_probes[i].armed = true;
-	}
-	return 0;
-
-err_unregister:
-	while (--i >= 0) {
-		unregister_kprobe(&tlc_probes[i].kp);
-		tlc_probes[i].armed = false;
-	}
+	for (f = TLC_NFEATURES - 1; f > TLC_F_STATES; f--)
+		tlc_feature_arm(f);
+	/* Last: from now on every event is seen whole. */
+	err = tlc_feature_arm(TLC_F_STATES);
+	if (err)
+		tlc_probes_exit();
 	return err;
 }
 
 /*
- * Disarms every probe and waits (one RCU grace period for the batch) until no
- * handler runs: afterwards none can touch our data.
+ * Disarms every probe, then waits until no handler runs (one RCU grace
+ * period per batch): afterwards none can touch our data.
  */
 void tlc_probes_exit(void)
 {
-	struct kprobe *kps[TLC_NPROBES];
-	int i, n = 0;
+	struct kretprobe *krps[ARRAY_SIZE(tlc_probes)];
+	struct kprobe *kps[ARRAY_SIZE(tlc_probes)];
+	int i, nk = 0, nr = 0;
 
-	for (i = TLC_NPROBES - 1; i >= 0; i--) {
-		if (tlc_probes[i].armed)
-			kps[n++] = &tlc_probes[i].kp;
-		tlc_probes[i].armed = false;
+	for (i = 0; i < ARRAY_SIZE(tlc_probes); i++) {
+		struct tlc_probe *p = &tlc_probes[i];
+
+		if (!p->armed)
+			continue;
+		if (p->is_ret)
+			krps[nr++] = &p->krp;
+		else
+			kps[nk++] = &p->kp;
+		p->armed = false;
 	}
-	unregister_kprobes(kps, n);
+	/* The state probes first: no half-seen change after this. */
+	unregister_kprobes(kps, nk);
+	unregister_kretprobes(krps, nr);
+	memset(tlc_feature_armed, 0, sizeof(tlc_feature_armed));
 }

@@ -40,6 +40,54 @@ static const char * const tlc_state_names[TLC_NSTATES] = {
 	[TCP_NEW_SYN_RECV]	= "NEW_SYN_RECV",
 };
 
+static const char * const tlc_reason_names[TLC_NREASONS] = {
+	[TLC_R_ORDERLY_ACTIVE]		= "orderly_active",
+	[TLC_R_ORDERLY_PASSIVE]		= "orderly_passive",
+	[TLC_R_RST_RECEIVED]		= "rst_received",
+	[TLC_R_RST_SENT_LINGER0]	= "rst_sent_linger0",
+	[TLC_R_RST_SENT_UNREAD]		= "rst_sent_unread",
+	[TLC_R_RST_SENT_OTHER]		= "rst_sent_other",
+	[TLC_R_RETRANS_TIMEOUT]		= "retrans_timeout",
+	[TLC_R_KEEPALIVE_TIMEOUT]	= "keepalive_timeout",
+	[TLC_R_SYN_TIMEOUT]		= "syn_timeout",
+	[TLC_R_REFUSED]			= "refused",
+	[TLC_R_FIN_WAIT2_TIMEOUT]	= "fin_wait2_timeout",
+	[TLC_R_NETNS]			= "netns_teardown",
+	[TLC_R_OTHER]			= "other",
+};
+
+static const char * const tlc_counter_names[TLC_NCOUNTERS] = {
+	[TLC_C_UNTRACKED]		= "untracked",
+	[TLC_C_PORT_EXHAUSTED]		= "port_exhausted",
+	[TLC_C_TW_EXPIRED]		= "timewait_expired",
+	[TLC_C_TW_REUSED_CONNECT]	= "timewait_reused_connect",
+	[TLC_C_TW_REUSED_SYN]		= "timewait_reused_syn",
+	[TLC_C_TW_RST]			= "timewait_killed_rst",
+	[TLC_C_TW_NETNS]		= "timewait_netns",
+	[TLC_C_TW_OTHER]		= "timewait_other",
+	[TLC_C_REQ_CREATED]		= "synrecv_created",
+	[TLC_C_REQ_SYNACK_RTX]		= "synrecv_synack_retrans",
+	[TLC_C_REQ_COMPLETED]		= "synrecv_completed",
+	[TLC_C_REQ_TIMEOUT]		= "synrecv_timeout",
+	[TLC_C_REQ_RST]			= "synrecv_rst",
+	[TLC_C_REQ_LISTENER_CLOSED]	= "synrecv_listener_closed",
+	[TLC_C_REQ_NETNS]		= "synrecv_netns",
+	[TLC_C_REQ_OTHER]		= "synrecv_dropped_other",
+	[TLC_C_REQ_UNTRACKED]		= "synrecv_untracked",
+};
+
+const char *tlc_reason_name(int reason)
+{
+	return reason >= 0 && reason < TLC_NREASONS ?
+	       tlc_reason_names[reason] : "unknown";
+}
+
+const char *tlc_counter_name(int counter)
+{
+	return counter >= 0 && counter < TLC_NCOUNTERS ?
+	       tlc_counter_names[counter] : "unknown";
+}
+
 /**
  * tlc_state_name() - the name of a TCP state, as used in every file format
  * @state: kernel TCP state number
@@ -86,33 +134,60 @@ static void tlc_dwell_add(struct tlc_dwell *d, u64 ns)
 }
 
 /**
- * tlc_stats_record() - account one TCP state change
+ * tlc_stats_move() - a socket moves from one state of its life to another
  * @s: this CPU's statistics of the socket's namespace
- * @oldstate: state before the change
- * @newstate: state after the change
- * @ev: what the tracking table knew about the socket
+ * @from: the state it leaves
+ * @to: the state it enters
+ * @timed: @dwell is known
+ * @dwell: ns spent in @from
+ *
+ * Dwell in CLOSE (a socket that is not a connection) is not measured.
  *
  * Context: interrupts disabled.
  */
-void tlc_stats_record(struct tlc_stats *s, int oldstate, int newstate,
-		      const struct tlc_event *ev)
+void tlc_stats_move(struct tlc_stats *s, int from, int to, bool timed,
+		    u64 dwell)
 {
-	s->trans[oldstate][newstate]++;
-	if (ev->untracked)
-		s->untracked++;
-	if (oldstate == newstate)
+	s->life[from][to]++;
+	s->entered[to]++;
+	s->exited[from]++;
+	if (from == TCP_CLOSE)
 		return;
-	s->entered[newstate]++;
-	/* A new child socket never was in its listener's LISTEN state. */
-	if (ev->birth && oldstate != TCP_CLOSE)
-		return;
-	s->exited[oldstate]++;
-	if (oldstate == TCP_CLOSE)
-		return;
-	if (ev->timed)
-		tlc_dwell_add(&s->dwell[oldstate], ev->dwell);
+	if (timed)
+		tlc_dwell_add(&s->dwell[from], dwell);
 	else
-		s->untimed[oldstate]++;
+		s->untimed[from]++;
+}
+
+/**
+ * tlc_stats_birth() - a socket is created in state @to by a @from socket
+ * @s: this CPU's statistics of the socket's namespace
+ * @from: the listener's state (a child never was in it)
+ * @to: the new socket's first state
+ *
+ * Context: interrupts disabled.
+ */
+void tlc_stats_birth(struct tlc_stats *s, int from, int to)
+{
+	s->life[from][to]++;
+	s->entered[to]++;
+}
+
+/**
+ * tlc_stats_end() - a connection ended
+ * @s: this CPU's statistics of its namespace
+ * @reason: enum tlc_reason
+ * @birth_ts: ktime_get_ns() of its birth, 0 if unknown
+ * @now: ktime_get_ns() of its end
+ *
+ * Context: interrupts disabled.
+ */
+void tlc_stats_end(struct tlc_stats *s, int reason, u64 birth_ts, u64 now)
+{
+	if (birth_ts && now >= birth_ts)
+		tlc_dwell_add(&s->lifetime[reason], now - birth_ts);
+	else
+		s->lifetime_unknown[reason]++;
 }
 
 static void tlc_dwell_merge(struct tlc_dwell *to, const struct tlc_dwell *from)
@@ -155,14 +230,22 @@ struct tlc_stats *tlc_stats_sum(const struct net *net)
 		const struct tlc_stats *s = per_cpu_ptr(pcpu, cpu);
 
 		for (i = 0; i < TLC_NSTATES; i++) {
-			for (j = 0; j < TLC_NSTATES; j++)
-				sum->trans[i][j] += READ_ONCE(s->trans[i][j]);
+			for (j = 0; j < TLC_NSTATES; j++) {
+				sum->raw[i][j] += READ_ONCE(s->raw[i][j]);
+				sum->life[i][j] += READ_ONCE(s->life[i][j]);
+			}
 			sum->entered[i] += READ_ONCE(s->entered[i]);
 			sum->exited[i] += READ_ONCE(s->exited[i]);
 			sum->untimed[i] += READ_ONCE(s->untimed[i]);
 			tlc_dwell_merge(&sum->dwell[i], &s->dwell[i]);
 		}
-		sum->untracked += READ_ONCE(s->untracked);
+		for (i = 0; i < TLC_NREASONS; i++) {
+			tlc_dwell_merge(&sum->lifetime[i], &s->lifetime[i]);
+			sum->lifetime_unknown[i] +=
+				READ_ONCE(s->lifetime_unknown[i]);
+		}
+		for (i = 0; i < TLC_NCOUNTERS; i++)
+			sum->ctr[i] += READ_ONCE(s->ctr[i]);
 	}
 	return sum;
 }

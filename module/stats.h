@@ -34,38 +34,74 @@ struct tlc_dwell {
 	u64 bucket[TLC_HIST_BUCKETS];
 };
 
+/* Why a connection ended (Documentation/tcp_lifecycle.rst, "reasons"). */
+enum tlc_reason {
+	TLC_R_ORDERLY_ACTIVE,
+	TLC_R_ORDERLY_PASSIVE,
+	TLC_R_RST_RECEIVED,
+	TLC_R_RST_SENT_LINGER0,
+	TLC_R_RST_SENT_UNREAD,
+	TLC_R_RST_SENT_OTHER,
+	TLC_R_RETRANS_TIMEOUT,
+	TLC_R_KEEPALIVE_TIMEOUT,
+	TLC_R_SYN_TIMEOUT,
+	TLC_R_REFUSED,
+	TLC_R_FIN_WAIT2_TIMEOUT,
+	TLC_R_NETNS,
+	TLC_R_OTHER,
+	TLC_NREASONS,
+};
+
+/* Event counters of the "counters" file, in its order. */
+enum tlc_counter {
+	TLC_C_UNTRACKED,
+	TLC_C_PORT_EXHAUSTED,
+	TLC_C_TW_EXPIRED,
+	TLC_C_TW_REUSED_CONNECT,
+	TLC_C_TW_REUSED_SYN,
+	TLC_C_TW_RST,
+	TLC_C_TW_NETNS,
+	TLC_C_TW_OTHER,
+	TLC_C_REQ_CREATED,
+	TLC_C_REQ_SYNACK_RTX,
+	TLC_C_REQ_COMPLETED,
+	TLC_C_REQ_TIMEOUT,
+	TLC_C_REQ_RST,
+	TLC_C_REQ_LISTENER_CLOSED,
+	TLC_C_REQ_NETNS,
+	TLC_C_REQ_OTHER,
+	TLC_C_REQ_UNTRACKED,
+	TLC_NCOUNTERS,
+};
+
 /*
  * One CPU's share of a namespace's statistics.  Only that CPU writes it, with
  * interrupts off; readers sum all CPUs and tolerate a slightly stale view.
+ * raw[][] counts state changes as the kernel makes them (as the
+ * sock:inet_sock_set_state tracepoint sees them); everything else follows
+ * a connection's life, TIME_WAIT and NEW_SYN_RECV included.
  */
 struct tlc_stats {
-	u64 trans[TLC_NSTATES][TLC_NSTATES];
+	u64 raw[TLC_NSTATES][TLC_NSTATES];
+	u64 life[TLC_NSTATES][TLC_NSTATES];
 	u64 entered[TLC_NSTATES];
 	u64 exited[TLC_NSTATES];
 	u64 untimed[TLC_NSTATES];
 	struct tlc_dwell dwell[TLC_NSTATES];
-	u64 untracked;
-};
-
-/**
- * struct tlc_event - what the tracking table made of one state change
- * @dwell: time spent in the old state, valid when @timed
- * @timed: the old state's entry time was known
- * @birth: the socket started a new life (left CLOSE, or is a new child)
- * @untracked: a birth found the table full
- */
-struct tlc_event {
-	u64 dwell;
-	bool timed;
-	bool birth;
-	bool untracked;
+	struct tlc_dwell lifetime[TLC_NREASONS];
+	u64 lifetime_unknown[TLC_NREASONS];
+	u64 ctr[TLC_NCOUNTERS];
 };
 
 const char *tlc_state_name(int state);
+const char *tlc_reason_name(int reason);
+const char *tlc_counter_name(int counter);
 
 struct tlc_stats __percpu *tlc_stats_of(const struct net *net);
-void tlc_stats_record(struct tlc_stats *s, int oldstate, int newstate,
-		      const struct tlc_event *ev);
+void tlc_stats_move(struct tlc_stats *s, int from, int to, bool timed,
+		    u64 dwell);
+void tlc_stats_birth(struct tlc_stats *s, int from, int to);
+void tlc_stats_end(struct tlc_stats *s, int reason, u64 birth_ts, u64 now);
 struct tlc_stats *tlc_stats_sum(const struct net *net);
 int tlc_stats_nets_failed(void);
 

@@ -5,24 +5,27 @@
  * A fixed pool of max_tracked entries, allocated at load, and a hash table of
  * chains through it, keyed by the socket's address.  Probe handlers never
  * allocate: a socket that finds the pool empty is simply not tracked, and
- * that is counted.  Chains and the free list link entries by index; each
- * hash bucket has its own raw spinlock (raw: handlers run with preemption
- * off, also on PREEMPT_RT), the free list has one more.
+ * the caller counts that.  Chains and the free list link entries by index;
+ * each hash bucket has its own raw spinlock (raw: handlers run with
+ * preemption off, also on PREEMPT_RT), the free list has one more.  No path
+ * holds two bucket locks at once.
  *
- * An entry lives from a socket's birth (it leaves CLOSE, or is created as a
- * listener's child) to its return to CLOSE.  tcp_prot's slab is
- * SLAB_TYPESAFE_BY_RCU, so a freed socket's memory is reused at once: an entry
- * found for a socket that is being born again is stale and is recycled, never
- * trusted.
+ * Keys are full sockets, timewait sockets and request sockets.  All three
+ * slabs are SLAB_TYPESAFE_BY_RCU: memory is reused at once, so an entry must
+ * end with its socket, and a birth replaces whatever entry it finds.  For
+ * the same reason the listing may read a tracked socket's addresses under
+ * the bucket lock: a socket cannot finish a state change (its handler waits
+ * for the lock) and the memory stays a socket of the same kind.
  */
 
 #include <linux/hash.h>
 #include <linux/log2.h>
-#include <linux/mm.h>
-#include <linux/vmalloc.h>
 #include <linux/sched.h>
-#include <linux/slab.h>
+#include <linux/seq_file.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <net/sock.h>
 #include <net/tcp_states.h>
 
 #include "stats.h"
@@ -30,8 +33,8 @@
 
 #define TLC_NIL		U32_MAX
 
-/*
- * The key and the namespace are only compared, never dereferenced.
+/* The key and the namespace are compared, never dereferenced, except by the
+ * listing (see above).  64 bytes: one cache line.
  */
 struct tlc_entry {
 	const void *key;
@@ -39,8 +42,14 @@ struct tlc_entry {
 	u64 state_ts;
 	u64 birth_ts;
 	u32 next;
+	u32 pid;
+	char comm[TASK_COMM_LEN];
 	u8 state;
+	u8 kind;
+	u8 hint;
 };
+
+static_assert(sizeof(struct tlc_entry) <= 64);
 
 struct tlc_bucket {
 	raw_spinlock_t lock;
@@ -65,6 +74,11 @@ static struct tlc_bucket *tlc_bucket(const void *key)
 	return &tlc_table.buckets[hash_ptr(key, tlc_table.hash_bits)];
 }
 
+static struct tlc_entry *tlc_entry(u32 idx)
+{
+	return &tlc_table.entries[idx];
+}
+
 static u32 tlc_entry_get(void)
 {
 	u32 idx;
@@ -72,7 +86,7 @@ static u32 tlc_entry_get(void)
 	raw_spin_lock(&tlc_table.free_lock);
 	idx = tlc_table.free_head;
 	if (idx != TLC_NIL) {
-		tlc_table.free_head = tlc_table.entries[idx].next;
+		tlc_table.free_head = tlc_entry(idx)->next;
 		tlc_table.used++;
 	}
 	raw_spin_unlock(&tlc_table.free_lock);
@@ -81,7 +95,7 @@ static u32 tlc_entry_get(void)
 
 static void tlc_entry_put(u32 idx)
 {
-	struct tlc_entry *e = &tlc_table.entries[idx];
+	struct tlc_entry *e = tlc_entry(idx);
 
 	e->key = NULL;
 	e->net = NULL;
@@ -97,8 +111,8 @@ static u32 tlc_find(struct tlc_bucket *b, const void *key, u32 *prevp)
 {
 	u32 idx, prev = TLC_NIL;
 
-	for (idx = b->head; idx != TLC_NIL; idx = tlc_table.entries[idx].next) {
-		if (tlc_table.entries[idx].key == key)
+	for (idx = b->head; idx != TLC_NIL; idx = tlc_entry(idx)->next) {
+		if (tlc_entry(idx)->key == key)
 			break;
 		prev = idx;
 	}
@@ -108,93 +122,213 @@ static u32 tlc_find(struct tlc_bucket *b, const void *key, u32 *prevp)
 
 static void tlc_unlink(struct tlc_bucket *b, u32 idx, u32 prev)
 {
-	u32 next = tlc_table.entries[idx].next;
+	u32 next = tlc_entry(idx)->next;
 
 	if (prev == TLC_NIL)
 		b->head = next;
 	else
-		tlc_table.entries[prev].next = next;
+		tlc_entry(prev)->next = next;
 }
 
-static bool tlc_is_birth(int oldstate, int newstate)
+static void tlc_info_get(const struct tlc_entry *e, struct tlc_sock_info *info)
 {
-	/* connect(), listen(), or a child created by its listener. */
-	return oldstate == TCP_CLOSE ||
-	       (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV);
+	info->state_ts = e->state_ts;
+	info->birth_ts = e->birth_ts;
+	info->pid = e->pid;
+	memcpy(info->comm, e->comm, sizeof(info->comm));
+	info->state = e->state;
+	info->kind = e->kind;
+	info->hint = e->hint;
+}
+
+static void tlc_info_set(struct tlc_entry *e, const struct tlc_sock_info *info)
+{
+	e->state_ts = info->state_ts;
+	e->birth_ts = info->birth_ts;
+	e->pid = info->pid;
+	memcpy(e->comm, info->comm, sizeof(e->comm));
+	e->state = info->state;
+	e->kind = info->kind;
+	e->hint = info->hint;
 }
 
 /**
- * tlc_track_change() - follow one socket through one state change
- * @sk: the socket (only its address is used)
- * @net: its network namespace (only compared)
- * @oldstate: state it is leaving
- * @newstate: state it is entering
- * @now: ktime_get_ns() of the change
- * @ev: filled with what the table knew; see struct tlc_event
+ * tlc_track_insert() - start tracking a socket
+ * @key: the socket
+ * @net: its namespace
+ * @info: what to record
  *
- * Context: any, with interrupts disabled.  Never sleeps or allocates.
+ * An entry already there for @key belonged to an earlier socket at the same
+ * address: it is replaced, and counted as stale.
+ *
+ * Context: any, interrupts disabled.
+ *
+ * Return: false if the table is full.
  */
-void tlc_track_change(const void *sk, const struct net *net, int oldstate,
-		      int newstate, u64 now, struct tlc_event *ev)
+bool tlc_track_insert(const void *key, const struct net *net,
+		      const struct tlc_sock_info *info)
 {
-	struct tlc_bucket *b = tlc_bucket(sk);
+	struct tlc_bucket *b = tlc_bucket(key);
 	struct tlc_entry *e;
 	u32 idx, prev;
 
-	memset(ev, 0, sizeof(*ev));
-	ev->birth = tlc_is_birth(oldstate, newstate);
-	if (oldstate == newstate)
-		return;
-
 	raw_spin_lock(&b->lock);
-	idx = tlc_find(b, sk, &prev);
-	if (idx != TLC_NIL && ev->birth) {
-		/* Left by an earlier socket at this address: never trust it. */
-		tlc_table.stale++;
-		tlc_unlink(b, idx, prev);
-		tlc_entry_put(idx);
-		idx = TLC_NIL;
-	}
+	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL) {
-		e = &tlc_table.entries[idx];
-		if (e->state == oldstate) {
-			ev->timed = true;
-			ev->dwell = now - e->state_ts;
-		}
-		if (newstate == TCP_CLOSE) {
-			tlc_unlink(b, idx, prev);
-			tlc_entry_put(idx);
-			goto out;
-		}
+		tlc_table.stale++;
 	} else {
-		if (newstate == TCP_CLOSE)
-			goto out;
 		idx = tlc_entry_get();
 		if (idx == TLC_NIL) {
-			ev->untracked = ev->birth;
-			goto out;
+			raw_spin_unlock(&b->lock);
+			return false;
 		}
-		e = &tlc_table.entries[idx];
-		e->key = sk;
-		e->net = net;
-		/* Unknown for a socket first seen in mid-life. */
-		e->birth_ts = ev->birth ? now : 0;
-		e->next = b->head;
+		tlc_entry(idx)->next = b->head;
 		b->head = idx;
 	}
-	e->state = newstate;
-	e->state_ts = now;
-out:
+	e = tlc_entry(idx);
+	e->key = key;
+	e->net = net;
+	tlc_info_set(e, info);
 	raw_spin_unlock(&b->lock);
+	return true;
+}
+
+/**
+ * tlc_track_get() - copy what the table knows about a socket
+ * @key: the socket
+ * @info: filled if it is tracked
+ *
+ * Context: any, interrupts disabled.
+ *
+ * Return: whether it is tracked.
+ */
+bool tlc_track_get(const void *key, struct tlc_sock_info *info)
+{
+	struct tlc_bucket *b = tlc_bucket(key);
+	u32 idx, prev;
+
+	raw_spin_lock(&b->lock);
+	idx = tlc_find(b, key, &prev);
+	if (idx != TLC_NIL)
+		tlc_info_get(tlc_entry(idx), info);
+	raw_spin_unlock(&b->lock);
+	return idx != TLC_NIL;
+}
+
+/**
+ * tlc_track_remove() - stop tracking a socket
+ * @key: the socket
+ * @info: filled with its last record if it was tracked (may be NULL)
+ *
+ * Context: any, interrupts disabled.
+ *
+ * Return: whether it was tracked.
+ */
+bool tlc_track_remove(const void *key, struct tlc_sock_info *info)
+{
+	struct tlc_bucket *b = tlc_bucket(key);
+	u32 idx, prev;
+
+	raw_spin_lock(&b->lock);
+	idx = tlc_find(b, key, &prev);
+	if (idx != TLC_NIL) {
+		if (info)
+			tlc_info_get(tlc_entry(idx), info);
+		tlc_unlink(b, idx, prev);
+		tlc_entry_put(idx);
+	}
+	raw_spin_unlock(&b->lock);
+	return idx != TLC_NIL;
+}
+
+/**
+ * tlc_track_set_state() - a tracked socket enters a new state
+ * @key: the socket
+ * @state: the new state; TCP_CLOSE ends the entry
+ * @now: ktime_get_ns() of the change
+ * @before: filled with the record before the change
+ *
+ * Context: any, interrupts disabled.
+ *
+ * Return: whether the socket was tracked.
+ */
+bool tlc_track_set_state(const void *key, int state, u64 now,
+			 struct tlc_sock_info *before)
+{
+	struct tlc_bucket *b = tlc_bucket(key);
+	struct tlc_entry *e;
+	u32 idx, prev;
+
+	raw_spin_lock(&b->lock);
+	idx = tlc_find(b, key, &prev);
+	if (idx != TLC_NIL) {
+		e = tlc_entry(idx);
+		tlc_info_get(e, before);
+		if (state == TCP_CLOSE) {
+			tlc_unlink(b, idx, prev);
+			tlc_entry_put(idx);
+		} else {
+			e->state = state;
+			e->state_ts = now;
+		}
+	}
+	raw_spin_unlock(&b->lock);
+	return idx != TLC_NIL;
+}
+
+/**
+ * tlc_track_set_hint() - note why a tracked socket is about to close
+ * @key: the socket
+ * @hint: enum tlc_hint
+ *
+ * Context: any, interrupts disabled.
+ *
+ * Return: whether the socket is tracked.
+ */
+bool tlc_track_set_hint(const void *key, u8 hint)
+{
+	struct tlc_bucket *b = tlc_bucket(key);
+	u32 idx, prev;
+
+	raw_spin_lock(&b->lock);
+	idx = tlc_find(b, key, &prev);
+	if (idx != TLC_NIL)
+		tlc_entry(idx)->hint = hint;
+	raw_spin_unlock(&b->lock);
+	return idx != TLC_NIL;
+}
+
+/**
+ * tlc_track_set_owner() - record the process that owns a tracked socket
+ * @key: the socket
+ * @pid: its tgid
+ * @comm: its command
+ *
+ * Context: any, interrupts disabled.
+ *
+ * Return: whether the socket is tracked.
+ */
+bool tlc_track_set_owner(const void *key, u32 pid, const char *comm)
+{
+	struct tlc_bucket *b = tlc_bucket(key);
+	u32 idx, prev;
+
+	raw_spin_lock(&b->lock);
+	idx = tlc_find(b, key, &prev);
+	if (idx != TLC_NIL) {
+		tlc_entry(idx)->pid = pid;
+		memcpy(tlc_entry(idx)->comm, comm, TASK_COMM_LEN);
+	}
+	raw_spin_unlock(&b->lock);
+	return idx != TLC_NIL;
 }
 
 /**
  * tlc_track_purge_net() - forget every socket of a dying namespace
  * @net: the namespace
  *
- * Its sockets are gone; this only drops entries whose socket was freed
- * without passing through CLOSE, so they cannot show up in a namespace that
- * later reuses @net's address.
+ * Its sockets are gone; this drops entries whose socket ended unseen, so
+ * they cannot show up in a namespace that later reuses @net's address.
  *
  * Context: process context, probe handlers may be running.
  */
@@ -203,14 +337,14 @@ void tlc_track_purge_net(const struct net *net)
 	unsigned int i;
 	unsigned long flags;
 
-	for (i = 0; i < (1U << tlc_table.hash_bits); i++) {
+	for (i = 0; i < tlc_track_buckets(); i++) {
 		struct tlc_bucket *b = &tlc_table.buckets[i];
 		u32 idx, prev = TLC_NIL, next;
 
 		raw_spin_lock_irqsave(&b->lock, flags);
 		for (idx = b->head; idx != TLC_NIL; idx = next) {
-			next = tlc_table.entries[idx].next;
-			if (tlc_table.entries[idx].net != net) {
+			next = tlc_entry(idx)->next;
+			if (tlc_entry(idx)->net != net) {
 				prev = idx;
 				continue;
 			}
@@ -238,17 +372,16 @@ void tlc_track_occupancy(const struct net *net, u64 now,
 	unsigned int i;
 	unsigned long flags;
 
-	for (i = 0; i < (1U << tlc_table.hash_bits); i++) {
+	for (i = 0; i < tlc_track_buckets(); i++) {
 		struct tlc_bucket *b = &tlc_table.buckets[i];
 		u32 idx;
 
 		raw_spin_lock_irqsave(&b->lock, flags);
-		for (idx = b->head; idx != TLC_NIL;
-		     idx = tlc_table.entries[idx].next) {
-			const struct tlc_entry *e = &tlc_table.entries[idx];
+		for (idx = b->head; idx != TLC_NIL; idx = tlc_entry(idx)->next) {
+			const struct tlc_entry *e = tlc_entry(idx);
 			u64 age;
 
-			if (e->net != net)
+			if (e->net != net || e->kind == TLC_KIND_HANDOVER)
 				continue;
 			age = now > e->state_ts ? now - e->state_ts : 0;
 			count[e->state]++;
@@ -258,6 +391,95 @@ void tlc_track_occupancy(const struct net *net, u64 now,
 		if (!(i & 1023))
 			cond_resched();
 	}
+}
+
+unsigned int tlc_track_buckets(void)
+{
+	return 1U << tlc_table.hash_bits;
+}
+
+static void tlc_show_addr(struct seq_file *m, const struct sock_common *skc,
+			  bool local)
+{
+	u16 port = local ? skc->skc_num : ntohs(skc->skc_dport);
+
+#if IS_ENABLED(CONFIG_IPV6)
+	if (skc->skc_family == AF_INET6) {
+		seq_printf(m, " [%pI6c]:%u", local ? &skc->skc_v6_rcv_saddr :
+			   &skc->skc_v6_daddr, port);
+		return;
+	}
+#endif
+	seq_printf(m, " %pI4:%u", local ? &skc->skc_rcv_saddr :
+		   &skc->skc_daddr, port);
+}
+
+/* Process names may hold anything: keep the line format intact. */
+static void tlc_show_comm(struct seq_file *m, const char *comm)
+{
+	char c[TASK_COMM_LEN];
+	int i;
+
+	for (i = 0; i < TASK_COMM_LEN - 1 && comm[i]; i++)
+		c[i] = comm[i] > ' ' && comm[i] < 0x7f ? comm[i] : '?';
+	c[i] = 0;
+	seq_printf(m, " %s", i ? c : "-");
+}
+
+/**
+ * tlc_track_show_bucket() - list a namespace's tracked sockets of a bucket
+ * @m: the seq_file
+ * @bucket: bucket index, below tlc_track_buckets()
+ * @net: the namespace
+ * @f: which sockets to show
+ * @now: ktime_get_ns() to measure ages against
+ *
+ * One line per socket: state, local and remote address, ns in state, ns
+ * since birth, owner pid and command, socket cookie ("-" where unknown).
+ *
+ * Context: process context.
+ */
+void tlc_track_show_bucket(struct seq_file *m, unsigned int bucket,
+			   const struct net *net, const struct tlc_filter *f,
+			   u64 now)
+{
+	struct tlc_bucket *b = &tlc_table.buckets[bucket];
+	unsigned long flags;
+	u32 idx;
+
+	raw_spin_lock_irqsave(&b->lock, flags);
+	for (idx = b->head; idx != TLC_NIL; idx = tlc_entry(idx)->next) {
+		const struct tlc_entry *e = tlc_entry(idx);
+		const struct sock_common *skc = e->key;
+		u64 age = now > e->state_ts ? now - e->state_ts : 0;
+		u64 cookie;
+
+		if (e->net != net || e->kind == TLC_KIND_HANDOVER)
+			continue;
+		if ((f->state && e->state != f->state) || age < f->min_age)
+			continue;
+		if (skc->skc_family != AF_INET && skc->skc_family != AF_INET6)
+			continue;
+		seq_printf(m, "%s", tlc_state_name(e->state));
+		tlc_show_addr(m, skc, true);
+		tlc_show_addr(m, skc, false);
+		seq_printf(m, " %llu", age);
+		if (e->birth_ts)
+			seq_printf(m, " %llu", now - e->birth_ts);
+		else
+			seq_puts(m, " -");
+		if (e->pid)
+			seq_printf(m, " %u", e->pid);
+		else
+			seq_puts(m, " -");
+		tlc_show_comm(m, e->pid ? e->comm : "");
+		cookie = atomic64_read(&skc->skc_cookie);
+		if (cookie)
+			seq_printf(m, " %llu\n", cookie);
+		else
+			seq_puts(m, " -\n");
+	}
+	raw_spin_unlock_irqrestore(&b->lock, flags);
 }
 
 unsigned int tlc_track_capacity(void)
@@ -301,7 +523,7 @@ int tlc_track_init(unsigned int max_tracked)
 		tlc_table.buckets[i].head = TLC_NIL;
 	}
 	for (i = 0; i < max_tracked; i++)
-		tlc_table.entries[i].next = i + 1 < max_tracked ? i + 1 : TLC_NIL;
+		tlc_entry(i)->next = i + 1 < max_tracked ? i + 1 : TLC_NIL;
 	raw_spin_lock_init(&tlc_table.free_lock);
 	tlc_table.free_head = 0;
 	tlc_table.used = 0;

@@ -1,23 +1,79 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per-socket tracking: when did each socket enter its current state.
+ * Per-socket tracking: when did each socket enter its current state, when
+ * was it born, who owns it.  Keys are full sockets, timewait sockets and
+ * request sockets alike (only their addresses are used as keys).
  */
 #ifndef _TLC_TRACK_H
 #define _TLC_TRACK_H
 
+#include <linux/sched.h>
 #include <linux/types.h>
 
 struct net;
-struct tlc_event;
+struct seq_file;
+
+enum tlc_kind {
+	TLC_KIND_FULL,		/* struct sock */
+	TLC_KIND_TW,		/* struct inet_timewait_sock */
+	TLC_KIND_REQ,		/* struct request_sock, NEW_SYN_RECV */
+	TLC_KIND_HANDOVER,	/* full socket whose life a timewait sock took */
+};
+
+/* Why a socket is about to close, noted before the close happens. */
+enum tlc_hint {
+	TLC_HINT_NONE,
+	TLC_HINT_RST_RECEIVED,
+	TLC_HINT_LINGER0,
+	TLC_HINT_UNREAD,
+	TLC_HINT_DISCONNECT,
+};
+
+/**
+ * struct tlc_sock_info - what the table knows about one socket
+ * @state_ts: ktime_get_ns() when it entered @state
+ * @birth_ts: ktime_get_ns() of its birth, 0 if unknown (predates the module)
+ * @pid: tgid of the process that connected, listened or accepted; 0 unknown
+ * @comm: that process's command
+ * @state: its TCP state (for timewait sockets, the substate)
+ * @kind: enum tlc_kind
+ * @hint: enum tlc_hint
+ */
+struct tlc_sock_info {
+	u64 state_ts;
+	u64 birth_ts;
+	u32 pid;
+	char comm[TASK_COMM_LEN];
+	u8 state;
+	u8 kind;
+	u8 hint;
+};
+
+/* Socket listing filter, see tlc_track_show_bucket(). */
+struct tlc_filter {
+	int state;		/* 0: any */
+	u64 min_age;		/* ns in state */
+};
 
 int tlc_track_init(unsigned int max_tracked);
 void tlc_track_exit(void);
 
-void tlc_track_change(const void *sk, const struct net *net, int oldstate,
-		      int newstate, u64 now, struct tlc_event *ev);
+bool tlc_track_insert(const void *key, const struct net *net,
+		      const struct tlc_sock_info *info);
+bool tlc_track_get(const void *key, struct tlc_sock_info *info);
+bool tlc_track_remove(const void *key, struct tlc_sock_info *info);
+bool tlc_track_set_state(const void *key, int state, u64 now,
+			 struct tlc_sock_info *before);
+bool tlc_track_set_hint(const void *key, u8 hint);
+bool tlc_track_set_owner(const void *key, u32 pid, const char *comm);
+
 void tlc_track_purge_net(const struct net *net);
 void tlc_track_occupancy(const struct net *net, u64 now,
 			 u64 count[], u64 oldest[]);
+unsigned int tlc_track_buckets(void);
+void tlc_track_show_bucket(struct seq_file *m, unsigned int bucket,
+			   const struct net *net, const struct tlc_filter *f,
+			   u64 now);
 
 unsigned int tlc_track_capacity(void);
 unsigned int tlc_track_used(void);

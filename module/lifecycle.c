@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The life of a TCP connection, from the events the probes deliver.
+ *
+ * A client socket is born when it leaves CLOSE (connect()), a listener when
+ * it leaves CLOSE for LISTEN.  A server-side connection is born as a request
+ * socket (NEW_SYN_RECV) when the SYN arrives; the child created by the third
+ * ACK continues its life in SYN_RECV.  An actively closed connection does
+ * not end when its socket goes to CLOSE: a timewait socket takes over, in
+ * TIME_WAIT (or FIN_WAIT2 for an orphan waiting for the peer's FIN), and the
+ * connection ends when that timewait socket does.
+ *
+ * Every function runs in a probe handler (preemption off, maybe softirq):
+ * no sleeping, no allocation; all work is bounded.
+ */
+
+#include <linux/errno.h>
+#include <linux/irqflags.h>
+#include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <net/inet_timewait_sock.h>
+#include <net/net_namespace.h>
+#include <net/request_sock.h>
+#include <net/sock.h>
+
+#include "lifecycle.h"
+#include "stats.h"
+#include "track.h"
+
+static void tlc_owner_current(struct tlc_sock_info *info)
+{
+	if (!in_task())
+		return;
+	info->pid = task_tgid_nr(current);
+	get_task_comm(info->comm, current);
+}
+
+static void tlc_born(struct tlc_sock_info *info, int state, u8 kind, u64 now)
+{
+	memset(info, 0, sizeof(*info));
+	info->state = state;
+	info->kind = kind;
+	info->state_ts = now;
+	info->birth_ts = now;
+}
+
+/* Why did this full socket's connection end (it is going to CLOSE)? */
+static int tlc_close_reason(const struct sock *sk, int oldstate, u8 hint,
+			    const struct tlc_ctx *ctx)
+{
+	int err = READ_ONCE(sk->sk_err);
+
+	if (err == ECONNREFUSED)
+		return TLC_R_REFUSED;
+	if (err == ECONNRESET || err == EPIPE || hint == TLC_HINT_RST_RECEIVED)
+		return oldstate == TCP_SYN_SENT ? TLC_R_REFUSED :
+						  TLC_R_RST_RECEIVED;
+	if (ctx->keepalive) {
+		if (oldstate == TCP_FIN_WAIT2)
+			return TLC_R_FIN_WAIT2_TIMEOUT;
+		return err ? TLC_R_KEEPALIVE_TIMEOUT : TLC_R_OTHER;
+	}
+	if (err)
+		return oldstate == TCP_SYN_SENT ? TLC_R_SYN_TIMEOUT :
+						  TLC_R_RETRANS_TIMEOUT;
+	switch (hint ? hint : ctx->hint) {
+	case TLC_HINT_LINGER0:
+		return TLC_R_RST_SENT_LINGER0;
+	case TLC_HINT_UNREAD:
+		return TLC_R_RST_SENT_UNREAD;
+	case TLC_HINT_DISCONNECT:
+		return TLC_R_RST_SENT_OTHER;
+	}
+	switch (oldstate) {
+	case TCP_LAST_ACK:
+		return TLC_R_ORDERLY_PASSIVE;
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+	case TCP_CLOSING:
+		return TLC_R_ORDERLY_ACTIVE;
+	}
+	return TLC_R_OTHER;
+}
+
+/* A child socket is born in SYN_RECV, completing its request socket. */
+static void tlc_child_birth(struct tlc_stats *s, struct sock *sk,
+			    const struct tlc_ctx *ctx, u64 now)
+{
+	struct tlc_sock_info info, req = {};
+	bool timed = false;
+
+	tlc_born(&info, TCP_SYN_RECV, TLC_KIND_FULL, now);
+	if (ctx->req && tlc_track_remove(ctx->req, &req)) {
+		timed = req.state == TCP_NEW_SYN_RECV;
+		info.birth_ts = req.birth_ts;
+	}
+	if (ctx->req_hashed) {
+		tlc_stats_move(s, TCP_NEW_SYN_RECV, TCP_SYN_RECV, timed,
+			       now - req.state_ts);
+		s->ctr[TLC_C_REQ_COMPLETED]++;
+	} else {
+		tlc_stats_birth(s, TCP_LISTEN, TCP_SYN_RECV);
+	}
+	if (!tlc_track_insert(sk, sock_net(sk), &info))
+		s->ctr[TLC_C_UNTRACKED]++;
+}
+
+/**
+ * tlc_life_state_change() - a full socket changes state
+ * @sk: the socket, still in @oldstate
+ * @oldstate: its state
+ * @newstate: the state it enters
+ * @ctx: what the probes know of the context
+ */
+void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
+			   const struct tlc_ctx *ctx)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(sk));
+	struct tlc_sock_info info;
+	struct tlc_stats *s;
+	unsigned long flags;
+	bool tracked;
+	u64 now;
+
+	if (!pcpu)
+		return;
+	now = ktime_get_ns();
+	local_irq_save(flags);
+	s = this_cpu_ptr(pcpu);
+	s->raw[oldstate][newstate]++;
+	if (oldstate == newstate)
+		goto out;
+
+	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV) {
+		tlc_child_birth(s, sk, ctx, now);
+		goto out;
+	}
+	if (oldstate == TCP_CLOSE) {
+		tlc_born(&info, newstate, TLC_KIND_FULL, now);
+		tlc_owner_current(&info);
+		tlc_stats_move(s, TCP_CLOSE, newstate, false, 0);
+		if (!tlc_track_insert(sk, sock_net(sk), &info))
+			s->ctr[TLC_C_UNTRACKED]++;
+		goto out;
+	}
+
+	tracked = tlc_track_set_state(sk, newstate, now, &info);
+	/* The timewait socket took the move and will end the connection. */
+	if (tracked ? info.kind == TLC_KIND_HANDOVER : ctx->handover)
+		goto out;
+	tlc_stats_move(s, oldstate, newstate,
+		       tracked && info.state == oldstate, now - info.state_ts);
+	if (newstate == TCP_CLOSE) {
+		if (oldstate != TCP_LISTEN)
+			tlc_stats_end(s, tlc_close_reason(sk, oldstate,
+							  tracked ? info.hint : 0,
+							  ctx),
+				      tracked ? info.birth_ts : 0, now);
+	} else if (!tracked) {
+		/* First seen in mid-life: times from now on, birth unknown. */
+		tlc_born(&info, newstate, TLC_KIND_FULL, now);
+		info.birth_ts = 0;
+		tlc_track_insert(sk, sock_net(sk), &info);
+	}
+out:
+	local_irq_restore(flags);
+}
+
+/**
+ * tlc_life_tw_handover() - a timewait socket takes over a full socket
+ * @tw: the new timewait socket, in TIME_WAIT or FIN_WAIT2 (its substate)
+ * @sk: the full socket, in FIN_WAIT1, FIN_WAIT2 or CLOSING; it goes to CLOSE
+ *	next, which is not the connection's end
+ *
+ * Return: whether @sk is marked in the table as handed over; if not, the
+ * caller must tell the coming CLOSE apart by other means.
+ */
+bool tlc_life_tw_handover(struct inet_timewait_sock *tw, struct sock *sk)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(sk));
+	struct tlc_sock_info info, handover;
+	int oldstate = READ_ONCE(sk->sk_state);
+	int substate = READ_ONCE(tw->tw_substate);
+	struct tlc_stats *s;
+	unsigned long flags;
+	bool tracked, marked;
+	u64 now;
+
+	if (!pcpu || !tlc_state_valid(oldstate) || !tlc_state_valid(substate))
+		return false;
+	now = ktime_get_ns();
+	local_irq_save(flags);
+	s = this_cpu_ptr(pcpu);
+	tracked = tlc_track_remove(sk, &info);
+	if (!tracked) {
+		tlc_born(&info, oldstate, TLC_KIND_FULL, now);
+		info.birth_ts = 0;
+	}
+	if (oldstate != substate) {
+		tlc_stats_move(s, oldstate, substate, tracked,
+			       now - info.state_ts);
+		info.state_ts = now;
+	}
+	handover = info;
+	handover.kind = TLC_KIND_HANDOVER;
+	marked = tlc_track_insert(sk, sock_net(sk), &handover);
+	info.state = substate;
+	info.kind = TLC_KIND_TW;
+	info.hint = TLC_HINT_NONE;
+	if (!tlc_track_insert(tw, sock_net(sk), &info))
+		s->ctr[TLC_C_UNTRACKED]++;
+	local_irq_restore(flags);
+	return marked;
+}
+
+/**
+ * tlc_life_tw_rearm() - a timewait socket's timer is re-armed
+ * @tw: the socket
+ *
+ * An orphan in FIN_WAIT2 that receives the peer's FIN enters TIME_WAIT
+ * here (tcp_timewait_state_process() changed the substate just before).
+ */
+void tlc_life_tw_rearm(struct inet_timewait_sock *tw)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(twsk_net(tw));
+	struct tlc_sock_info info;
+	unsigned long flags;
+	u64 now;
+
+	if (!pcpu || READ_ONCE(tw->tw_substate) != TCP_TIME_WAIT)
+		return;
+	now = ktime_get_ns();
+	local_irq_save(flags);
+	if (tlc_track_get(tw, &info) && info.state == TCP_FIN_WAIT2) {
+		tlc_track_set_state(tw, TCP_TIME_WAIT, now, &info);
+		tlc_stats_move(this_cpu_ptr(pcpu), TCP_FIN_WAIT2,
+			       TCP_TIME_WAIT, true, now - info.state_ts);
+	}
+	local_irq_restore(flags);
+}
+
+/**
+ * tlc_life_tw_end() - a timewait socket ends, and with it its connection
+ * @tw: the socket
+ * @how: enum tlc_tw_end
+ */
+void tlc_life_tw_end(struct inet_timewait_sock *tw, int how)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(twsk_net(tw));
+	int state = READ_ONCE(tw->tw_substate), reason;
+	struct tlc_sock_info info;
+	struct tlc_stats *s;
+	unsigned long flags;
+	bool tracked;
+	u64 now;
+
+	if (!pcpu || !tlc_state_valid(state))
+		return;
+	now = ktime_get_ns();
+	local_irq_save(flags);
+	s = this_cpu_ptr(pcpu);
+	tracked = tlc_track_remove(tw, &info);
+	s->ctr[TLC_C_TW_EXPIRED + how]++;
+	tlc_stats_move(s, state, TCP_CLOSE, tracked && info.state == state,
+		       now - info.state_ts);
+	if (state == TCP_FIN_WAIT2 && how == TLC_TW_EXPIRED)
+		reason = TLC_R_FIN_WAIT2_TIMEOUT;
+	else if (state == TCP_FIN_WAIT2 && how == TLC_TW_NETNS)
+		reason = TLC_R_NETNS;
+	else if (state == TCP_FIN_WAIT2 && how == TLC_TW_RST)
+		reason = TLC_R_RST_RECEIVED;
+	else
+		reason = TLC_R_ORDERLY_ACTIVE;
+	tlc_stats_end(s, reason, tracked ? info.birth_ts : 0, now);
+	local_irq_restore(flags);
+}
+
+/**
+ * tlc_life_req_birth() - a SYN created a request socket (NEW_SYN_RECV)
+ * @listener: the listener it belongs to
+ * @req: the request socket
+ */
+void tlc_life_req_birth(struct sock *listener, struct request_sock *req)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(listener));
+	struct tlc_sock_info info;
+	struct tlc_stats *s;
+	unsigned long flags;
+	u64 now;
+
+	if (!pcpu)
+		return;
+	now = ktime_get_ns();
+	local_irq_save(flags);
+	s = this_cpu_ptr(pcpu);
+	s->ctr[TLC_C_REQ_CREATED]++;
+	tlc_stats_move(s, TCP_CLOSE, TCP_NEW_SYN_RECV, false, 0);
+	tlc_born(&info, TCP_NEW_SYN_RECV, TLC_KIND_REQ, now);
+	if (!tlc_track_insert(req, sock_net(listener), &info))
+		s->ctr[TLC_C_REQ_UNTRACKED]++;
+	local_irq_restore(flags);
+}
+
+/**
+ * tlc_life_req_synack() - a request socket's SYN-ACK is sent again
+ * @listener: the listener the request socket belongs to
+ */
+void tlc_life_req_synack(const struct sock *listener)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(listener));
+
+	if (pcpu)
+		this_cpu_inc(pcpu->ctr[TLC_C_REQ_SYNACK_RTX]);
+}
+
+/**
+ * tlc_life_req_end() - a request socket ends without a child
+ * @req: the request socket (only its address is used: it may be freed)
+ * @net: its namespace, taken while it was alive
+ * @how: enum tlc_req_end
+ */
+void tlc_life_req_end(const struct request_sock *req, const struct net *net,
+		      int how)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(net);
+	struct tlc_sock_info info;
+	struct tlc_stats *s;
+	unsigned long flags;
+	bool tracked;
+	u64 now;
+
+	if (!pcpu)
+		return;
+	now = ktime_get_ns();
+	local_irq_save(flags);
+	s = this_cpu_ptr(pcpu);
+	tracked = tlc_track_remove(req, &info);
+	s->ctr[TLC_C_REQ_TIMEOUT + how]++;
+	tlc_stats_move(s, TCP_NEW_SYN_RECV, TCP_CLOSE,
+		       tracked && info.state == TCP_NEW_SYN_RECV,
+		       now - info.state_ts);
+	local_irq_restore(flags);
+}
+
+/**
+ * tlc_life_hint() - note why a socket is about to close
+ * @sk: the socket
+ * @hint: enum tlc_hint
+ */
+void tlc_life_hint(struct sock *sk, u8 hint)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	tlc_track_set_hint(sk, hint);
+	local_irq_restore(flags);
+}
+
+/**
+ * tlc_life_owner() - the current process accepted @sk: it owns it
+ * @sk: the accepted socket
+ */
+void tlc_life_owner(struct sock *sk)
+{
+	char comm[TASK_COMM_LEN];
+	unsigned long flags;
+
+	get_task_comm(comm, current);
+	local_irq_save(flags);
+	tlc_track_set_owner(sk, task_tgid_nr(current), comm);
+	local_irq_restore(flags);
+}
+
+/**
+ * tlc_life_port_exhausted() - connect() found no free local port
+ * @net: the namespace
+ */
+void tlc_life_port_exhausted(struct net *net)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(net);
+
+	if (pcpu)
+		this_cpu_inc(pcpu->ctr[TLC_C_PORT_EXHAUSTED]);
+}

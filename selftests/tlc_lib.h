@@ -162,11 +162,15 @@ static inline int tlc_module_ensure(void)
 	return tlc_module_reload("");
 }
 
-static inline int tlc_read_transitions(tlc_matrix m)
+/* file: "transitions" (the life of connections) or "transitions_raw". */
+static inline int tlc_read_matrix(const char *file, tlc_matrix m)
 {
-	char from[32], to[32], line[256];
+	char from[32], to[32], line[256], path[128];
 	unsigned long long n;
-	FILE *f = tlc_open_versioned(TLC_PROC "/transitions");
+	FILE *f;
+
+	snprintf(path, sizeof(path), TLC_PROC "/%s", file);
+	f = tlc_open_versioned(path);
 	int a, b;
 
 	memset(m, 0, sizeof(tlc_matrix));
@@ -186,9 +190,15 @@ static inline int tlc_read_transitions(tlc_matrix m)
 	fclose(f);
 	return 0;
 bad:
-	fprintf(stderr, "transitions: malformed: %s", line);
+	fprintf(stderr, "%s: malformed: %s", file, line);
 	fclose(f);
 	return -1;
+}
+
+/* The kernel's own state changes, as the tracepoint sees them. */
+static inline int tlc_read_transitions(tlc_matrix m)
+{
+	return tlc_read_matrix("transitions_raw", m);
 }
 
 static inline int tlc_read_hist(struct tlc_hist h[TLC_NSTATES])
@@ -571,6 +581,31 @@ static inline int tlc_proc_tcp_states(uint64_t count[TLC_NSTATES])
 		fclose(f);
 	}
 	return 0;
+}
+
+/* Count this namespace's TCP sockets per state as `ss -tan` shows them. */
+static inline int tlc_ss_states(uint64_t count[TLC_NSTATES])
+{
+	static const char * const names[TLC_NSTATES] = {
+		NULL, "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1",
+		"FIN-WAIT-2", "TIME-WAIT", "UNCONN", "CLOSE-WAIT", "LAST-ACK",
+		"LISTEN", "CLOSING", NULL,
+	};
+	char line[512], st[32];
+	FILE *p = popen("ss -tanH", "r");
+	int i;
+
+	memset(count, 0, sizeof(uint64_t) * TLC_NSTATES);
+	if (!p)
+		return -1;
+	while (fgets(line, sizeof(line), p)) {
+		if (sscanf(line, "%31s", st) != 1)
+			continue;
+		for (i = 1; i < TLC_NSTATES; i++)
+			if (names[i] && !strcmp(st, names[i]))
+				count[i]++;
+	}
+	return pclose(p) ? -1 : 0;
 }
 
 /* Wait until every TCP socket of this namespace is in TIME_WAIT or gone. */

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* fmt_text.h - text output helpers: aligned tables, durations, log2 histograms. */
+#ifndef TCPLC_FMT_TEXT_H
+#define TCPLC_FMT_TEXT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define STARS_WIDTH 40 /* like bcc's print_log2_hist */
+
+/*
+ * A table is filled row by row (the first row is the header) and printed
+ * with each column as wide as its widest cell, columns two spaces apart.
+ */
+struct table {
+	size_t ncols, ncells, cap;
+	const char *align; /* one 'l' or 'r' per column */
+	char **cells;
+};
+
+void table_init(struct table *t, const char *align);
+void table_add(struct table *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void table_add_u64(struct table *t, uint64_t v);
+size_t table_rows(const struct table *t);
+void table_free(struct table *t);
+/* Print and free. */
+void table_print(struct table *t, FILE *f);
+
+/* Human duration with 3 significant digits: 512ns 1.50us 20.0ms 2.15s 3600s. */
+char *fmt_dur(char *buf, size_t size, uint64_t ns);
+/* Percentile/duration cell: "-" when @count is 0. */
+char *fmt_dur_or_dash(char *buf, size_t size, uint64_t count, uint64_t ns);
+/* Per-second rate, one decimal. */
+char *fmt_rate(char *buf, size_t size, uint64_t delta, double secs);
+double rate(uint64_t delta, double secs);
+
+/* bcc-style log2 histogram of the non-empty bucket range, unit chosen to fit. */
+void text_log2_hist(FILE *f, const uint64_t *bucket);
+
+#endif

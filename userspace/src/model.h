@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * model.h - in-memory form of the /proc/net/tcp_lifecycle files (format
+ * version 1, Documentation/tcp_lifecycle.rst).
+ *
+ * One struct snapshot holds everything read at one instant.  Each file has a
+ * FILE_* bit; a view asks only for the files it needs.  Adding a file means:
+ * a bit here, its data in struct snapshot, a parser in parse*.c and a line in
+ * the file table (parse.c).
+ */
+#ifndef TCPLC_MODEL_H
+#define TCPLC_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define FORMAT_VERSION 1 /* newest file format version this reader knows */
+
+/* TCP states in kernel order; index = tcp_states.h number - 1. */
+enum tcp_state {
+	TS_ESTABLISHED,
+	TS_SYN_SENT,
+	TS_SYN_RECV,
+	TS_FIN_WAIT1,
+	TS_FIN_WAIT2,
+	TS_TIME_WAIT,
+	TS_CLOSE,
+	TS_CLOSE_WAIT,
+	TS_LAST_ACK,
+	TS_LISTEN,
+	TS_CLOSING,
+	TS_NEW_SYN_RECV,
+	TS_COUNT
+};
+
+#define ALL_STATES ((1u << TS_COUNT) - 1)
+
+/* Why connections end: the reasons file's lines, in its order. */
+enum close_reason {
+	RS_ORDERLY_ACTIVE,
+	RS_ORDERLY_PASSIVE,
+	RS_RST_RECEIVED,
+	RS_RST_SENT_LINGER0,
+	RS_RST_SENT_UNREAD,
+	RS_RST_SENT_OTHER,
+	RS_RETRANS_TIMEOUT,
+	RS_KEEPALIVE_TIMEOUT,
+	RS_SYN_TIMEOUT,
+	RS_REFUSED,
+	RS_FIN_WAIT2_TIMEOUT,
+	RS_NETNS_TEARDOWN,
+	RS_OTHER,
+	RS_COUNT
+};
+
+#define ALL_REASONS ((1u << RS_COUNT) - 1)
+
+/* log2 buckets: bucket N holds 2^N <= d < 2^(N+1) ns (0 also holds d=0);
+ * the last bucket also holds everything longer. */
+#define HIST_BUCKETS 48
+
+/* File table order (parse.c); new files go at the end. */
+enum file_bit {
+	FILE_STATES = 1u << 0,
+	FILE_TRANSITIONS = 1u << 1,
+	FILE_HIST = 1u << 2,
+	FILE_COUNTERS = 1u << 3,
+	FILE_TRANSITIONS_RAW = 1u << 4,
+	FILE_REASONS = 1u << 5,
+	FILE_SOCKETS = 1u << 6,
+};
+
+/*
+ * Known counters of the counters file; unknown names are ignored.  The
+ * first CTR_REQUIRED are in every version 1 file; the others came later in
+ * version 1 and may be missing (snapshot.ctr_have tells).
+ */
+enum counter_id {
+	CTR_TRANSITIONS,
+	CTR_TRACKED,
+	CTR_UNTRACKED,
+	CTR_SYNRECV_UNTRACKED,
+	CTR_TW_EXPIRED,
+	CTR_TW_REUSED_CONNECT,
+	CTR_TW_REUSED_SYN,
+	CTR_TW_KILLED_RST,
+	CTR_TW_NETNS,
+	CTR_TW_OTHER,
+	CTR_SYNRECV_CREATED,
+	CTR_SYNRECV_SYNACK_RETRANS,
+	CTR_SYNRECV_COMPLETED,
+	CTR_SYNRECV_TIMEOUT,
+	CTR_SYNRECV_RST,
+	CTR_SYNRECV_LISTENER_CLOSED,
+	CTR_SYNRECV_NETNS,
+	CTR_SYNRECV_DROPPED_OTHER,
+	CTR_PORT_EXHAUSTED,
+	CTR_COUNT
+};
+#define CTR_REQUIRED 3 /* transitions, tracked, untracked */
+
+enum counter_section { SEC_TRACKING, SEC_TIMEWAIT, SEC_SYNRECV, SEC_PORTS,
+		       SEC_COUNT };
+
+struct counter_desc {
+	const char *name;   /* name in the counters file and in JSON */
+	bool gauge;         /* a current value, not a cumulative count */
+	enum counter_section section;
+	const char *metric; /* Prometheus metric name (without prefix) */
+	const char *how;    /* value of the metric's "how" label, or NULL */
+	const char *help;   /* Prometheus HELP of the metric */
+};
+
+struct state_row {
+	uint64_t entered, exited, timed, untimed, now;
+	uint64_t oldest; /* ns the longest-staying tracked socket has been here */
+};
+
+struct hist_row {
+	uint64_t count, sum, min, max; /* ns */
+	uint64_t bucket[HIST_BUCKETS];
+};
+
+struct reason_row {
+	struct hist_row life; /* lifetimes of the ends whose birth was known */
+	uint64_t unknown;     /* ends whose lifetime is unknown */
+};
+
+/* One line of the sockets file. */
+enum addr_family { ADDR_NONE, ADDR_V4, ADDR_V6 }; /* ADDR_NONE: "-" */
+
+struct sock_addr {
+	uint8_t family; /* enum addr_family */
+	uint8_t a[16];  /* network order; IPv4 in the first 4 bytes */
+	uint16_t port;
+};
+
+#define SOCK_COMM_MAX 64 /* longest command name accepted, with its NUL */
+
+enum sock_known { SK_AGE = 1, SK_LIFETIME = 2, SK_PID = 4, SK_COOKIE = 8 };
+
+struct sock_row {
+	uint64_t age, lifetime, cookie; /* ns, ns, socket cookie */
+	uint32_t pid;
+	uint8_t state;                  /* enum tcp_state */
+	uint8_t known;                  /* SK_* of the fields not "-" */
+	struct sock_addr local, remote;
+	char comm[SOCK_COMM_MAX];       /* "" when unknown */
+};
+
+/*
+ * Which sockets to keep, as the module's filter does (all zero: all):
+ * those in @state, in it for at least @min_age_ms.
+ */
+struct sock_filter {
+	bool has_state;
+	bool has_min_age;
+	uint8_t state;       /* enum tcp_state */
+	uint64_t min_age_ms; /* as written to the sockets file */
+};
+
+struct sock_list {
+	struct sock_row *rows; /* malloc'ed; snapshot_free() frees it */
+	size_t n, cap;
+	size_t lines;          /* socket lines in the file, before filtering */
+};
+
+struct snapshot {
+	unsigned have;             /* FILE_* bits that were read */
+	struct timespec wall;      /* CLOCK_REALTIME when read */
+	struct timespec mono;      /* CLOCK_MONOTONIC when read */
+	struct state_row states[TS_COUNT];
+	bool has_oldest;           /* the states file had an "oldest" column */
+	uint64_t trans[TS_COUNT][TS_COUNT];     /* [from][to], lifecycle view */
+	uint64_t trans_raw[TS_COUNT][TS_COUNT]; /* [from][to], kernel's view */
+	struct hist_row hist[TS_COUNT];
+	struct reason_row reasons[RS_COUNT];
+	uint64_t counters[CTR_COUNT];
+	uint32_t ctr_have;         /* bit i: counter i was in the file */
+	struct sock_filter filter; /* input of the sockets parser */
+	struct sock_list sockets;  /* the sockets that passed the filter */
+};
+
+extern const char *const state_names[TS_COUNT];
+extern const char *const reason_names[RS_COUNT];
+extern const struct counter_desc counter_descs[CTR_COUNT];
+extern const char *const section_names[SEC_COUNT];
+
+/* Exact (case-sensitive) name as used in the files; -1 if unknown. */
+int state_lookup(const char *name, size_t len);
+int reason_lookup(const char *name, size_t len);
+/* Lenient lookups for command-line arguments: case-insensitive, '-' == '_'. */
+int state_lookup_arg(const char *arg);
+int reason_lookup_arg(const char *arg);
+
+static inline bool have_counter(const struct snapshot *s, int id)
+{
+	return s->ctr_have & (1u << id);
+}
+
+/* Is @r's age at least the filter's minimum and its state the filter's? */
+bool sock_filter_match(const struct sock_filter *f, const struct sock_row *r);
+
+/* Free what the parsers allocated (the sockets list); @s stays usable. */
+void snapshot_free(struct snapshot *s);
+
+#endif

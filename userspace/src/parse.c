@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * parse.c - parsers of the version 1 statistics files: states, transitions,
+ * transitions_raw, hist, reasons, counters (sockets: parse_sockets.c).
+ */
+#include <string.h>
+
+#include "parse.h"
+#include "parse_util.h"
+
+/* Order matters only to the fuzz target's multi-part inputs: append. */
+const struct file_desc file_table[] = {
+	{ "states", FILE_STATES, parse_states },
+	{ "transitions", FILE_TRANSITIONS, parse_transitions },
+	{ "hist", FILE_HIST, parse_hist },
+	{ "counters", FILE_COUNTERS, parse_counters },
+	{ "transitions_raw", FILE_TRANSITIONS_RAW, parse_transitions_raw },
+	{ "reasons", FILE_REASONS, parse_reasons },
+	{ "sockets", FILE_SOCKETS, parse_sockets },
+};
+const size_t file_table_len = sizeof(file_table) / sizeof(file_table[0]);
+
+/* states columns: the first six are required, "oldest" is optional. */
+enum { SC_STATE, SC_ENTERED, SC_EXITED, SC_TIMED, SC_UNTIMED, SC_NOW,
+       SC_OLDEST, SC_COUNT };
+static const char *const states_cols[SC_COUNT] = {
+	"state", "entered", "exited", "timed", "untimed", "now", "oldest",
+};
+
+static int parse_states_line(const struct cursor *c, struct span l, int st,
+			     const int *map, size_t ncols, struct state_row *r,
+			     struct err *e)
+{
+	struct span f[MAX_COLUMNS];
+	uint64_t v[SC_COUNT] = { 0 };
+	size_t n;
+
+	if (split_fields(c, l, f, ncols, ncols, &n, e))
+		return e->code;
+	for (size_t k = 0; k < n; k++) {
+		if (map[k] == SC_STATE) {
+			if (parse_state_field(c, f[k], st, e))
+				return e->code;
+		} else if (map[k] >= 0 &&
+			   parse_u64(c, f[k], states_cols[map[k]], &v[map[k]], e)) {
+			return e->code;
+		}
+	}
+	*r = (struct state_row){ .entered = v[SC_ENTERED], .exited = v[SC_EXITED],
+				 .timed = v[SC_TIMED], .untimed = v[SC_UNTIMED],
+				 .now = v[SC_NOW], .oldest = v[SC_OLDEST] };
+	return 0;
+}
+
+int parse_states(const char *buf, size_t len, struct snapshot *s, struct err *e)
+{
+	int map[MAX_COLUMNS];
+	struct cursor c;
+	struct span l;
+	size_t ncols;
+
+	cur_init(&c, buf, len);
+	if (parse_version_line(&c, e) ||
+	    parse_header(&c, states_cols, SC_COUNT, SC_OLDEST, map, &ncols, e))
+		return e->code;
+	s->has_oldest = false;
+	for (size_t k = 0; k < ncols; k++)
+		if (map[k] == SC_OLDEST)
+			s->has_oldest = true;
+	for (int st = 0; st < TS_COUNT; st++)
+		if (cur_expect(&c, &l, state_names[st], e) ||
+		    parse_states_line(&c, l, st, map, ncols, &s->states[st], e))
+			return e->code;
+	if (cur_end(&c, "the 12 state lines", e))
+		return e->code;
+	s->have |= FILE_STATES;
+	return 0;
+}
+
+enum { TC_FROM, TC_TO, TC_COUNT_, TC_NCOLS };
+static const char *const trans_cols[TC_NCOLS] = { "from", "to", "count" };
+
+/* transitions and transitions_raw: "from to count", non-zero, ordered. */
+static int parse_matrix(const char *buf, size_t len,
+			uint64_t (*m)[TS_COUNT], struct err *e)
+{
+	struct span l, f[MAX_COLUMNS];
+	int map[MAX_COLUMNS], prev = -1, r;
+	struct cursor c;
+	size_t ncols, n;
+
+	cur_init(&c, buf, len);
+	if (parse_version_line(&c, e) ||
+	    parse_header(&c, trans_cols, TC_NCOLS, TC_NCOLS, map, &ncols, e))
+		return e->code;
+	memset(m, 0, sizeof(uint64_t) * TS_COUNT * TS_COUNT);
+	while ((r = cur_next(&c, &l, e)) == 1) {
+		int st[2] = { -1, -1 };
+		uint64_t v = 0;
+
+		if (split_fields(&c, l, f, ncols, ncols, &n, e))
+			return e->code;
+		for (size_t k = 0; k < n; k++) {
+			if (map[k] == TC_FROM || map[k] == TC_TO) {
+				st[map[k]] = parse_any_state(&c, f[k], map[k] == TC_FROM ?
+							     "from state" : "to state", e);
+				if (st[map[k]] < 0)
+					return e->code;
+			} else if (map[k] == TC_COUNT_ &&
+				   parse_u64(&c, f[k], "count", &v, e)) {
+				return e->code;
+			}
+		}
+		if (!v)
+			return err_line(e, c.line, ERR_MALFORMED,
+					"zero count (only non-zero pairs are listed)");
+		if (st[0] * TS_COUNT + st[1] <= prev)
+			return err_line(e, c.line, ERR_MALFORMED,
+					"pair %s %s duplicate or out of order",
+					state_names[st[0]], state_names[st[1]]);
+		prev = st[0] * TS_COUNT + st[1];
+		m[st[0]][st[1]] = v;
+	}
+	return r < 0 ? e->code : 0;
+}
+
+int parse_transitions(const char *buf, size_t len, struct snapshot *s,
+		      struct err *e)
+{
+	if (parse_matrix(buf, len, s->trans, e))
+		return e->code;
+	s->have |= FILE_TRANSITIONS;
+	return 0;
+}
+
+int parse_transitions_raw(const char *buf, size_t len, struct snapshot *s,
+			  struct err *e)
+{
+	if (parse_matrix(buf, len, s->trans_raw, e))
+		return e->code;
+	s->have |= FILE_TRANSITIONS_RAW;
+	return 0;
+}
+
+/* "N:C" with N > *prev, N < HIST_BUCKETS, C > 0. */
+static int parse_bucket(const struct cursor *c, struct span f, int *prev,
+			uint64_t *bucket, uint64_t *total, struct err *e)
+{
+	char q[160];
+	const char *colon = memchr(f.p, ':', f.n);
+	struct span ns, cs;
+	uint64_t idx, cnt;
+
+	if (!colon)
+		return err_line(e, c->line, ERR_MALFORMED,
+				"bucket \"%s\" is not N:C", span_quote(f, q, sizeof(q)));
+	ns = (struct span){ f.p, (size_t)(colon - f.p) };
+	cs = (struct span){ colon + 1, f.n - ns.n - 1 };
+	if (parse_u64(c, ns, "bucket index", &idx, e) ||
+	    parse_u64(c, cs, "bucket count", &cnt, e))
+		return e->code;
+	if (idx >= HIST_BUCKETS)
+		return err_line(e, c->line, ERR_MALFORMED,
+				"bucket index %llu out of range 0..%d",
+				(unsigned long long)idx, HIST_BUCKETS - 1);
+	if ((int)idx <= *prev)
+		return err_line(e, c->line, ERR_MALFORMED,
+				"bucket %llu duplicate or not ascending",
+				(unsigned long long)idx);
+	if (!cnt)
+		return err_line(e, c->line, ERR_MALFORMED,
+				"bucket %llu has a zero count", (unsigned long long)idx);
+	if (*total > UINT64_MAX - cnt)
+		return err_line(e, c->line, ERR_MALFORMED,
+				"bucket counts overflow 64 bits");
+	*total += cnt;
+	*prev = (int)idx;
+	bucket[idx] = cnt;
+	return 0;
+}
+
+/*
+ * A histogram: @count, then @f[0..n) = sum min max and the N:C buckets.
+ * Shared by hist and reasons.
+ */
+static int parse_dwell(const struct cursor *c, struct span count,
+		       const struct span *f, size_t n, struct hist_row *h,
+		       struct err *e)
+{
+	static const char *const what[] = { "sum", "min", "max" };
+	uint64_t v[4], total = 0;
+	int prev = -1;
+
+	if (parse_u64(c, count, "count", &v[0], e))
+		return e->code;
+	for (int i = 0; i < 3; i++)
+		if (parse_u64(c, f[i], what[i], &v[i + 1], e))
+			return e->code;
+	memset(h, 0, sizeof(*h));
+	for (size_t i = 3; i < n; i++)
+		if (parse_bucket(c, f[i], &prev, h->bucket, &total, e))
+			return e->code;
+	if (total != v[0])
+		return err_line(e, c->line, ERR_MALFORMED,
+				"count %llu differs from the sum of the buckets %llu",
+				(unsigned long long)v[0], (unsigned long long)total);
+	if (!v[0] && (v[1] || v[2] || v[3]))
+		return err_line(e, c->line, ERR_MALFORMED,
+				"sum, min and max must be 0 when count is 0");
+	if (v[2] > v[3])
+		return err_line(e, c->line, ERR_MALFORMED,
+				"min %llu is greater than max %llu",
+				(unsigned long long)v[2], (unsigned long long)v[3]);
+	h->count = v[0];
+	h->sum = v[1];
+	h->min = v[2];
+	h->max = v[3];
+	return 0;
+}
+
+static int parse_hist_line(const struct cursor *c, struct span l, int st,
+			   struct hist_row *h, struct err *e)
+{
+	struct span f[5 + HIST_BUCKETS];
+	size_t n;
+
+	if (split_fields(c, l, f, 5, 5 + HIST_BUCKETS, &n, e) ||
+	    parse_state_field(c, f[0], st, e) ||
+	    parse_dwell(c, f[1], f + 2, n - 2, h, e))
+		return e->code;
+	return 0;
+}
+
+int parse_hist(const char *buf, size_t len, struct snapshot *s, struct err *e)
+{
+	struct cursor c;
+	struct span l;
+
+	cur_init(&c, buf, len);
+	if (parse_version_line(&c, e) ||
+	    parse_fixed_line(&c, "unit ns", "unit line", e) ||
+	    parse_fixed_line(&c, "state count sum min max buckets", "header", e))
+		return e->code;
+	for (int st = 0; st < TS_COUNT; st++)
+		if (cur_expect(&c, &l, state_names[st], e) ||
+		    parse_hist_line(&c, l, st, &s->hist[st], e))
+			return e->code;
+	if (cur_end(&c, "the 12 state lines", e))
+		return e->code;
+	s->have |= FILE_HIST;
+	return 0;
+}
+
+/*
+ * reasons: the known reasons in their documented order, each once.  A
+ * reason this reader does not know (a later module's) is checked and
+ * skipped, like an unknown counter.
+ */
+int parse_reasons(const char *buf, size_t len, struct snapshot *s,
+		  struct err *e)
+{
+	struct span l, f[6 + HIST_BUCKETS];
+	bool seen[RS_COUNT] = { false };
+	int prev = -1, r;
+	struct cursor c;
+	size_t n;
+
+	cur_init(&c, buf, len);
+	if (parse_version_line(&c, e) ||
+	    parse_fixed_line(&c, "unit ns", "unit line", e) ||
+	    parse_fixed_line(&c, "reason count unknown sum min max buckets",
+			     "header", e))
+		return e->code;
+	memset(s->reasons, 0, sizeof(s->reasons));
+	while ((r = cur_next(&c, &l, e)) == 1) {
+		struct reason_row tmp;
+		int id;
+
+		if (split_fields(&c, l, f, 6, 6 + HIST_BUCKETS, &n, e))
+			return e->code;
+		id = reason_lookup(f[0].p, f[0].n);
+		if (id >= 0 && id <= prev)
+			return err_line(e, c.line, ERR_MALFORMED,
+					"reason %s duplicate or out of order",
+					reason_names[id]);
+		if (parse_u64(&c, f[2], "unknown", &tmp.unknown, e) ||
+		    parse_dwell(&c, f[1], f + 3, n - 3, &tmp.life, e))
+			return e->code;
+		if (id < 0)
+			continue;
+		s->reasons[id] = tmp;
+		seen[id] = true;
+		prev = id;
+	}
+	if (r < 0)
+		return e->code;
+	for (int i = 0; i < RS_COUNT; i++)
+		if (!seen[i])
+			return err_line(e, 0, ERR_MALFORMED, "reason %s missing",
+					reason_names[i]);
+	s->have |= FILE_REASONS;
+	return 0;
+}
+
+int parse_counters(const char *buf, size_t len, struct snapshot *s,
+		   struct err *e)
+{
+	struct cursor c;
+	struct span l, f[2];
+	size_t n;
+	int r;
+
+	cur_init(&c, buf, len);
+	if (parse_version_line(&c, e))
+		return e->code;
+	s->ctr_have = 0;
+	memset(s->counters, 0, sizeof(s->counters));
+	while ((r = cur_next(&c, &l, e)) == 1) {
+		int id = -1;
+
+		if (split_fields(&c, l, f, 2, 2, &n, e))
+			return e->code;
+		for (int i = 0; i < CTR_COUNT; i++)
+			if (span_eq(f[0], counter_descs[i].name))
+				id = i;
+		if (id < 0)
+			continue; /* the format says: ignore unknown names */
+		if (have_counter(s, id))
+			return err_line(e, c.line, ERR_MALFORMED,
+					"counter %s listed twice", counter_descs[id].name);
+		if (parse_u64(&c, f[1], counter_descs[id].name, &s->counters[id], e))
+			return e->code;
+		s->ctr_have |= 1u << id;
+	}
+	if (r < 0)
+		return e->code;
+	for (int i = 0; i < CTR_REQUIRED; i++)
+		if (!have_counter(s, i))
+			return err_line(e, 0, ERR_MALFORMED, "counter %s missing",
+					counter_descs[i].name);
+	s->have |= FILE_COUNTERS;
+	return 0;
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Independent oracle: recompute from a fixture's files what tcplc must
+report, and compare with its JSON and Prometheus output.
+Usage: check_oracle.py CASE_DIR SUMMARY.json HIST.json [SUMMARY.prom]"""
+import json
+import math
+import re
+import sys
+
+
+def table(path, skip):
+    lines = open(path).read().splitlines()
+    assert lines[0] == "version 1", path
+    return lines[skip:]
+
+
+def pct(buckets, mx, p):
+    """Upper bound 2^(N+1) of the bucket holding rank ceil(p% * total), capped at max."""
+    total = sum(buckets.values())
+    rank = max(1, -(-total * p // 100))
+    acc = 0
+    for n in sorted(buckets):
+        acc += buckets[n]
+        if acc >= rank:
+            return min(2 ** (n + 1), mx)
+    raise AssertionError("rank beyond total")
+
+
+def main():
+    d = sys.argv[1] + "/net/tcp_lifecycle/"
+    hdr = table(d + "states", 1)[0].split()
+    states = {}
+    for line in table(d + "states", 2):
+        f = dict(zip(hdr, line.split()))
+        states[f["state"]] = f
+    hist = {}
+    for line in table(d + "hist", 3):
+        f = line.split()
+        hist[f[0]] = dict(count=int(f[1]), sum=int(f[2]), min=int(f[3]), max=int(f[4]),
+                          buckets={int(a): int(b) for a, b in (x.split(":") for x in f[5:])})
+    summary = json.loads(open(sys.argv[2]).read())
+    hj = json.loads(open(sys.argv[3]).read())
+    errors = []
+
+    def expect(what, got, want):
+        if got != want:
+            errors.append(f"{what}: tcplc says {got}, expected {want}")
+
+    for s in summary["states"]:
+        name, h, st = s["state"], hist[s["state"]], states[s["state"]]
+        for k in ("entered", "exited", "timed", "untimed", "now"):
+            expect(f"{name} {k}", s[k], int(st[k]))
+        expect(f"{name} oldest_ns", s["oldest_ns"], int(st["oldest"]) if "oldest" in st else None)
+        if h["count"]:
+            expect(f"{name} p50", s["p50_ns"], pct(h["buckets"], h["max"], 50))
+            expect(f"{name} p99", s["p99_ns"], pct(h["buckets"], h["max"], 99))
+            expect(f"{name} max", s["max_ns"], h["max"])
+        else:
+            expect(f"{name} p50", s["p50_ns"], None)
+    for s in hj["states"]:
+        name, h = s["state"], hist[s["state"]]
+        expect(f"{name} hist count", s["count"], h["count"])
+        got = {b["log2"]: b["count"] for b in s["buckets"]}
+        expect(f"{name} buckets", got, h["buckets"])
+        for b in s["buckets"]:
+            n = b["log2"]
+            expect(f"{name} bucket {n} lo", b["lo_ns"], 0 if n == 0 else 2 ** n)
+            expect(f"{name} bucket {n} hi", b["hi_ns"], None if n == 47 else 2 ** (n + 1) - 1)
+        if h["count"]:
+            expect(f"{name} avg", s["avg_ns"], h["sum"] // h["count"])
+    if len(sys.argv) > 4:
+        prom = {}
+        for line in open(sys.argv[4]):
+            m = re.match(r'tcp_lifecycle_state_dwell_seconds_bucket\{state="(\w+)",le="([^"]+)"\} (\d+)$', line)
+            if m:
+                prom[(m[1], m[2])] = int(m[3])
+        for name, h in hist.items():
+            for n in range(47):
+                le = 2 ** (n + 1) / 1e9
+                want = sum(c for b, c in h["buckets"].items() if b <= n)
+                key = [k for k in prom if k[0] == name and k[1] != "+Inf" and math.isclose(float(k[1]), le)]
+                expect(f"{name} prom le={le}", prom.get(key[0]) if key else None, want)
+            expect(f"{name} prom +Inf", prom.get((name, "+Inf")), h["count"])
+    if errors:
+        print("\n".join(errors[:20]))
+        sys.exit(1)
+    print(f"{len(summary['states'])} states checked")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,539 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/run.sh - tcplc test suite.  Host-side: no module, no VM, no root.
+#
+#   tests/run.sh [--name NAME] [--update] /path/to/tcplc
+#
+# Prints KTAP-style "ok N name" / "not ok N name" lines (details as "#"
+# lines), then "NAME: N passed, N failed, N skipped"; exits 1 on a failure.
+#
+# Fixtures live in tests/fixtures/<case>/net/tcp_lifecycle/{states,
+# transitions,hist,counters} and are read with --proc-root.  Expected outputs
+# are tests/expected/<case>.<view>.<txt|json|prom>; --update rewrites them
+# from the binary: review every diff (git diff) before keeping it.
+#
+# Watch mode is tested with the testing hook TCPLC_TEST_SERIES=EPOCH: with it,
+# sample k (k = 0 is the baseline) is read from "<proc root>.k", i.e.
+# --proc-root tests/fixtures/watch reads tests/fixtures/watch.0, watch.1,
+# watch.2; nothing sleeps, sample k is stamped EPOCH + k * interval and each
+# interval lasts exactly -i seconds, so deltas, rates and timestamps are
+# reproducible (TZ is set below).
+#
+# Needs: bash, coreutils, diffutils, python3.  Optional (else SKIP):
+# python3-prometheus-client (Prometheus parser), util-linux setpriv (EACCES
+# when run as root), iproute2 + root (-N with a real netns), groff (man page).
+
+set -u
+
+NAME=tcplc
+UPDATE=0
+while [ $# -gt 1 ]; do
+	case $1 in
+	--name) NAME=$2; shift 2 ;;
+	--update) UPDATE=1; shift ;;
+	*) break ;;
+	esac
+done
+if [ $# -ne 1 ] || [ ! -x "$1" ]; then
+	echo "usage: $0 [--name NAME] [--update] /path/to/tcplc" >&2
+	exit 2
+fi
+TCPLC=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC=$(dirname "$HERE")
+FIX=$HERE/fixtures
+EXP=$HERE/expected
+PYTHON=${PYTHON:-python3}
+TMP=$(mktemp -d /tmp/tcplc-test.XXXXXX)
+NETNS=
+cleanup() {
+	chmod -R u+rwX "$TMP" 2>/dev/null
+	rm -rf "$TMP"
+	[ -n "$NETNS" ] && ip netns del "$NETNS" 2>/dev/null
+}
+trap cleanup EXIT
+
+export TZ=UTC LC_ALL=C
+unset TCPLC_PROC_ROOT TCPLC_TEST_SERIES
+SERIES_EPOCH=1700000000 # 2023-11-14T22:13:20Z
+
+# An interpreter that has prometheus_client (python3 may be a pyenv shim).
+PROM_PY=
+for py in "$PYTHON" python3 /usr/bin/python3; do
+	if command -v "$py" >/dev/null 2>&1 &&
+	   "$py" -c 'import prometheus_client.parser' 2>/dev/null; then
+		PROM_PY=$py
+		break
+	fi
+done
+
+n=0 passed=0 failed=0 skipped=0
+echo "KTAP version 1"
+ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n $1"; }
+skip() { n=$((n + 1)); skipped=$((skipped + 1)); echo "ok $n $1 # SKIP $2"; }
+not_ok() {
+	local name=$1 f
+	shift
+	n=$((n + 1)); failed=$((failed + 1))
+	echo "not ok $n $name"
+	for f in "$@"; do
+		[ -f "$f" ] && sed 's/^/# /' "$f" | head -40 || echo "# $f"
+	done
+}
+
+# golden NAME EXPECTED_FILE CMD... : exit 0, empty stderr, stdout == expected
+golden() {
+	local name=$1 exp=$EXP/$2 rc
+	shift 2
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		not_ok "$name" "exit status $rc" "$TMP/err"
+		return 1
+	fi
+	if [ -s "$TMP/err" ]; then
+		not_ok "$name" "unexpected stderr:" "$TMP/err"
+		return 1
+	fi
+	[ $UPDATE = 1 ] && cp "$TMP/out" "$exp"
+	if [ ! -f "$exp" ]; then
+		not_ok "$name" "missing $exp (run with --update and review)"
+		return 1
+	fi
+	if ! diff -u "$exp" "$TMP/out" >"$TMP/diff"; then
+		not_ok "$name" "$TMP/diff"
+		return 1
+	fi
+	ok "$name"
+}
+
+check_json() { # NAME FILE VIEW
+	if "$PYTHON" "$HERE/check_json.py" "$2" "$3" >"$TMP/chk" 2>&1; then
+		ok "$1"
+	else
+		not_ok "$1" "$TMP/chk"
+	fi
+}
+
+check_prom() { # NAME FILE
+	if [ -z "$PROM_PY" ]; then
+		skip "$1" "python3-prometheus-client not installed"
+	elif "$PROM_PY" "$HERE/check_prom.py" "$2" >"$TMP/chk" 2>&1; then
+		ok "$1"
+	else
+		not_ok "$1" "$TMP/chk"
+	fi
+}
+
+# fails NAME RC PATTERN CMD... : exit RC, stderr contains PATTERN, no stdout
+fails() {
+	local name=$1 want=$2 pat=$3 rc
+	shift 3
+	timeout 20 "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ $rc -ne "$want" ]; then
+		not_ok "$name" "exit status $rc, expected $want" "$TMP/err"
+	elif ! grep -qF -- "$pat" "$TMP/err"; then
+		not_ok "$name" "stderr lacks: $pat" "$TMP/err"
+	elif [ -s "$TMP/out" ]; then
+		not_ok "$name" "unexpected stdout:" "$TMP/out"
+	else
+		ok "$name"
+	fi
+}
+
+# A writable copy of fixture basic in $TMP/c; prints the module dir.
+mkcase() {
+	rm -rf "$TMP/c"
+	cp -r "$FIX/basic" "$TMP/c"
+	echo "$TMP/c/net/tcp_lifecycle"
+}
+
+# bad NAME FILE RC PATTERN [VIEW] < content : FILE replaced by stdin.
+# (Never pipe into bad: the counters would be updated in a subshell.)
+bad() {
+	local name=$1 file=$2 rc=$3 pat=$4 dir
+	shift 4
+	dir=$(mkcase)
+	cat >"$dir/$file"
+	fails "$name" "$rc" "$pat" "$TCPLC" --proc-root "$TMP/c" "$@"
+}
+
+# ---------------------------------------------------------------- views
+VIEWS="summary states transitions hist counters"
+for case in basic busy empty edge; do
+	for view in $VIEWS; do
+		args=(--proc-root "$FIX/$case" "$view")
+		golden "$case.$view.txt" "$case.$view.txt" "$TCPLC" "${args[@]}"
+		golden "$case.$view.json" "$case.$view.json" "$TCPLC" -j "${args[@]}" &&
+			check_json "$case.$view.json parses" "$TMP/out" "$view"
+		golden "$case.$view.prom" "$case.$view.prom" "$TCPLC" --prometheus "${args[@]}" &&
+			check_prom "$case.$view.prom parses" "$TMP/out"
+	done
+done
+
+# an independent oracle (tests/check_oracle.py) recomputes the numbers
+# (percentile buckets, averages, cumulative Prometheus buckets) from the
+# fixture files and compares them with tcplc's output
+for case in basic busy empty edge; do
+	if ! { "$TCPLC" --proc-root "$FIX/$case" -j >"$TMP/s.json" &&
+	       "$TCPLC" --proc-root "$FIX/$case" -j hist >"$TMP/h.json" &&
+	       "$TCPLC" --proc-root "$FIX/$case" --prometheus >"$TMP/s.prom"; } 2>"$TMP/chk"; then
+		not_ok "oracle: $case" "tcplc failed" "$TMP/chk"
+	elif "$PYTHON" "$HERE/check_oracle.py" "$FIX/$case" "$TMP/s.json" "$TMP/h.json" \
+		"$TMP/s.prom" >"$TMP/chk" 2>&1; then
+		ok "oracle: $case"
+	else
+		not_ok "oracle: $case" "$TMP/chk"
+	fi
+done
+
+# default view is the summary; TCPLC_PROC_ROOT; option order
+golden "default view is summary" basic.summary.txt "$TCPLC" --proc-root "$FIX/basic"
+golden "TCPLC_PROC_ROOT" basic.states.txt env TCPLC_PROC_ROOT="$FIX/basic" "$TCPLC" states
+golden "--proc-root overrides TCPLC_PROC_ROOT" basic.states.txt \
+	env TCPLC_PROC_ROOT=/nonexistent "$TCPLC" states --proc-root "$FIX/basic"
+
+# named states and -z
+golden "hist with named states" basic.hist-named.txt \
+	"$TCPLC" --proc-root "$FIX/basic" hist time_wait CLOSE-WAIT LISTEN
+golden "hist named -j" basic.hist-named.json \
+	"$TCPLC" --proc-root "$FIX/basic" -j hist time_wait CLOSE-WAIT LISTEN &&
+	check_json "hist named -j parses" "$TMP/out" hist
+golden "hist named --prometheus" basic.hist-named.prom \
+	"$TCPLC" --proc-root "$FIX/basic" --prometheus hist time_wait CLOSE-WAIT LISTEN &&
+	check_prom "hist named --prometheus parses" "$TMP/out"
+golden "summary -z" basic.summary-z.txt "$TCPLC" --proc-root "$FIX/basic" -z
+golden "states -z" basic.states-z.txt "$TCPLC" --proc-root "$FIX/basic" -z states
+golden "transitions -z" basic.transitions-z.txt "$TCPLC" --proc-root "$FIX/basic" -z transitions
+golden "hist -z" basic.hist-z.txt "$TCPLC" --proc-root "$FIX/basic" -z hist
+
+# ---------------------------------------------------------------- watch mode
+for view in $VIEWS; do
+	w=(env TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$FIX/watch" -i 2 -c 2)
+	golden "watch $view" "watch.$view.txt" "${w[@]}" "$view"
+	golden "watch $view -j" "watch.$view.json" "${w[@]}" -j "$view" &&
+		check_json "watch $view -j is JSON Lines" "$TMP/out" "$view"
+done
+golden "watch timestamp offset +05:30" watch.tz-plus.txt \
+	env TZ=IST-5:30 TCPLC_TEST_SERIES=$SERIES_EPOCH \
+	"$TCPLC" --proc-root "$FIX/watch" -i 0.5 -c 1 counters
+golden "watch timestamp offset -03:00" watch.tz-minus.json \
+	env TZ=ART+3 TCPLC_TEST_SERIES=$SERIES_EPOCH \
+	"$TCPLC" --proc-root "$FIX/watch" -i 0.5 -c 1 -j counters
+
+# sample 3 does not exist: the samples before it are printed, then error 3
+TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$FIX/watch" -i 1 -c 3 counters \
+	>"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ $rc -eq 3 ] && [ "$(grep -c '^---' "$TMP/out")" -eq 2 ] &&
+   grep -q 'watch.3/net/tcp_lifecycle does not exist' "$TMP/err"; then
+	ok "watch: error in a later sample keeps earlier output, exit 3"
+else
+	not_ok "watch: error in a later sample keeps earlier output, exit 3" \
+		"exit $rc" "$TMP/out" "$TMP/err"
+fi
+
+# real clock: -i 0.2 -c 2 takes >= 0.4 s and prints 2 samples
+start=$(date +%s%N)
+"$TCPLC" --proc-root "$FIX/basic" -i 0.2 -c 2 counters >"$TMP/out" 2>"$TMP/err"
+rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+if [ $rc -eq 0 ] && [ "$(grep -c '^--- .* interval 0\.[0-9]*s ---$' "$TMP/out")" -eq 2 ] &&
+   [ $ms -ge 390 ] && [ $ms -lt 5000 ] && grep -q '^transitions  *0  *0\.0$' "$TMP/out"; then
+	ok "watch with the real clock (${ms} ms)"
+else
+	not_ok "watch with the real clock" "exit $rc after ${ms} ms" "$TMP/out" "$TMP/err"
+fi
+
+# Ctrl-C ends an endless watch with status 0
+"$TCPLC" --proc-root "$FIX/basic" -i 0.1 states >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+sleep 0.5
+kill -INT $pid
+wait $pid
+rc=$?
+if [ $rc -eq 0 ] && grep -q '^---' "$TMP/out"; then
+	ok "watch: SIGINT ends it with status 0"
+else
+	not_ok "watch: SIGINT ends it with status 0" "exit $rc" "$TMP/out" "$TMP/err"
+fi
+
+# ---------------------------------------------------------------- errors
+fails "module not loaded (missing dir): exit 3" 3 \
+	"insmod module/tcp_lifecycle.ko  (or: modprobe tcp_lifecycle)" \
+	"$TCPLC" --proc-root "$TMP/nonexistent"
+mkdir -p "$TMP/procnomod/net"
+fails "module not loaded (no tcp_lifecycle in net/): exit 3" 3 \
+	"tcp_lifecycle module not loaded ($TMP/procnomod/net/tcp_lifecycle does not exist)" \
+	"$TCPLC" --proc-root "$TMP/procnomod" counters
+dir=$(mkcase)
+rm "$dir/hist"
+fails "one file missing: exit 1" 1 "net/tcp_lifecycle/hist: no such file" \
+	"$TCPLC" --proc-root "$TMP/c"
+golden "views read only the files they need" basic.states.txt \
+	"$TCPLC" --proc-root "$TMP/c" states
+
+# version
+bad "version 2: exit 5" hist 5 "hist:1: format version 2 is newer than this tcplc understands (1)" \
+	< <(printf 'version 2\nunit s\nsomething else entirely\n')
+bad "version 2: upgrade hint" counters 5 "upgrade tcplc" counters \
+	< <(printf 'version 2\n')
+bad "version 0: malformed" counters 6 "counters:1: invalid format version 0" counters \
+	< <(printf 'version 0\n')
+bad "version number overflow" counters 6 'counters:1: version "99999999999999999999999" does not fit in 64 bits' counters \
+	< <(printf 'version 99999999999999999999999\n')
+bad "version without number" counters 6 'counters:1: expected "version N" on line 1' counters \
+	< <(printf 'version\n')
+bad "CRLF line ends" counters 6 'counters:1: version "1\x0d" is not an unsigned decimal number' counters \
+	< <(printf 'version 1\r\ntransitions 1\r\n')
+bad "empty file" states 6 'states:1: empty file, expected "version 1"' states \
+	< <(:)
+
+# malformed states
+bad "states: missing field" states 6 "states:5: 6 fields, expected 7" states \
+	< <(sed '5s/ 0$//' "$FIX/basic/net/tcp_lifecycle/states")
+bad "states: state out of order" states 6 "states:3: state SYN_SENT out of order, expected ESTABLISHED" states \
+	< <(sed '3{h;d};4{G}' "$FIX/basic/net/tcp_lifecycle/states")
+bad "states: u64 overflow" states 6 'states:3: entered "18446744073709551616" does not fit in 64 bits' states \
+	< <(sed '3s/ 24 / 18446744073709551616 /' "$FIX/basic/net/tcp_lifecycle/states")
+bad "states: negative number" states 6 'states:4: entered "-1" is not an unsigned decimal number' states \
+	< <(sed '4s/ 12 / -1 /' "$FIX/basic/net/tcp_lifecycle/states")
+bad "states: truncated" states 6 "states:8: unexpected end of file, expected TIME_WAIT" states \
+	< <(head -7 "$FIX/basic/net/tcp_lifecycle/states")
+bad "states: extra line" states 6 "states:15: unexpected line after the 12 state lines" states \
+	< <({ cat "$FIX/basic/net/tcp_lifecycle/states"; echo "CLOSING 0 0 0 0 0"; })
+bad "states: header lacks a column" states 6 'states:2: header lacks column "now"' states \
+	< <(sed '2s/ now / /' "$FIX/basic/net/tcp_lifecycle/states")
+bad "states: header names a column twice" states 6 'states:2: header names column "timed" twice' states \
+	< <(sed '2s/untimed/timed/' "$FIX/basic/net/tcp_lifecycle/states")
+bad "transitions: header lacks a column" transitions 6 'transitions:2: header lacks column "count"' transitions \
+	< <(sed '2s/count/total/' "$FIX/basic/net/tcp_lifecycle/transitions")
+bad "states: unknown state" states 6 'states:6: unknown state "FIN_WAIT_1"' states \
+	< <(sed '6s/FIN_WAIT1/FIN_WAIT_1/' "$FIX/basic/net/tcp_lifecycle/states")
+bad "states: double space" states 6 "states:3: empty field 3 (stray space at column 16)" states \
+	< <(sed '3s/^ESTABLISHED 24 20/ESTABLISHED 24  20/' "$FIX/basic/net/tcp_lifecycle/states")
+bad "states: trailing space" states 6 "states:3: trailing space" states \
+	< <(sed '3s/$/ /' "$FIX/basic/net/tcp_lifecycle/states")
+bad "states: empty line" states 6 "states:5: empty line" states \
+	< <(sed '5s/.*//' "$FIX/basic/net/tcp_lifecycle/states")
+
+# the draft's states format, without the module's "oldest" column
+dir=$(mkcase)
+sed -E '2s/ oldest$//; 3,$s/ [0-9]+$//' "$FIX/basic/net/tcp_lifecycle/states" >"$dir/states"
+golden "states without the oldest column" basic.states-no-oldest.txt "$TCPLC" --proc-root "$TMP/c" states
+golden "summary without the oldest column" basic.summary-no-oldest.txt "$TCPLC" --proc-root "$TMP/c"
+golden "states -j without the oldest column" basic.states-no-oldest.json "$TCPLC" --proc-root "$TMP/c" -j states &&
+	check_json "states -j without oldest parses" "$TMP/out" states
+golden "states --prometheus without the oldest column" basic.states-no-oldest.prom \
+	"$TCPLC" --proc-root "$TMP/c" --prometheus states &&
+	check_prom "states --prometheus without oldest parses" "$TMP/out"
+
+# malformed hist
+H=$FIX/basic/net/tcp_lifecycle/hist
+bad "hist: bucket not N:C" hist 6 'hist:4: bucket "21x11" is not N:C' hist \
+	< <(sed '4s/21:11/21x11/' "$H")
+bad "hist: count != sum of buckets" hist 6 "hist:4: count 21 differs from the sum of the buckets 20" hist \
+	< <(sed '4s/ESTABLISHED 20 /ESTABLISHED 21 /' "$H")
+bad "hist: bucket index 48" hist 6 "hist:4: bucket index 48 out of range 0..47" hist \
+	< <(sed '4s/22:3/48:3/' "$H")
+bad "hist: buckets not ascending" hist 6 "hist:4: bucket 20 duplicate or not ascending" hist \
+	< <(sed '4s/20:6 21:11/21:11 20:6/' "$H")
+bad "hist: duplicate bucket" hist 6 "hist:4: bucket 21 duplicate or not ascending" hist \
+	< <(sed '4s/20:6 21:11/21:6 21:11/' "$H")
+bad "hist: zero bucket" hist 6 "hist:4: bucket 20 has a zero count" hist \
+	< <(sed '4s/20:6/20:0/' "$H")
+bad "hist: empty bucket count" hist 6 "hist:4: empty bucket count" hist \
+	< <(sed '4s/20:6/20:/' "$H")
+bad "hist: other unit" hist 6 'hist:2: expected unit line "unit ns", got "unit us"' hist \
+	< <(sed '2s/ns/us/' "$H")
+bad "hist: bucket sum overflow" hist 6 "hist:10: bucket counts overflow 64 bits" hist \
+	< <(sed '10s/.*/CLOSE 2 0 0 0 0:18446744073709551615 1:1/' "$H")
+bad "hist: min > max" hist 6 "hist:4: min 5128333 is greater than max 1203456" hist \
+	< <(sed '4s/ 1203456 5128333 / 5128333 1203456 /' "$H")
+bad "hist: sum without count" hist 6 "hist:10: sum, min and max must be 0 when count is 0" hist \
+	< <(sed '10s/.*/CLOSE 0 5 0 0/' "$H")
+bad "hist: buckets missing" hist 6 "hist:4: count 20 differs from the sum of the buckets 0" hist \
+	< <(sed '4s/ 20:6 21:11 22:3$//' "$H")
+bad "hist: too many fields" hist 6 "hist:4: too many fields (at most 53)" hist \
+	< <({ sed -n '1,3p' "$H"; printf 'ESTABLISHED 48 0 0 0'; for i in $(seq 0 47); do printf ' %d:1' $i; done; printf ' 48:1\n'; })
+
+# malformed transitions
+T=$FIX/basic/net/tcp_lifecycle/transitions
+bad "transitions: unknown state" transitions 6 'transitions:3: unknown to state "FOO"' transitions \
+	< <(sed '3s/FIN_WAIT1/FOO/' "$T")
+bad "transitions: duplicate pair" transitions 6 "transitions:4: pair ESTABLISHED FIN_WAIT1 duplicate or out of order" transitions \
+	< <(sed '4s/.*/ESTABLISHED FIN_WAIT1 1/' "$T")
+bad "transitions: out of order" transitions 6 "transitions:4: pair ESTABLISHED FIN_WAIT1 duplicate or out of order" transitions \
+	< <(sed '3{h;d};4{G}' "$T")
+bad "transitions: zero count" transitions 6 "transitions:5: zero count" transitions \
+	< <(sed '5s/ 12$/ 0/' "$T")
+bad "transitions: missing count" transitions 6 "transitions:5: 2 fields, expected 3" transitions \
+	< <(sed '5s/ 12$//' "$T")
+
+# malformed counters
+bad "counters: not a number" counters 6 'counters:3: tracked "x" is not an unsigned decimal number' counters \
+	< <(printf 'version 1\ntransitions 116\ntracked x\nuntracked 0\n')
+bad "counters: missing counter" counters 6 "counters: counter untracked missing" counters \
+	< <(printf 'version 1\ntransitions 116\ntracked 8\n')
+bad "counters: duplicate" counters 6 "counters:4: counter tracked listed twice" counters \
+	< <(printf 'version 1\ntransitions 116\ntracked 8\ntracked 9\nuntracked 0\n')
+bad "counters: no final newline" counters 6 "counters:4: last line does not end in a newline" counters \
+	< <(printf 'version 1\ntransitions 116\ntracked 8\nuntracked 0')
+bad "NUL byte" counters 6 "counters:2: NUL byte at column 14" counters \
+	< <(printf 'version 1\ntransitions 1\000\ntracked 8\nuntracked 0\n')
+bad "counters: unknown name, wrong field count" counters 6 "counters:5: too many fields (at most 2)" counters \
+	< <(printf 'version 1\ntransitions 116\ntracked 8\nuntracked 0\nnew_counter 1 2\n')
+printf 'version 1\nfuture\x01counter \xff\xfe\ntransitions 109\ntracked 5\nuntracked 0\n' >"$TMP/ctr"
+dir=$(mkcase)
+cp "$TMP/ctr" "$dir/counters"
+golden "counters: unknown names are ignored" basic.counters.txt "$TCPLC" --proc-root "$TMP/c" counters
+
+# garbage of every kind: exit 6, never a crash
+bad "binary garbage" states 6 "states:1: NUL byte at column 8" states \
+	< <(printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\003\000>\000')
+head -c 65536 /dev/urandom | tr -d '\n' | tr '\000' 'x' >"$TMP/rnd"
+bad "random bytes without newline" states 6 "states:1: last line does not end in a newline" states <"$TMP/rnd"
+bad "1 MiB line" states 6 'states:3: unknown state "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA..."' states \
+	< <({ printf 'version 1\nstate entered exited timed untimed now\n'; head -c 1048576 /dev/zero | tr '\000' 'A'; echo ' 1 2 3 4 5'; })
+bad "file over 16 MiB" transitions 6 "transitions: file larger than 16777216 bytes" transitions \
+	< <({ printf 'version 1\nfrom to count\n'; yes 'CLOSE SYN_SENT 1' | head -c 17000000; })
+dir=$(mkcase)
+{ printf 'version 1\n'; yes 'x 1' | head -n 200000; sed 1d "$FIX/basic/net/tcp_lifecycle/counters"; } >"$dir/counters.new"
+mv "$dir/counters.new" "$dir/counters"
+golden "200000 unknown counters are skipped" basic.counters.txt "$TCPLC" --proc-root "$TMP/c" counters
+dir=$(mkcase)
+rm "$dir/states"
+mkfifo "$dir/states"
+fails "FIFO instead of a file: no hang, exit 1" 1 "states: not a regular file" \
+	"$TCPLC" --proc-root "$TMP/c" states
+dir=$(mkcase)
+rm "$dir/states"
+ln -s /dev/zero "$dir/states"
+fails "device instead of a file: exit 1" 1 "states: not a regular file" \
+	"$TCPLC" --proc-root "$TMP/c" states
+dir=$(mkcase)
+rm "$dir/states"
+mkdir "$dir/states"
+fails "directory instead of a file: exit 1" 1 "states: not a regular file" \
+	"$TCPLC" --proc-root "$TMP/c" states
+
+# permission denied.  root ignores mode 000, so as root run tcplc as nobody.
+AS=()
+if [ "$(id -u)" -eq 0 ]; then
+	if command -v setpriv >/dev/null &&
+	   setpriv --reuid=65534 --regid=65534 --clear-groups "$TCPLC" --version >/dev/null 2>&1; then
+		AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	else
+		AS=(skip)
+	fi
+fi
+if [ "${AS[0]:-}" = skip ]; then
+	skip "unreadable file: exit 4" "root, and cannot run tcplc as nobody (setpriv)"
+	skip "unreadable directory: exit 4" "root, and cannot run tcplc as nobody (setpriv)"
+else
+	chmod 755 "$TMP"
+	dir=$(mkcase)
+	chmod -R a+rX "$TMP/c"
+	chmod 000 "$dir/hist"
+	fails "unreadable file: exit 4" 4 "needs root" \
+		"${AS[@]}" "$TCPLC" --proc-root "$TMP/c" hist
+	chmod 644 "$dir/hist"
+	chmod 000 "$dir"
+	fails "unreadable directory: exit 4" 4 "net/tcp_lifecycle/states: permission denied" \
+		"${AS[@]}" "$TCPLC" --proc-root "$TMP/c" states
+	chmod 755 "$dir"
+fi
+
+# ---------------------------------------------------------------- usage
+U=("$TCPLC" --proc-root "$FIX/basic")
+fails "usage: unknown view" 2 "unknown view 'nosuch'" "${U[@]}" nosuch
+fails "usage: unknown option" 2 "Try 'tcplc --help'" "${U[@]}" --nosuch
+fails "usage: -j with --prometheus" 2 "--json and --prometheus exclude each other" "${U[@]}" -j --prometheus
+fails "usage: --prometheus with -i" 2 "does not combine with --interval" "${U[@]}" --prometheus -i 1
+fails "usage: -c without -i" 2 "--count needs --interval" "${U[@]}" -c 3
+fails "usage: -i 0" 2 "invalid interval '0'" "${U[@]}" -i 0
+fails "usage: -i abc" 2 "invalid interval 'abc'" "${U[@]}" -i abc
+fails "usage: -i -1" 2 "invalid interval '-1'" "${U[@]}" -i -1
+fails "usage: -i nan" 2 "invalid interval 'nan'" "${U[@]}" -i nan
+fails "usage: -c 0" 2 "invalid count '0'" "${U[@]}" -i 1 -c 0
+fails "usage: -c -5" 2 "invalid count '-5'" "${U[@]}" -i 1 -c -5
+fails "usage: -c overflow" 2 "invalid count '99999999999999999999'" "${U[@]}" -i 1 -c 99999999999999999999
+fails "usage: argument to a view without states" 2 "unexpected argument 'ESTABLISHED'" "${U[@]}" states ESTABLISHED
+fails "usage: unknown state" 2 "unknown state 'FOO'" "${U[@]}" hist FOO
+fails "usage: netns name with /" 2 "invalid network namespace name '../x'" "${U[@]}" -N ../x
+fails "usage: netns name .." 2 "invalid network namespace name '..'" "${U[@]}" -N ..
+fails "usage: empty --proc-root" 2 "--proc-root needs a directory" "$TCPLC" --proc-root ''
+fails "usage: bad TCPLC_TEST_SERIES" 2 "invalid TCPLC_TEST_SERIES 'abc'" \
+	env TCPLC_TEST_SERIES=abc "${U[@]}" -i 1 -c 1
+
+"$TCPLC" --help >"$TMP/out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q '^Exit status:' "$TMP/out" && grep -q 'upper bound' "$TMP/out"; then
+	ok "--help"
+else
+	not_ok "--help" "exit $rc" "$TMP/out"
+fi
+if "$TCPLC" --version | grep -qE '^tcplc [^ ]+ \(file format version 1\)$'; then
+	ok "--version"
+else
+	not_ok "--version" "$("$TCPLC" --version 2>&1)"
+fi
+
+# ---------------------------------------------------------------- netns
+fails "netns not found: exit 7" 7 'network namespace "tcplc-no-such-ns" not found' \
+	"${U[@]}" -N tcplc-no-such-ns
+if [ "$(id -u)" -eq 0 ] && command -v ip >/dev/null &&
+   ip netns add "tcplc-test-$$" 2>/dev/null; then
+	NETNS=tcplc-test-$$
+	golden "-N NAME: counters in a real netns" basic.counters.txt \
+		"${U[@]}" -N "$NETNS" counters
+	golden "-N NAME: netns label (prometheus)" basic.counters-netns.prom \
+		sh -c '"$@" | sed "s/netns=\"tcplc-test-[0-9]*\"/netns=\"NS\"/"' sh \
+		"${U[@]}" -N "$NETNS" --prometheus counters &&
+		check_prom "-N NAME: prometheus parses" "$TMP/out"
+	golden "-N NAME: netns member (json)" basic.counters-netns.json \
+		sh -c '"$@" | sed "s/\"netns\":\"tcplc-test-[0-9]*\"/\"netns\":\"NS\"/"' sh \
+		"${U[@]}" -N "$NETNS" -j counters
+	ip netns del "$NETNS"
+	NETNS=
+else
+	skip "-N NAME in a real netns" "needs root and 'ip netns add'"
+fi
+
+# ---------------------------------------------------------------- docs
+if command -v groff >/dev/null; then
+	if groff -man -Tutf8 -ww -z "$SRC/tcplc.8" >"$TMP/err" 2>&1 && [ ! -s "$TMP/err" ]; then
+		ok "man page renders without warnings"
+	else
+		not_ok "man page renders without warnings" "$TMP/err"
+	fi
+else
+	skip "man page renders without warnings" "groff not installed"
+fi
+missing=
+for word in $VIEWS --interval --count --json --prometheus --zeros --netns --proc-root \
+	TCPLC_PROC_ROOT \
+	"> $("$TCPLC" --help | sed -n 's/.*dwell > \([0-9]*\)s .*/\1/p') s" \
+	"> $("$TCPLC" --help | sed -n 's/.*TIME_WAIT now > \([0-9]*\)$/\1/p')" \
+	"> $("$TCPLC" --help | sed -n 's/.*NEW_SYN_RECV now > \([0-9]*\)$/\1/p')"; do
+	sed 's/\\-/-/g' "$SRC/tcplc.8" | grep -qe "$word" || missing="$missing $word"
+done
+if [ -z "$missing" ]; then
+	ok "man page covers views, options and thresholds"
+else
+	not_ok "man page covers views, options and thresholds" "missing:$missing"
+fi
+if bash -c 'source "$1"; COMP_WORDS=(tcplc hi); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx hist &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc hist TIME); COMP_CWORD=2; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx TIME_WAIT; then
+	ok "bash completion"
+else
+	not_ok "bash completion"
+fi
+
+echo "1..$n"
+echo "$NAME: $passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]

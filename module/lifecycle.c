@@ -16,6 +16,8 @@
 
 #include <linux/errno.h>
 #include <linux/irqflags.h>
+#include <linux/jiffies.h>
+#include <linux/tcp.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/string.h>
@@ -24,6 +26,7 @@
 #include <net/net_namespace.h>
 #include <net/request_sock.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "lifecycle.h"
 #include "stats.h"
@@ -82,6 +85,35 @@ static int tlc_close_reason(const struct sock *sk, int oldstate, u8 hint,
 		return TLC_R_ORDERLY_ACTIVE;
 	}
 	return TLC_R_OTHER;
+}
+
+/*
+ * A full socket's connection ended: why, how long it lived, and for a dead
+ * peer how long finding out took: from the last segment it sent (for a
+ * connect() that never got an answer, from the connect()).
+ */
+static void tlc_connection_end(struct tlc_stats *s, const struct sock *sk,
+			       int oldstate, const struct tlc_sock_info *info,
+			       const struct tlc_ctx *ctx, u64 now)
+{
+	int reason = tlc_close_reason(sk, oldstate, info ? info->hint : 0, ctx);
+	u64 birth = info ? info->birth_ts : 0;
+	u32 since;
+
+	tlc_stats_end(s, reason, birth, now);
+	switch (reason) {
+	case TLC_R_SYN_TIMEOUT:
+		if (birth)
+			tlc_stats_detect(s, TLC_DETECT_SYN, now - birth);
+		break;
+	case TLC_R_KEEPALIVE_TIMEOUT:
+	case TLC_R_RETRANS_TIMEOUT:
+		since = tcp_jiffies32 - READ_ONCE(tcp_sk(sk)->rcv_tstamp);
+		tlc_stats_detect(s, reason == TLC_R_RETRANS_TIMEOUT ?
+				 TLC_DETECT_RETRANS : TLC_DETECT_KEEPALIVE,
+				 jiffies_to_nsecs(since));
+		break;
+	}
 }
 
 /* A child socket is born in SYN_RECV, completing its request socket. */
@@ -154,10 +186,8 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 		       tracked && info.state == oldstate, now - info.state_ts);
 	if (newstate == TCP_CLOSE) {
 		if (oldstate != TCP_LISTEN)
-			tlc_stats_end(s, tlc_close_reason(sk, oldstate,
-							  tracked ? info.hint : 0,
-							  ctx),
-				      tracked ? info.birth_ts : 0, now);
+			tlc_connection_end(s, sk, oldstate, tracked ? &info : NULL,
+					   ctx, now);
 	} else if (!tracked) {
 		/* First seen in mid-life: times from now on, birth unknown. */
 		tlc_born(&info, newstate, TLC_KIND_FULL, now);
@@ -370,6 +400,60 @@ void tlc_life_owner(struct sock *sk)
 	get_task_comm(comm, current);
 	local_irq_save(flags);
 	tlc_track_set_owner(sk, task_tgid_nr(current), comm);
+	local_irq_restore(flags);
+}
+
+/**
+ * tlc_life_ka_timer() - a socket's keepalive timer runs
+ * @sk: the socket
+ *
+ * A probe sent before, and no longer outstanding, was answered.
+ *
+ * Return: the socket's namespace statistics, for tlc_life_ka_outcome() when
+ * the timer returns (the socket may be gone then), or NULL.
+ */
+struct tlc_stats __percpu *tlc_life_ka_timer(struct sock *sk)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(sk));
+	unsigned long flags;
+	u8 old = 0;
+
+	if (!pcpu)
+		return NULL;
+	local_irq_save(flags);
+	this_cpu_inc(pcpu->ka[TLC_KA_FIRES]);
+	if (!READ_ONCE(inet_csk(sk)->icsk_probes_out) &&
+	    tlc_track_update_flags(sk, 0, TLC_SF_KA_PROBING, &old) &&
+	    (old & TLC_SF_KA_PROBING))
+		this_cpu_inc(pcpu->ka[TLC_KA_ANSWERED]);
+	local_irq_restore(flags);
+	return pcpu;
+}
+
+/**
+ * tlc_life_ka_outcome() - what a keepalive timer run did
+ * @pcpu: from tlc_life_ka_timer()
+ * @outcome: enum tlc_ka, one of the timer outcomes
+ */
+void tlc_life_ka_outcome(struct tlc_stats __percpu *pcpu, int outcome)
+{
+	this_cpu_inc(pcpu->ka[outcome]);
+}
+
+/**
+ * tlc_life_ka_probe() - a keepalive probe is sent
+ * @sk: the socket
+ */
+void tlc_life_ka_probe(struct sock *sk)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(sk));
+	unsigned long flags;
+
+	if (!pcpu)
+		return;
+	local_irq_save(flags);
+	this_cpu_inc(pcpu->ka[TLC_KA_PROBES]);
+	tlc_track_update_flags(sk, TLC_SF_KA_PROBING, 0, NULL);
 	local_irq_restore(flags);
 }
 

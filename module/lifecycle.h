@@ -13,6 +13,7 @@ struct inet_timewait_sock;
 struct net;
 struct request_sock;
 struct sock;
+struct tlc_stats;
 
 /**
  * struct tlc_ctx - what the probes know about the context of a state change
@@ -61,5 +62,8 @@ void tlc_life_req_end(const struct request_sock *req, const struct net *net,
 void tlc_life_hint(struct sock *sk, u8 hint);
 void tlc_life_owner(struct sock *sk);
 void tlc_life_port_exhausted(struct net *net);
+struct tlc_stats __percpu *tlc_life_ka_timer(struct sock *sk);
+void tlc_life_ka_outcome(struct tlc_stats __percpu *pcpu, int outcome);
+void tlc_life_ka_probe(struct sock *sk);
 
 #endif /* _TLC_LIFECYCLE_H */

@@ -23,9 +23,11 @@
  */
 
 #include <linux/kprobes.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
 #include <linux/tcp.h>
+#include <net/tcp.h>
 #include <linux/timer.h>
 #include <net/inet_connection_sock.h>
 #include <net/inet_timewait_sock.h>
@@ -69,12 +71,23 @@ struct tlc_markers {
 	const struct request_sock *req_seg;
 	bool req_seg_rst;
 	const struct sock *keepalive_sk;
+	bool ka_probe_sent;
+	bool ka_killed;
 	const struct sock *handover_sk;
 	const struct sock *hint_sk;
 	u8 hint;
 };
 
 static DEFINE_PER_CPU(struct tlc_markers, tlc_markers);
+
+/*
+ * Benchmarking only: every handler returns at once, to measure what the
+ * probes themselves cost.  The statistics are then wrong.
+ */
+static bool tlc_noop;
+module_param_named(noop_handlers, tlc_noop, bool, 0644);
+MODULE_PARM_DESC(noop_handlers,
+		 "benchmarking only: probes stay armed but record nothing (default off)");
 static DEFINE_PER_CPU(u64, tlc_bad_state);
 
 #define TLC_MARK()	this_cpu_ptr(&tlc_markers)
@@ -116,6 +129,8 @@ static void tlc_state_change(struct sock *sk, int newstate)
 	}
 	if (newstate == TCP_CLOSE) {
 		ctx.keepalive = mk->keepalive_sk == sk;
+		if (ctx.keepalive)
+			mk->ka_killed = true;
 		if (mk->handover_sk == sk) {
 			ctx.handover = true;
 			mk->handover_sk = NULL;
@@ -131,6 +146,8 @@ static void tlc_state_change(struct sock *sk, int newstate)
 /* inet_sk_state_store(struct sock *sk, int newstate) */
 static int tlc_state_store_pre(struct kprobe *p, struct pt_regs *regs)
 {
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	tlc_state_change((struct sock *)ARG(0), (int)ARG(1));
 	return 0;
 }
@@ -138,6 +155,8 @@ static int tlc_state_store_pre(struct kprobe *p, struct pt_regs *regs)
 /* inet_sk_set_state(struct sock *sk, int state) */
 static int tlc_set_state_pre(struct kprobe *p, struct pt_regs *regs)
 {
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	tlc_state_change((struct sock *)ARG(0), (int)ARG(1));
 	return 0;
 }
@@ -150,6 +169,8 @@ static int tlc_tw_hashdance_pre(struct kprobe *p, struct pt_regs *regs)
 	struct inet_timewait_sock *tw = (void *)ARG(0);
 	struct sock *sk = (void *)ARG(1);
 
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	if (!tlc_sk_is_tcp(sk))
 		return 0;
 	if (!tlc_life_tw_handover(tw, sk))
@@ -162,6 +183,8 @@ static int tlc_tw_schedule_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct inet_timewait_sock *tw = (void *)ARG(0);
 
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	if (ARG(2) && tlc_tw_is_tcp(tw))
 		tlc_life_tw_rearm(tw);
 	return 0;
@@ -172,6 +195,8 @@ static int tlc_tw_timer_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct timer_list *t = (void *)ARG(0);
 
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	TLC_MARK()->tw_timer = container_of(t, struct inet_timewait_sock,
 					    tw_timer);
 	return 0;
@@ -183,6 +208,8 @@ static int tlc_tw_segment_pre(struct kprobe *p, struct pt_regs *regs)
 	const struct tcphdr *th = (void *)ARG(2);
 	struct tlc_markers *mk = TLC_MARK();
 
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	mk->tw_seg = (void *)ARG(0);
 	mk->tw_seg_rst = th->rst;
 	mk->tw_seg_syn = th->syn;
@@ -196,6 +223,8 @@ static int tlc_tw_kill_pre(struct kprobe *p, struct pt_regs *regs)
 	struct tlc_markers *mk = TLC_MARK();
 	int how;
 
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	if (!tlc_tw_is_tcp(tw))
 		return 0;
 	if (mk->tw_timer == tw) {
@@ -224,6 +253,8 @@ static int tlc_req_add_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (void *)ARG(0);
 
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	if (tlc_sk_is_tcp(sk))
 		tlc_life_req_birth(sk, (void *)ARG(1));
 	return 0;
@@ -232,6 +263,8 @@ static int tlc_req_add_pre(struct kprobe *p, struct pt_regs *regs)
 /* tcp_rtx_synack(sk, req) */
 static int tlc_req_synack_pre(struct kprobe *p, struct pt_regs *regs)
 {
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	tlc_life_req_synack((void *)ARG(0));
 	return 0;
 }
@@ -242,6 +275,8 @@ static int tlc_clone_pre(struct kprobe *p, struct pt_regs *regs)
 	struct request_sock *req = (void *)ARG(1);
 	struct tlc_markers *mk = TLC_MARK();
 
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	mk->clone_req = req;
 	mk->clone_req_hashed = sk_hashed(req_to_sk(req));
 	return 0;
@@ -253,6 +288,8 @@ static int tlc_check_req_pre(struct kprobe *p, struct pt_regs *regs)
 	const struct sk_buff *skb = (void *)ARG(1);
 	struct tlc_markers *mk = TLC_MARK();
 
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	mk->req_seg = (void *)ARG(2);
 	mk->req_seg_rst = tcp_hdr(skb)->rst;
 	return 0;
@@ -266,6 +303,8 @@ static int tlc_req_drop_pre(struct kprobe *p, struct pt_regs *regs)
 	struct tlc_markers *mk = TLC_MARK();
 	int how;
 
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	if (!tlc_sk_is_tcp(sk))
 		return 0;
 	if (mk->completed_req == req) {
@@ -301,6 +340,8 @@ static int tlc_req_timer_entry(struct kretprobe_instance *ri,
 	struct timer_list *t = (void *)ARG(0);
 	const struct request_sock *req;
 
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	req = container_of(t, struct request_sock, rsk_timer);
 	d->req = tlc_sk_is_tcp(req->rsk_listener) ? req : NULL;
 	d->net = sock_net(req->rsk_listener);
@@ -318,6 +359,8 @@ static int tlc_req_timer_ret(struct kretprobe_instance *ri,
 {
 	struct tlc_req_timer *d = (void *)ri->data;
 
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	if (d->req && !timer_pending(&d->req->rsk_timer))
 		tlc_life_req_end(d->req, d->net, d->listening ? TLC_REQ_TIMEOUT :
 						 TLC_REQ_LISTENER_CLOSED);
@@ -340,6 +383,8 @@ static void tlc_hint(struct sock *sk, u8 hint)
 /* tcp_reset(sk, skb) */
 static int tlc_reset_pre(struct kprobe *p, struct pt_regs *regs)
 {
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	tlc_hint((void *)ARG(0), TLC_HINT_RST_RECEIVED);
 	return 0;
 }
@@ -351,6 +396,8 @@ static int tlc_close_pre(struct kprobe *p, struct pt_regs *regs)
 	const struct tcp_sock *tp = tcp_sk(sk);
 	s32 unread;
 
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	unread = (s32)(READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq));
 	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
 		unread--;	/* the FIN */
@@ -367,6 +414,8 @@ static int tlc_disconnect_pre(struct kprobe *p, struct pt_regs *regs)
 	struct sock *sk = (void *)ARG(0);
 	struct tlc_sock_info info;
 
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	/* Already classified by __tcp_close (linger 0 disconnects). */
 	if (tlc_track_get(sk, &info) && info.hint != TLC_HINT_NONE)
 		return 0;
@@ -375,19 +424,69 @@ static int tlc_disconnect_pre(struct kprobe *p, struct pt_regs *regs)
 }
 
 /* tcp_keepalive_timer(t): also times out orphaned FIN_WAIT2 sockets */
+struct tlc_ka_run {
+	struct tlc_stats __percpu *pcpu;
+	u8 outcome;		/* unless a probe is sent or the socket killed */
+};
+
 static int tlc_keepalive_entry(struct kretprobe_instance *ri,
 			       struct pt_regs *regs)
 {
-	struct timer_list *t = (void *)ARG(0);
+	struct sock *sk = tlc_keepalive_timer_sk((void *)ARG(0));
+	struct tlc_ka_run *run = (void *)ri->data;
+	struct tlc_markers *mk = TLC_MARK();
+	int state = READ_ONCE(sk->sk_state);
 
-	TLC_MARK()->keepalive_sk = tlc_keepalive_timer_sk(t);
+	run->pcpu = NULL;
+	if (READ_ONCE(tlc_noop))
+		return 0;
+	mk->keepalive_sk = sk;
+	mk->ka_probe_sent = false;
+	mk->ka_killed = false;
+	run->pcpu = tlc_sk_is_tcp(sk) ? tlc_life_ka_timer(sk) : NULL;
+	if (state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD))
+		run->outcome = TLC_KA_FIN_WAIT2;
+	else if (!sock_flag(sk, SOCK_KEEPOPEN) || sock_owned_by_user(sk) ||
+		 (state != TCP_ESTABLISHED && state != TCP_CLOSE_WAIT))
+		run->outcome = TLC_KA_OTHER;
+	else if (READ_ONCE(tcp_sk(sk)->packets_out) ||
+		 !tcp_write_queue_empty(sk))
+		run->outcome = TLC_KA_IN_FLIGHT;
+	else
+		run->outcome = TLC_KA_NOT_DUE;
 	return 0;
 }
 
+/* The socket may be gone by now: only what the entry saved is used. */
 static int tlc_keepalive_ret(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
 {
-	TLC_MARK()->keepalive_sk = NULL;
+	struct tlc_ka_run *run = (void *)ri->data;
+	struct tlc_markers *mk = TLC_MARK();
+
+	if (READ_ONCE(tlc_noop))
+		return 0;
+	mk->keepalive_sk = NULL;
+	if (!run->pcpu)
+		return 0;
+	tlc_life_ka_outcome(run->pcpu, mk->ka_killed ? TLC_KA_KILLED :
+				       mk->ka_probe_sent ? TLC_KA_PROBE_SENT :
+				       run->outcome);
+	return 0;
+}
+
+/* tcp_write_wakeup(sk, mib): a keepalive probe when mib says so */
+static int tlc_write_wakeup_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *sk = (void *)ARG(0);
+
+	if (READ_ONCE(tlc_noop))
+		return 0;
+	if ((int)ARG(1) != LINUX_MIB_TCPKEEPALIVE ||
+	    READ_ONCE(sk->sk_state) == TCP_CLOSE)
+		return 0;
+	TLC_MARK()->ka_probe_sent = true;
+	tlc_life_ka_probe(sk);
 	return 0;
 }
 
@@ -398,6 +497,8 @@ static int tlc_accept_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct sock *sk = (void *)tlc_kprobe_ret(regs);
 
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	if (sk && tlc_sk_is_tcp(sk))
 		tlc_life_owner(sk);
 	return 0;
@@ -411,6 +512,8 @@ static int tlc_hash_connect_entry(struct kretprobe_instance *ri,
 {
 	struct sock *sk = (void *)ARG(1);
 
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	*(struct net **)ri->data = tlc_sk_is_tcp(sk) ? sock_net(sk) : NULL;
 	return 0;
 }
@@ -420,6 +523,8 @@ static int tlc_hash_connect_ret(struct kretprobe_instance *ri,
 {
 	struct net *net = *(struct net **)ri->data;
 
+	if (READ_ONCE(tlc_noop))
+		return 0;
 	/* an int: the upper half of the register is not sign-extended */
 	if (net && (int)tlc_kprobe_ret(regs) == -EADDRNOTAVAIL)
 		tlc_life_port_exhausted(net);
@@ -479,7 +584,9 @@ static struct tlc_probe tlc_probes[] = {
 	TLC_KPROBE("__tcp_close", tlc_close_pre, TLC_F_REASONS),
 	TLC_KPROBE("tcp_disconnect", tlc_disconnect_pre, TLC_F_REASONS),
 	TLC_KRETPROBE("tcp_keepalive_timer", tlc_keepalive_entry,
-		      tlc_keepalive_ret, 0, 0, TLC_F_REASONS),
+		      tlc_keepalive_ret, sizeof(struct tlc_ka_run), 0,
+		      TLC_F_REASONS),
+	TLC_KPROBE("tcp_write_wakeup", tlc_write_wakeup_pre, TLC_F_REASONS),
 
 	/* accept() sleeps: room for many callers at once */
 	TLC_KRETPROBE("inet_csk_accept", NULL, tlc_accept_ret, 0, 512,

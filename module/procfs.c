@@ -16,7 +16,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <linux/log2.h>
 #include <net/net_namespace.h>
+#include <net/tcp.h>
 
 #include "procfs.h"
 #include "stats.h"
@@ -160,6 +162,110 @@ static int tlc_counters_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/* Worst-case time to find a dead peer with the namespace's settings. */
+static u64 tlc_backoff_ns(unsigned int retries, unsigned int rto_base_ms)
+{
+	/* As tcp_model_timeout(): doubling up to TCP_RTO_MAX, then linear. */
+	unsigned int rto_max_ms = jiffies_to_msecs(TCP_RTO_MAX);
+	unsigned int thresh = ilog2(rto_max_ms / rto_base_ms);
+	u64 ms;
+
+	if (retries <= thresh)
+		ms = ((2ULL << retries) - 1) * rto_base_ms;
+	else
+		ms = ((2ULL << thresh) - 1) * rto_base_ms +
+		     (u64)(retries - thresh) * rto_max_ms;
+	return ms * NSEC_PER_MSEC;
+}
+
+struct tlc_ka_population {
+	u64 on, off;
+	struct tlc_dwell idle_on, idle_off;
+};
+
+/* Established sockets: keepalive on or off, and how long idle. */
+static void tlc_ka_count(const void *key, const struct tlc_sock_info *info,
+			 void *arg)
+{
+	struct tlc_ka_population *pop = arg;
+	const struct sock *sk = key;
+	const struct tcp_sock *tp = key;
+	u32 idle;
+
+	if (info->kind != TLC_KIND_FULL || info->state != TCP_ESTABLISHED ||
+	    READ_ONCE(sk->sk_state) != TCP_ESTABLISHED)
+		return;
+	idle = tcp_jiffies32 - READ_ONCE(tp->rcv_tstamp);
+	if (sock_flag(sk, SOCK_KEEPOPEN)) {
+		pop->on++;
+		tlc_dwell_add(&pop->idle_on, jiffies_to_nsecs(idle));
+	} else {
+		pop->off++;
+		tlc_dwell_add(&pop->idle_off, jiffies_to_nsecs(idle));
+	}
+}
+
+static void tlc_show_hist_line(struct seq_file *m, const char *kind,
+			       const char *name, const struct tlc_dwell *d)
+{
+	char label[48];
+
+	snprintf(label, sizeof(label), "%s %s", kind, name);
+	tlc_show_dwell(m, label, d, NULL);
+}
+
+static int tlc_keepalive_show(struct seq_file *m, void *v)
+{
+	const struct net *net = seq_file_single_net(m);
+	struct tlc_ka_population *pop;
+	u64 ka_time, ka_intvl, ka_probes;
+	struct tlc_stats *s;
+	int i;
+
+	s = tlc_stats_sum(net);
+	pop = kzalloc(sizeof(*pop), GFP_KERNEL);
+	if (!s || !pop) {
+		kfree(s);
+		kfree(pop);
+		return -ENOMEM;
+	}
+	tlc_track_walk(net, tlc_ka_count, pop);
+	ka_time = jiffies_to_nsecs(READ_ONCE(net->ipv4.sysctl_tcp_keepalive_time));
+	ka_intvl = jiffies_to_nsecs(READ_ONCE(net->ipv4.sysctl_tcp_keepalive_intvl));
+	ka_probes = READ_ONCE(net->ipv4.sysctl_tcp_keepalive_probes);
+
+	tlc_show_version(m);
+	seq_puts(m, "unit ns\n");
+	seq_printf(m, "keepalive_time %llu\n", ka_time);
+	seq_printf(m, "keepalive_intvl %llu\n", ka_intvl);
+	seq_printf(m, "keepalive_probes %llu\n", ka_probes);
+	seq_printf(m, "tcp_retries2 %u\n",
+		   READ_ONCE(net->ipv4.sysctl_tcp_retries2));
+	seq_printf(m, "tcp_syn_retries %u\n",
+		   READ_ONCE(net->ipv4.sysctl_tcp_syn_retries));
+	seq_printf(m, "worst_detect_keepalive %llu\n",
+		   ka_time + ka_intvl * ka_probes);
+	seq_printf(m, "worst_detect_retrans %llu\n",
+		   tlc_backoff_ns(READ_ONCE(net->ipv4.sysctl_tcp_retries2),
+				  jiffies_to_msecs(TCP_RTO_MIN)));
+	seq_printf(m, "worst_detect_syn %llu\n",
+		   tlc_backoff_ns(READ_ONCE(net->ipv4.sysctl_tcp_syn_retries),
+				  jiffies_to_msecs(TCP_TIMEOUT_INIT)));
+	for (i = 0; i < TLC_NKA; i++)
+		seq_printf(m, "%s %llu\n", tlc_ka_name(i), s->ka[i]);
+	seq_printf(m, "established_keepalive_on %llu\n", pop->on);
+	seq_printf(m, "established_keepalive_off %llu\n", pop->off);
+	seq_puts(m, "hist name count sum min max buckets\n");
+	for (i = 0; i < TLC_NDETECT; i++)
+		tlc_show_hist_line(m, "detect", tlc_detect_name(i),
+				   &s->detect[i]);
+	tlc_show_hist_line(m, "idle", "keepalive_on", &pop->idle_on);
+	tlc_show_hist_line(m, "idle", "keepalive_off", &pop->idle_off);
+	kfree(pop);
+	kfree(s);
+	return 0;
+}
+
 struct tlc_proc_file {
 	const char *name;
 	int (*show)(struct seq_file *m, void *v);
@@ -172,6 +278,7 @@ static const struct tlc_proc_file tlc_proc_files[] = {
 	{ "hist",		tlc_hist_show },
 	{ "reasons",		tlc_reasons_show },
 	{ "counters",		tlc_counters_show },
+	{ "keepalive",		tlc_keepalive_show },
 };
 
 /* ---- sockets ---------------------------------------------------------- */

@@ -76,6 +76,35 @@ static const char * const tlc_counter_names[TLC_NCOUNTERS] = {
 	[TLC_C_REQ_UNTRACKED]		= "synrecv_untracked",
 };
 
+static const char * const tlc_ka_names[TLC_NKA] = {
+	[TLC_KA_FIRES]		= "timer_runs",
+	[TLC_KA_PROBE_SENT]	= "timer_sent_probe",
+	[TLC_KA_NOT_DUE]	= "timer_not_due",
+	[TLC_KA_IN_FLIGHT]	= "timer_data_in_flight",
+	[TLC_KA_FIN_WAIT2]	= "timer_fin_wait2",
+	[TLC_KA_KILLED]		= "timer_killed",
+	[TLC_KA_OTHER]		= "timer_other",
+	[TLC_KA_PROBES]		= "probes_sent",
+	[TLC_KA_ANSWERED]	= "probes_answered",
+};
+
+static const char * const tlc_detect_names[TLC_NDETECT] = {
+	[TLC_DETECT_KEEPALIVE]	= "keepalive",
+	[TLC_DETECT_RETRANS]	= "retrans",
+	[TLC_DETECT_SYN]	= "syn",
+};
+
+const char *tlc_ka_name(int ka)
+{
+	return ka >= 0 && ka < TLC_NKA ? tlc_ka_names[ka] : "unknown";
+}
+
+const char *tlc_detect_name(int how)
+{
+	return how >= 0 && how < TLC_NDETECT ? tlc_detect_names[how] :
+					      "unknown";
+}
+
 const char *tlc_reason_name(int reason)
 {
 	return reason >= 0 && reason < TLC_NREASONS ?
@@ -122,7 +151,12 @@ static unsigned int tlc_bucket_of(u64 ns)
 	return min_t(unsigned int, b, TLC_HIST_BUCKETS - 1);
 }
 
-static void tlc_dwell_add(struct tlc_dwell *d, u64 ns)
+/**
+ * tlc_dwell_add() - add one duration to a log2 histogram
+ * @d: the histogram
+ * @ns: the duration
+ */
+void tlc_dwell_add(struct tlc_dwell *d, u64 ns)
 {
 	if (!d->count || ns < d->min)
 		d->min = ns;
@@ -190,6 +224,19 @@ void tlc_stats_end(struct tlc_stats *s, int reason, u64 birth_ts, u64 now)
 		s->lifetime_unknown[reason]++;
 }
 
+/**
+ * tlc_stats_detect() - a dead peer was found
+ * @s: this CPU's statistics of the connection's namespace
+ * @how: enum tlc_detect
+ * @ns: time from the peer's last segment (or the first SYN) to the abort
+ *
+ * Context: interrupts disabled.
+ */
+void tlc_stats_detect(struct tlc_stats *s, int how, u64 ns)
+{
+	tlc_dwell_add(&s->detect[how], ns);
+}
+
 static void tlc_dwell_merge(struct tlc_dwell *to, const struct tlc_dwell *from)
 {
 	unsigned int i;
@@ -246,6 +293,10 @@ struct tlc_stats *tlc_stats_sum(const struct net *net)
 		}
 		for (i = 0; i < TLC_NCOUNTERS; i++)
 			sum->ctr[i] += READ_ONCE(s->ctr[i]);
+		for (i = 0; i < TLC_NKA; i++)
+			sum->ka[i] += READ_ONCE(s->ka[i]);
+		for (i = 0; i < TLC_NDETECT; i++)
+			tlc_dwell_merge(&sum->detect[i], &s->detect[i]);
 	}
 	return sum;
 }

@@ -74,6 +74,28 @@ enum tlc_counter {
 	TLC_NCOUNTERS,
 };
 
+/* Keepalive timer runs, by what they did; then probe outcomes. */
+enum tlc_ka {
+	TLC_KA_FIRES,
+	TLC_KA_PROBE_SENT,
+	TLC_KA_NOT_DUE,
+	TLC_KA_IN_FLIGHT,
+	TLC_KA_FIN_WAIT2,
+	TLC_KA_KILLED,
+	TLC_KA_OTHER,
+	TLC_KA_PROBES,
+	TLC_KA_ANSWERED,
+	TLC_NKA,
+};
+
+/* How a dead peer was found: time from its last segment to the abort. */
+enum tlc_detect {
+	TLC_DETECT_KEEPALIVE,
+	TLC_DETECT_RETRANS,
+	TLC_DETECT_SYN,
+	TLC_NDETECT,
+};
+
 /*
  * One CPU's share of a namespace's statistics.  Only that CPU writes it, with
  * interrupts off; readers sum all CPUs and tolerate a slightly stale view.
@@ -91,6 +113,8 @@ struct tlc_stats {
 	struct tlc_dwell lifetime[TLC_NREASONS];
 	u64 lifetime_unknown[TLC_NREASONS];
 	u64 ctr[TLC_NCOUNTERS];
+	u64 ka[TLC_NKA];
+	struct tlc_dwell detect[TLC_NDETECT];
 };
 
 const char *tlc_state_name(int state);
@@ -102,6 +126,10 @@ void tlc_stats_move(struct tlc_stats *s, int from, int to, bool timed,
 		    u64 dwell);
 void tlc_stats_birth(struct tlc_stats *s, int from, int to);
 void tlc_stats_end(struct tlc_stats *s, int reason, u64 birth_ts, u64 now);
+void tlc_stats_detect(struct tlc_stats *s, int how, u64 ns);
+const char *tlc_ka_name(int ka);
+const char *tlc_detect_name(int how);
+void tlc_dwell_add(struct tlc_dwell *d, u64 ns);
 struct tlc_stats *tlc_stats_sum(const struct net *net);
 int tlc_stats_nets_failed(void);
 

@@ -47,6 +47,7 @@ struct tlc_entry {
 	u8 state;
 	u8 kind;
 	u8 hint;
+	u8 flags;
 };
 
 static_assert(sizeof(struct tlc_entry) <= 64);
@@ -139,6 +140,7 @@ static void tlc_info_get(const struct tlc_entry *e, struct tlc_sock_info *info)
 	info->state = e->state;
 	info->kind = e->kind;
 	info->hint = e->hint;
+	info->flags = e->flags;
 }
 
 static void tlc_info_set(struct tlc_entry *e, const struct tlc_sock_info *info)
@@ -150,6 +152,7 @@ static void tlc_info_set(struct tlc_entry *e, const struct tlc_sock_info *info)
 	e->state = info->state;
 	e->kind = info->kind;
 	e->hint = info->hint;
+	e->flags = info->flags;
 }
 
 /**
@@ -321,6 +324,65 @@ bool tlc_track_set_owner(const void *key, u32 pid, const char *comm)
 	}
 	raw_spin_unlock(&b->lock);
 	return idx != TLC_NIL;
+}
+
+/**
+ * tlc_track_update_flags() - set and clear flags of a tracked socket
+ * @key: the socket
+ * @set: TLC_SF_* bits to set
+ * @clear: TLC_SF_* bits to clear
+ * @old: filled with the flags before (may be NULL)
+ *
+ * Context: any, interrupts disabled.
+ *
+ * Return: whether the socket is tracked.
+ */
+bool tlc_track_update_flags(const void *key, u8 set, u8 clear, u8 *old)
+{
+	struct tlc_bucket *b = tlc_bucket(key);
+	u32 idx, prev;
+
+	raw_spin_lock(&b->lock);
+	idx = tlc_find(b, key, &prev);
+	if (idx != TLC_NIL) {
+		if (old)
+			*old = tlc_entry(idx)->flags;
+		tlc_entry(idx)->flags = (tlc_entry(idx)->flags & ~clear) | set;
+	}
+	raw_spin_unlock(&b->lock);
+	return idx != TLC_NIL;
+}
+
+/**
+ * tlc_track_walk() - call @fn for every tracked socket of a namespace
+ * @net: the namespace
+ * @fn: called with the bucket lock held and interrupts off: it must not
+ *	sleep; it may read the socket at @key (see the top of this file)
+ * @arg: passed to @fn
+ *
+ * Context: process context.  O(max_tracked).
+ */
+void tlc_track_walk(const struct net *net, tlc_walk_fn fn, void *arg)
+{
+	struct tlc_sock_info info;
+	unsigned long flags;
+	unsigned int i;
+
+	for (i = 0; i < tlc_track_buckets(); i++) {
+		struct tlc_bucket *b = &tlc_table.buckets[i];
+		u32 idx;
+
+		raw_spin_lock_irqsave(&b->lock, flags);
+		for (idx = b->head; idx != TLC_NIL; idx = tlc_entry(idx)->next) {
+			if (tlc_entry(idx)->net != net)
+				continue;
+			tlc_info_get(tlc_entry(idx), &info);
+			fn(tlc_entry(idx)->key, &info, arg);
+		}
+		raw_spin_unlock_irqrestore(&b->lock, flags);
+		if (!(i & 1023))
+			cond_resched();
+	}
 }
 
 /**

@@ -38,6 +38,7 @@ enum tlc_hint {
  * @state: its TCP state (for timewait sockets, the substate)
  * @kind: enum tlc_kind
  * @hint: enum tlc_hint
+ * @flags: TLC_SF_* bits
  */
 struct tlc_sock_info {
 	u64 state_ts;
@@ -47,7 +48,11 @@ struct tlc_sock_info {
 	u8 state;
 	u8 kind;
 	u8 hint;
+	u8 flags;
 };
+
+/* A keepalive probe is outstanding (sent, not yet known to be answered). */
+#define TLC_SF_KA_PROBING	0x01
 
 /* Socket listing filter, see tlc_track_show_bucket(). */
 struct tlc_filter {
@@ -66,6 +71,11 @@ bool tlc_track_set_state(const void *key, int state, u64 now,
 			 struct tlc_sock_info *before);
 bool tlc_track_set_hint(const void *key, u8 hint);
 bool tlc_track_set_owner(const void *key, u32 pid, const char *comm);
+bool tlc_track_update_flags(const void *key, u8 set, u8 clear, u8 *old);
+
+typedef void (*tlc_walk_fn)(const void *key, const struct tlc_sock_info *info,
+			    void *arg);
+void tlc_track_walk(const struct net *net, tlc_walk_fn fn, void *arg);
 
 void tlc_track_purge_net(const struct net *net);
 void tlc_track_occupancy(const struct net *net, u64 now,

@@ -36,7 +36,8 @@ echo "# VmallocUsed grows by $table_kb kB while the module is loaded"
 
 pp ip netns add "$NS"
 ip -n "$NS" link set lo up
-ip netns exec "$NS" "$TLC_DIR/tlc_churn" -d 0 -w 2 >/tmp/tlc_churn.$$ &
+# Niced: the churn must not starve the loads and unloads it runs beside.
+ip netns exec "$NS" nice -n 19 "$TLC_DIR/tlc_churn" -d 0 -w 1 >/tmp/tlc_churn.$$ &
 churn_pid=$!
 (
 	while :; do

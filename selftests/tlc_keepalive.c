@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcp_lifecycle: keepalive and dead-peer detection.
+ *
+ * A peer that dies without FIN or RST is simulated by dropping, with nft,
+ * everything the local end sends it.  The module's keepalive and detection
+ * figures are checked against the kernel's counters (TCPKeepAlive,
+ * TCPAbortOnTimeout), the socket's error, and the clock of the test.
+ */
+#include "tlc_lib.h"
+#include "kselftest_harness.h"
+
+#define NS_PER_S	1000000000ull
+
+static int sysctl(const char *name, const char *val)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
+	return tlc_write_file(path, val);
+}
+
+static long long netstat(const char *name)
+{
+	return tlc_snmp("/proc/net/netstat", "TcpExt", name);
+}
+
+static long long ka(const char *name)
+{
+	return tlc_read_key(TLC_PROC "/keepalive", name);
+}
+
+/* "detect NAME" or "idle NAME" histogram line of the keepalive file. */
+static int ka_hist(const char *kind, const char *name, struct tlc_hist *h)
+{
+	char line[2048], k[32], n[32];
+	unsigned long long c, s, mn, mx;
+	FILE *f = tlc_open_versioned(TLC_PROC "/keepalive");
+	int found = -1;
+
+	memset(h, 0, sizeof(*h));
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%31s %31s %llu %llu %llu %llu", k, n, &c, &s,
+			   &mn, &mx) != 6 || strcmp(k, kind) || strcmp(n, name))
+			continue;
+		h->count = c;
+		h->sum = s;
+		h->min = mn;
+		h->max = mx;
+		found = 0;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * Dropped on input, as the dead peer's host would never see them: dropped
+ * on output, the sender would see its own send fail and retry sooner.
+ */
+static int nft_drop(const char *match)
+{
+	if (tlc_sh("nft list table inet tlc >/dev/null 2>&1") &&
+	    tlc_sh("nft add table inet tlc && nft add chain inet tlc in "
+		   "'{ type filter hook input priority 0; }'"))
+		return -1;
+	return tlc_sh("nft add rule inet tlc in %s drop", match);
+}
+
+static unsigned short local_port(int fd)
+{
+	union tlc_addr a;
+	socklen_t len = sizeof(a);
+
+	if (getsockname(fd, &a.sa, &len))
+		return 0;
+	return ntohs(a.v4.sin_port);
+}
+
+static int pair(int lfd, unsigned short port, int *c, int *s)
+{
+	*c = tlc_connect(AF_INET, port);
+	*s = *c < 0 ? -1 : accept(lfd, NULL, NULL);
+	return *c < 0 || *s < 0 ? -1 : 0;
+}
+
+static void keepalive(int fd, int idle, int intvl, int cnt)
+{
+	int one = 1;
+
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+}
+
+/* Everything @fd sends to its peer vanishes: the peer "crashed". */
+static int silence(int fd, unsigned short port)
+{
+	char rule[128];
+
+	snprintf(rule, sizeof(rule), "tcp dport %u tcp sport %u", port,
+		 local_port(fd));
+	return nft_drop(rule);
+}
+
+static int wait_error(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLERR };
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (poll(&p, 1, ms) != 1)
+		return -1;
+	getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	return err;
+}
+
+#define REQUIRE_MODULE() do {						\
+	if (tlc_module_ensure())					\
+		SKIP(return, "tcp_lifecycle not loaded, $TLC_KO not loadable"); \
+	ASSERT_EQ(0, tlc_netns_new());					\
+} while (0)
+
+/* Keepalive 1/1/3 finds a peer that went silent, after ~4 s. */
+TEST(dead_peer_found_by_keepalive)
+{
+	long long probes0, kern0, killed0, abort0;
+	struct tlc_hist d0, d1;
+	unsigned short port;
+	int lfd, c, s;
+	uint64_t detect;
+
+	REQUIRE_MODULE();
+	lfd = tlc_listen(AF_INET, &port, 4);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, pair(lfd, port, &c, &s));
+	probes0 = ka("probes_sent");
+	kern0 = netstat("TCPKeepAlive");
+	killed0 = ka("timer_killed");
+	abort0 = netstat("TCPAbortOnTimeout");
+	ASSERT_EQ(0, ka_hist("detect", "keepalive", &d0));
+	keepalive(c, 1, 1, 3);
+	ASSERT_EQ(0, silence(c, port));
+	EXPECT_EQ(ETIMEDOUT, wait_error(c, 20000));
+	tlc_sleep_ms(100);
+
+	/* At least the 3 unanswered ones; exactly what the kernel counted. */
+	EXPECT_LE(3, ka("probes_sent") - probes0);
+	EXPECT_EQ(netstat("TCPKeepAlive") - kern0, ka("probes_sent") - probes0);
+	EXPECT_EQ(1, ka("timer_killed") - killed0);
+	EXPECT_EQ(1, netstat("TCPAbortOnTimeout") - abort0);
+	ASSERT_EQ(0, ka_hist("detect", "keepalive", &d1));
+	ASSERT_EQ(1, d1.count - d0.count);
+	/* idle + intvl * cnt = 4 s, within one interval */
+	detect = d1.sum - d0.sum;
+	TH_LOG("time to detect: %.3f s", detect / 1e9);
+	EXPECT_LE(3 * NS_PER_S, detect);
+	EXPECT_GE(5 * NS_PER_S, detect);
+	close(c);
+	close(s);
+	close(lfd);
+}
+
+/* A live peer answers the probes: nothing is killed. */
+TEST(live_peer_answers_probes)
+{
+	long long probes0, kern0, answered0, killed0;
+	struct tlc_state_row st[TLC_NSTATES];
+	unsigned short port;
+	int lfd, c, s;
+
+	REQUIRE_MODULE();
+	lfd = tlc_listen(AF_INET, &port, 4);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, pair(lfd, port, &c, &s));
+	probes0 = ka("probes_sent");
+	kern0 = netstat("TCPKeepAlive");
+	answered0 = ka("probes_answered");
+	killed0 = ka("timer_killed");
+	keepalive(c, 1, 1, 3);
+	tlc_sleep_ms(4500);
+
+	EXPECT_LE(3, ka("probes_sent") - probes0);
+	EXPECT_EQ(netstat("TCPKeepAlive") - kern0, ka("probes_sent") - probes0);
+	EXPECT_LE(2, ka("probes_answered") - answered0);
+	EXPECT_EQ(0, ka("timer_killed") - killed0);
+	ASSERT_EQ(0, tlc_read_states(st));
+	EXPECT_EQ(2, st[S_ESTABLISHED].now);
+	close(c);
+	close(s);
+	close(lfd);
+}
+
+/*
+ * Data in flight to a silent peer: retransmission owns the connection, the
+ * keepalive timer stands aside, tcp_retries2 ends it.
+ */
+TEST(data_in_flight_found_by_retransmission)
+{
+	long long abort0, inflight0, killed0;
+	struct tlc_hist d0, d1;
+	unsigned short port;
+	int lfd, c, s;
+	char data[100] = { 0 };
+
+	REQUIRE_MODULE();
+	ASSERT_EQ(0, sysctl("tcp_retries2", "3"));
+	lfd = tlc_listen(AF_INET, &port, 4);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, pair(lfd, port, &c, &s));
+	abort0 = netstat("TCPAbortOnTimeout");
+	inflight0 = ka("timer_data_in_flight");
+	killed0 = ka("timer_killed");
+	ASSERT_EQ(0, ka_hist("detect", "retrans", &d0));
+	keepalive(c, 1, 1, 3);
+	ASSERT_EQ(0, silence(c, port));
+	ASSERT_EQ(sizeof(data), write(c, data, sizeof(data)));
+	EXPECT_EQ(ETIMEDOUT, wait_error(c, 60000));
+	tlc_sleep_ms(100);
+
+	EXPECT_EQ(1, netstat("TCPAbortOnTimeout") - abort0);
+	EXPECT_EQ(0, ka("timer_killed") - killed0);
+	EXPECT_LE(1, ka("timer_data_in_flight") - inflight0);
+	ASSERT_EQ(0, ka_hist("detect", "retrans", &d1));
+	EXPECT_EQ(1, d1.count - d0.count);
+	TH_LOG("time to detect: %.3f s (the kernel gives up after %.3f s)",
+	       (d1.sum - d0.sum) / 1e9, ka("worst_detect_retrans") / 1e9);
+	/* tcp_retries2=3 with the minimum RTO: 0.2 * (2^4 - 1) = 3 s */
+	EXPECT_EQ(3 * NS_PER_S, ka("worst_detect_retrans"));
+	EXPECT_LE(ka("worst_detect_retrans"), d1.sum - d0.sum);
+	close(c);
+	close(s);
+	close(lfd);
+}
+
+/* No keepalive, no data: ESTABLISHED forever, and the idle gauge says so. */
+TEST(idle_without_keepalive_is_visible)
+{
+	struct tlc_hist off, on;
+	unsigned short port;
+	int lfd, c, s, c2, s2;
+
+	REQUIRE_MODULE();
+	ASSERT_EQ(0, sysctl("tcp_keepalive_time", "600"));
+	lfd = tlc_listen(AF_INET, &port, 4);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, pair(lfd, port, &c, &s));
+	ASSERT_EQ(0, pair(lfd, port, &c2, &s2));
+	keepalive(c2, 600, 60, 5);
+	tlc_sleep_ms(2000);
+
+	EXPECT_EQ(600 * NS_PER_S, ka("keepalive_time"));
+	EXPECT_EQ(3, ka("established_keepalive_off"));
+	EXPECT_EQ(1, ka("established_keepalive_on"));
+	ASSERT_EQ(0, ka_hist("idle", "keepalive_off", &off));
+	ASSERT_EQ(0, ka_hist("idle", "keepalive_on", &on));
+	EXPECT_EQ(3, off.count);
+	EXPECT_EQ(1, on.count);
+	EXPECT_LE(1500000000ull, off.max);
+	EXPECT_GE(10 * NS_PER_S, off.max);
+	close(c);
+	close(s);
+	close(c2);
+	close(s2);
+	close(lfd);
+}
+
+/* A SYN into a black hole: found after tcp_syn_retries, as predicted. */
+TEST(syn_to_black_hole)
+{
+	struct tlc_hist d0, d1;
+	unsigned short port;
+	int lfd;
+	char rule[64];
+	uint64_t detect, worst;
+
+	REQUIRE_MODULE();
+	ASSERT_EQ(0, sysctl("tcp_syn_retries", "1"));
+	lfd = tlc_listen(AF_INET, &port, 4);
+	ASSERT_LE(0, lfd);
+	close(lfd);
+	snprintf(rule, sizeof(rule), "tcp dport %u", port);
+	ASSERT_EQ(0, nft_drop(rule));
+	ASSERT_EQ(0, ka_hist("detect", "syn", &d0));
+	EXPECT_EQ(-1, tlc_connect(AF_INET, port));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	ASSERT_EQ(0, ka_hist("detect", "syn", &d1));
+	ASSERT_EQ(1, d1.count - d0.count);
+	detect = d1.sum - d0.sum;
+	worst = ka("worst_detect_syn");
+	TH_LOG("SYN timeout after %.3f s, predicted %.3f s", detect / 1e9,
+	       worst / 1e9);
+	EXPECT_EQ(3 * NS_PER_S, worst);		/* 1 s + 2 s */
+	EXPECT_LE(worst - NS_PER_S / 2, detect);
+	EXPECT_GE(worst + NS_PER_S, detect);
+}
+
+TEST_HARNESS_MAIN

@@ -19,56 +19,131 @@ static struct alert *add(struct alert *out, size_t max, size_t *n,
 	return a;
 }
 
-size_t alerts_eval(const struct snapshot *s, struct alert *out, size_t max)
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+static void close_wait(const struct snapshot *s, struct alert *out, size_t max,
+		       size_t *n)
 {
 	const struct hist_row *cw = &s->hist[TS_CLOSE_WAIT];
+	uint64_t now = s->states[TS_CLOSE_WAIT].now;
+	uint64_t oldest = s->states[TS_CLOSE_WAIT].oldest;
+	struct alert *a;
+	char d[32], what[64];
+
+	if (!now)
+		return;
+	if (s->has_oldest ? oldest <= ALERT_CLOSE_WAIT_NS
+			  : !cw->count || cw->max <= ALERT_CLOSE_WAIT_NS)
+		return;
+	a = add(out, max, n, "close_wait_stuck", TS_CLOSE_WAIT);
+	if (!a)
+		return;
+	if (s->has_oldest)
+		snprintf(what, sizeof(what), "oldest for %s",
+			 fmt_dur(d, sizeof(d), oldest));
+	else
+		snprintf(what, sizeof(what), "longest dwell %s",
+			 fmt_dur(d, sizeof(d), cw->max));
+	snprintf(a->msg, sizeof(a->msg),
+		 "CLOSE_WAIT: %" PRIu64 " socket%s now, %s (> %llus): application "
+		 "not closing sockets the peer closed? run `tcplc sockets --state "
+		 "CLOSE_WAIT --older-than %llus` to find the owner",
+		 now, plural(now), what, ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC,
+		 ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC);
+}
+
+static void synrecv_timeout(const struct snapshot *s,
+			    const struct snapshot *delta, struct alert *out,
+			    size_t max, size_t *n)
+{
+	uint64_t to = s->counters[CTR_SYNRECV_TIMEOUT];
+	uint64_t created = s->counters[CTR_SYNRECV_CREATED];
+	struct alert *a;
+
+	if (!have_counter(s, CTR_SYNRECV_TIMEOUT) ||
+	    !have_counter(s, CTR_SYNRECV_CREATED))
+		return;
+	if (delta) {
+		uint64_t d = delta->counters[CTR_SYNRECV_TIMEOUT];
+
+		if (d && (a = add(out, max, n, "synrecv_timeout", TS_NEW_SYN_RECV)))
+			snprintf(a->msg, sizeof(a->msg),
+				 "half-open: %" PRIu64 " request socket%s timed out in "
+				 "this interval (%" PRIu64 " in all): SYN flood, or "
+				 "the clients' ACKs are lost?", d, plural(d), to);
+		return;
+	}
+	/* to * 100 > created * PCT, without overflow */
+	if (to && (double)to * 100 > (double)created * ALERT_SYNRECV_TIMEOUT_PCT &&
+	    (a = add(out, max, n, "synrecv_timeout", TS_NEW_SYN_RECV)))
+		snprintf(a->msg, sizeof(a->msg),
+			 "half-open: %" PRIu64 " request socket%s timed out, %.1f%% "
+			 "of %" PRIu64 " created (> %d%%): SYN flood, or the "
+			 "clients' ACKs are lost?", to, plural(to),
+			 created ? (double)to * 100 / (double)created : 100.0,
+			 created, ALERT_SYNRECV_TIMEOUT_PCT);
+}
+
+size_t alerts_eval(const struct snapshot *s, const struct snapshot *delta,
+		   struct alert *out, size_t max)
+{
 	static const int syn[] = { TS_SYN_RECV, TS_NEW_SYN_RECV };
-	uint64_t now, oldest;
 	struct alert *a;
 	size_t n = 0;
-	char d[32];
+	uint64_t v, k;
 
-	now = s->states[TS_CLOSE_WAIT].now;
-	oldest = s->has_oldest ? s->states[TS_CLOSE_WAIT].oldest : 0;
-	if (now > 0 && ((cw->count && cw->max > ALERT_CLOSE_WAIT_MAX_NS) ||
-			oldest > ALERT_CLOSE_WAIT_MAX_NS) &&
-	    (a = add(out, max, &n, "close_wait_stuck", TS_CLOSE_WAIT))) {
-		char o[48] = "";
+	close_wait(s, out, max, &n);
 
-		if (s->has_oldest)
-			snprintf(o, sizeof(o), ", oldest for %s",
-				 fmt_dur(d, sizeof(d), oldest));
-		snprintf(a->msg, sizeof(a->msg),
-			 "CLOSE_WAIT: %" PRIu64 " socket%s now%s, longest dwell %s "
-			 "(> %llus): application not closing sockets the peer closed?",
-			 now, now == 1 ? "" : "s", o,
-			 fmt_dur_or_dash(d, sizeof(d), cw->count, cw->max),
-			 ALERT_CLOSE_WAIT_MAX_NS / NSEC_PER_SEC);
-	}
-
-	now = s->states[TS_TIME_WAIT].now;
-	if (now > ALERT_TIME_WAIT_NOW &&
+	v = s->states[TS_TIME_WAIT].now;
+	if (v > ALERT_TIME_WAIT_NOW &&
 	    (a = add(out, max, &n, "time_wait_high", TS_TIME_WAIT)))
 		snprintf(a->msg, sizeof(a->msg),
 			 "TIME_WAIT: %" PRIu64 " sockets now (> %d): many short "
 			 "connections closed locally; reuse connections?",
-			 now, ALERT_TIME_WAIT_NOW);
+			 v, ALERT_TIME_WAIT_NOW);
+
+	v = s->counters[CTR_PORT_EXHAUSTED];
+	if (have_counter(s, CTR_PORT_EXHAUSTED) && v > ALERT_PORT_EXHAUSTED &&
+	    (a = add(out, max, &n, "port_exhausted", -1)))
+		snprintf(a->msg, sizeof(a->msg),
+			 "port_exhausted: connect() failed %" PRIu64 " time%s for "
+			 "lack of local ports: TIME_WAIT pile-up? see tcp_tw_reuse / "
+			 "ip_local_port_range", v, plural(v));
 
 	for (size_t i = 0; i < sizeof(syn) / sizeof(syn[0]); i++) {
-		now = s->states[syn[i]].now;
-		if (now > ALERT_SYN_RECV_NOW &&
+		v = s->states[syn[i]].now;
+		if (v > ALERT_SYN_RECV_NOW &&
 		    (a = add(out, max, &n, "syn_recv_high", syn[i])))
 			snprintf(a->msg, sizeof(a->msg),
 				 "%s: %" PRIu64 " sockets now (> %d): SYN flood, "
-				 "or handshakes not completing?",
-				 state_names[syn[i]], now, ALERT_SYN_RECV_NOW);
+				 "or handshakes not completing (lost ACKs)?",
+				 state_names[syn[i]], v, ALERT_SYN_RECV_NOW);
+	}
+	synrecv_timeout(s, delta, out, max, &n);
+
+	if (s->have & FILE_REASONS) {
+		const struct reason_row *rt = &s->reasons[RS_RETRANS_TIMEOUT];
+		const struct reason_row *ka = &s->reasons[RS_KEEPALIVE_TIMEOUT];
+
+		v = sat_add(rt->life.count, rt->unknown);
+		k = sat_add(ka->life.count, ka->unknown);
+		if (sat_add(v, k) > ALERT_DEAD_PEERS &&
+		    (a = add(out, max, &n, "dead_peers", -1)))
+			snprintf(a->msg, sizeof(a->msg),
+				 "dead peers: %" PRIu64 " connection%s ended by "
+				 "retransmission timeout, %" PRIu64 " by keepalive "
+				 "timeout: peers gone (crashed, unplugged) or state "
+				 "dropped by a firewall or NAT?", v, plural(v), k);
 	}
 
-	now = s->counters[CTR_UNTRACKED];
-	if (now > ALERT_UNTRACKED && (a = add(out, max, &n, "untracked", -1)))
+	v = sat_add(s->counters[CTR_UNTRACKED], s->counters[CTR_SYNRECV_UNTRACKED]);
+	if (v > ALERT_UNTRACKED && (a = add(out, max, &n, "untracked", -1)))
 		snprintf(a->msg, sizeof(a->msg),
 			 "untracked: %" PRIu64 " socket%s not tracked because the "
 			 "table was full: raise the max_tracked module parameter",
-			 now, now == 1 ? "" : "s");
+			 v, plural(v));
 	return n;
 }

@@ -11,26 +11,40 @@
 #include "model.h"
 #include "stats.h"
 
-/* CLOSE_WAIT now > 0 and the longest CLOSE_WAIT dwell (finished, or of a
- * socket still there: the states file's "oldest") above this: the
- * application does not close() sockets whose peer has closed. */
-#define ALERT_CLOSE_WAIT_MAX_NS (60 * NSEC_PER_SEC)
+/* CLOSE_WAIT sockets now, the oldest there for longer than this (without
+ * the states file's "oldest" column: the longest finished CLOSE_WAIT
+ * dwell): the application does not close() sockets whose peer has closed. */
+#define ALERT_CLOSE_WAIT_NS (60 * NSEC_PER_SEC)
 /* TIME_WAIT sockets now above this. */
 #define ALERT_TIME_WAIT_NOW 10000
-/* SYN_RECV or NEW_SYN_RECV sockets now above this (SYN flood, slow accept). */
+/* SYN_RECV or NEW_SYN_RECV sockets now above this (SYN flood, lost ACKs). */
 #define ALERT_SYN_RECV_NOW 1000
-/* untracked above this: the module's table (max_tracked) is too small. */
+/* Request sockets dropped by their timer: in watch mode any in the interval;
+ * else more than this percentage of those created. */
+#define ALERT_SYNRECV_TIMEOUT_PCT 1
+/* untracked + synrecv_untracked above this: the table (max_tracked) is too
+ * small. */
 #define ALERT_UNTRACKED 0
+/* port_exhausted above this: connect() found no free local port. */
+#define ALERT_PORT_EXHAUSTED 0
+/* Connections ended by retransmission or keepalive timeout above this: the
+ * peer vanished (dead peers). */
+#define ALERT_DEAD_PEERS 0
 
-#define ALERTS_MAX 8
+#define ALERTS_MAX 12
 
 struct alert {
 	const char *id;    /* stable identifier for JSON */
 	int state;         /* enum tcp_state, or -1 */
-	char msg[200];
+	char msg[320];
 };
 
-/* Needs FILE_STATES, FILE_HIST and FILE_COUNTERS totals.  Returns count. */
-size_t alerts_eval(const struct snapshot *s, struct alert *out, size_t max);
+/*
+ * Needs FILE_STATES, FILE_HIST and FILE_COUNTERS totals in @s; uses the
+ * reasons and the newer counters when present.  @delta: in watch mode, the
+ * interval's deltas, else NULL.  Returns the number of alerts.
+ */
+size_t alerts_eval(const struct snapshot *s, const struct snapshot *delta,
+		   struct alert *out, size_t max);
 
 #endif

@@ -55,12 +55,13 @@ void table_free(struct table *t)
 
 void table_print(struct table *t, FILE *f)
 {
-	size_t *w;
+	size_t *w, linecap = 256, len = 0;
+	char *line;
 
 	if (!t->ncols)
 		return;
 	w = xmalloc(t->ncols * sizeof(*w));
-
+	line = xmalloc(linecap);
 	for (size_t c = 0; c < t->ncols; c++)
 		w[c] = 0;
 	for (size_t i = 0; i < t->ncells; i++) {
@@ -70,21 +71,39 @@ void table_print(struct table *t, FILE *f)
 			w[i % t->ncols] = n;
 	}
 	for (size_t i = 0; i < t->ncells; i++) {
-		size_t c = i % t->ncols;
-		int wid = (int)w[c];
+		size_t c = i % t->ncols, n = strlen(t->cells[i]);
+		size_t pad = w[c] > n ? w[c] - n : 0;
 		int last = c == t->ncols - 1 || i == t->ncells - 1;
 
-		if (c)
-			fputs("  ", f);
-		if (t->align[c] == 'l' && last)
-			fputs(t->cells[i], f); /* no trailing blanks */
-		else
-			fprintf(f, t->align[c] == 'l' ? "%-*s" : "%*s", wid,
-				t->cells[i]);
-		if (last)
-			fputc('\n', f);
+		/* cell, padded, into the line; blanks at its end are cut */
+		while (len + 2 + w[c] + n + 2 > linecap) {
+			linecap *= 2;
+			line = xrealloc(line, linecap);
+		}
+		if (c) {
+			memcpy(line + len, "  ", 2);
+			len += 2;
+		}
+		if (t->align[c] == 'r') {
+			memset(line + len, ' ', pad);
+			len += pad;
+		}
+		memcpy(line + len, t->cells[i], n);
+		len += n;
+		if (t->align[c] != 'r') {
+			memset(line + len, ' ', pad);
+			len += pad;
+		}
+		if (last) {
+			while (len && line[len - 1] == ' ')
+				len--;
+			line[len++] = '\n';
+			fwrite(line, 1, len, f);
+			len = 0;
+		}
 		free(t->cells[i]);
 	}
+	free(line);
 	free(t->cells);
 	free(w);
 	t->cells = NULL;
@@ -115,6 +134,24 @@ char *fmt_dur(char *buf, size_t size, uint64_t ns)
 			snprintf(buf, size, "%.0f%s", v, u[i].sym);
 		break;
 	}
+	return buf;
+}
+
+char *fmt_age(char *buf, size_t size, uint64_t ns)
+{
+	uint64_t s = ns / NSEC_PER_SEC;
+
+	if (s < 10)
+		return fmt_dur(buf, size, ns);
+	if (s < 60)
+		snprintf(buf, size, "%" PRIu64 "s", s);
+	else if (s < 3600)
+		snprintf(buf, size, "%" PRIu64 "m%02" PRIu64 "s", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, size, "%" PRIu64 "h%02" PRIu64 "m", s / 3600, s / 60 % 60);
+	else
+		snprintf(buf, size, "%" PRIu64 "d%02" PRIu64 "h", s / 86400,
+			 s / 3600 % 24);
 	return buf;
 }
 

@@ -10,7 +10,8 @@
 
 /*
  * A table is filled row by row (the first row is the header) and printed
- * with each column as wide as its widest cell, columns two spaces apart.
+ * with each column as wide as its widest cell, columns two spaces apart,
+ * without blanks at the end of a line.
  */
 struct table {
 	size_t ncols, ncells, cap;
@@ -29,6 +30,9 @@ void table_print(struct table *t, FILE *f);
 
 /* Human duration with 3 significant digits: 512ns 1.50us 20.0ms 2.15s 3600s. */
 char *fmt_dur(char *buf, size_t size, uint64_t ns);
+/* Age of a socket: like fmt_dur below 10 s, then 45s, 45m15s, 1h02m, 3d04h
+ * (truncated, not rounded). */
+char *fmt_age(char *buf, size_t size, uint64_t ns);
 /* Percentile/duration cell: "-" when @count is 0. */
 char *fmt_dur_or_dash(char *buf, size_t size, uint64_t count, uint64_t ns);
 /* Per-second rate, one decimal. */

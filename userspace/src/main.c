@@ -20,7 +20,8 @@
 #define INTERVAL_MIN 0.01
 #define INTERVAL_MAX 86400.0
 
-enum { OPT_PROMETHEUS = 256, OPT_PROC_ROOT };
+enum { OPT_PROMETHEUS = 256, OPT_PROC_ROOT, OPT_RAW, OPT_HIST, OPT_STATE,
+       OPT_OLDER_THAN, OPT_SORT };
 
 static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, 'i' },
@@ -30,6 +31,12 @@ static const struct option long_opts[] = {
 	{ "zeros", no_argument, NULL, 'z' },
 	{ "netns", required_argument, NULL, 'N' },
 	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
+	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "hist", no_argument, NULL, OPT_HIST },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "older-than", required_argument, NULL, OPT_OLDER_THAN },
+	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "limit", required_argument, NULL, 'n' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -37,8 +44,8 @@ static const struct option long_opts[] = {
 
 static void help(void)
 {
-	printf("Usage: tcplc [OPTION]... [VIEW [STATE]...]\n"
-	       "Show TCP state transition statistics of the tcp_lifecycle kernel module\n"
+	printf("Usage: tcplc [OPTION]... [VIEW [ARG]...]\n"
+	       "Show TCP connection lifecycle statistics of the tcp_lifecycle kernel module\n"
 	       "(/proc/net/tcp_lifecycle/, per network namespace).\n\nViews:\n");
 	for (size_t i = 0; views[i]; i++)
 		printf("  %-12s %s\n", views[i]->name, views[i]->help);
@@ -48,8 +55,8 @@ static void help(void)
 	       "  -c, --count N       watch: stop after N reports (default: until Ctrl-C)\n"
 	       "  -j, --json          JSON; in watch mode one object per line (JSON Lines)\n"
 	       "      --prometheus    Prometheus text format 0.0.4 (node_exporter textfile\n"
-	       "                      collector); not with --interval\n"
-	       "  -z, --zeros         also show all-zero states, rows and columns\n"
+	       "                      collector); not with --interval, not for sockets\n"
+	       "  -z, --zeros         also show all-zero states, reasons, rows and columns\n"
 	       "  -N, --netns NAME    read the statistics of network namespace NAME\n"
 	       "                      (/run/netns/NAME, as 'ip netns exec'; needs root)\n"
 	       "      --proc-root DIR read DIR/net/tcp_lifecycle/* instead of /proc/...\n"
@@ -57,24 +64,41 @@ static void help(void)
 	       "  -h, --help          this help\n"
 	       "  -V, --version       version\n"
 	       "\n"
+	       "View options:\n"
+	       "      --raw           transitions: the kernel's view (transitions_raw)\n"
+	       "      --hist          reasons: log2 histograms of connection lifetimes\n"
+	       "      --state STATE   sockets: only those in STATE\n"
+	       "      --older-than DURATION\n"
+	       "                      sockets: only those in their state for at least\n"
+	       "                      DURATION: 250ms, 90s, 5m, 1h, 2d, 1h30m (no unit: s)\n"
+	       "      --sort age|lifetime\n"
+	       "                      sockets: longest first by time in state (default)\n"
+	       "                      or since birth\n"
+	       "  -n, --limit N       sockets: show the first N\n"
+	       "\n"
 	       "P50/P99 are estimates from the log2 histogram: the upper bound (2^(N+1) ns)\n"
 	       "of the bucket holding that rank, capped at the exact maximum.  Dwell times\n"
-	       "are measured when a socket leaves a state.\n"
+	       "are measured when a socket leaves a state, lifetimes when it ends.\n"
 	       "\n"
 	       "Summary alerts ('!' lines):\n"
-	       "  CLOSE_WAIT now > 0 and longest CLOSE_WAIT dwell > %llus (finished, or\n"
-	       "    the oldest socket still there)\n"
+	       "  CLOSE_WAIT now > 0 and its oldest > %llus (without an oldest column:\n"
+	       "    longest finished dwell > %llus)\n"
 	       "  TIME_WAIT now > %d\n"
+	       "  port_exhausted > %d\n"
 	       "  SYN_RECV or NEW_SYN_RECV now > %d\n"
-	       "  untracked > %d (the module's max_tracked table is too small)\n"
+	       "  synrecv_timeout > %d%% of synrecv_created (watch mode: growing)\n"
+	       "  retrans_timeout + keepalive_timeout ends > %d (dead peers)\n"
+	       "  untracked + synrecv_untracked > %d (the module's max_tracked table is\n"
+	       "    too small)\n"
 	       "\n"
 	       "Exit status:\n"
 	       "  0 ok   1 other error   2 bad usage   3 module not loaded\n"
 	       "  4 permission denied   5 file format version too new\n"
 	       "  6 malformed file   7 network namespace not found\n"
 	       "\nSee tcplc(8).\n",
-	       ALERT_CLOSE_WAIT_MAX_NS / NSEC_PER_SEC, ALERT_TIME_WAIT_NOW,
-	       ALERT_SYN_RECV_NOW, ALERT_UNTRACKED);
+	       ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC, ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC,
+	       ALERT_TIME_WAIT_NOW, ALERT_PORT_EXHAUSTED, ALERT_SYN_RECV_NOW,
+	       ALERT_SYNRECV_TIMEOUT_PCT, ALERT_DEAD_PEERS, ALERT_UNTRACKED);
 }
 
 static int usage(const char *fmt, const char *arg)
@@ -115,15 +139,59 @@ static int parse_count(const char *s, uint64_t *out)
 	return 0;
 }
 
+/*
+ * DURATION: one or more NUMBER UNIT (ms, s, m, h, d), e.g. 90s, 1h30m; a bare
+ * number is seconds.  In ms, at most what the module accepts.
+ */
+static int parse_duration(const char *s, uint64_t *ms)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ms;
+	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+		      { "h", 3600000 }, { "d", 86400000 } };
+	const uint64_t max = UINT64_MAX / 1000000; /* the module's limit */
+	bool bare = *s && strspn(s, "0123456789") == strlen(s);
+	const char *p = s;
+	uint64_t total = 0;
+
+	if (!*p)
+		return -1;
+	while (*p) {
+		uint64_t v = 0, mult = bare ? 1000 : 0;
+
+		if (*p < '0' || *p > '9')
+			return -1;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (v > (max - (uint64_t)(*p - '0')) / 10)
+				return -1;
+			v = v * 10 + (uint64_t)(*p - '0');
+		}
+		for (size_t k = 0; !mult && k < sizeof(units) / sizeof(units[0]); k++) {
+			size_t n = strlen(units[k].unit);
+
+			if (!strncmp(p, units[k].unit, n) && (p[n] < 'a' || p[n] > 'z')) {
+				mult = units[k].ms;
+				p += n;
+			}
+		}
+		if (!mult || v > (max - total) / mult)
+			return -1;
+		total += v * mult;
+	}
+	*ms = total;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	const char *env = getenv("TCPLC_PROC_ROOT");
-	bool prom = false;
-	int c;
+	bool prom = false, sock_opts = false;
+	int c, st;
 
 	*o = (struct options){ .proc_root = env && *env ? env : "/proc",
 			       .view = &view_summary };
-	while ((c = getopt_long(argc, argv, "i:c:jzN:hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:c:jzN:n:hV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (parse_interval(optarg, &o->interval))
@@ -153,6 +221,45 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return usage("%s", "--proc-root needs a directory");
 			o->proc_root = optarg;
 			break;
+		case OPT_RAW:
+			o->raw = true;
+			break;
+		case OPT_HIST:
+			o->hist = true;
+			break;
+		case OPT_STATE:
+			st = state_lookup_arg(optarg);
+			if (st < 0)
+				return usage("unknown state '%s' (ESTABLISHED SYN_SENT SYN_RECV "
+					     "FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE CLOSE_WAIT "
+					     "LAST_ACK LISTEN CLOSING NEW_SYN_RECV)", optarg);
+			o->filter.has_state = true;
+			o->filter.state = (uint8_t)st;
+			sock_opts = true;
+			break;
+		case OPT_OLDER_THAN:
+			if (parse_duration(optarg, &o->filter.min_age_ms))
+				return usage("invalid duration '%s' (e.g. 250ms, 90s, 5m, "
+					     "1h, 1h30m)", optarg);
+			o->filter.has_min_age = true;
+			sock_opts = true;
+			break;
+		case OPT_SORT:
+			if (!strcmp(optarg, "age"))
+				o->sort = SORT_AGE;
+			else if (!strcmp(optarg, "lifetime"))
+				o->sort = SORT_LIFETIME;
+			else
+				return usage("invalid sort key '%s' (age or lifetime)",
+					     optarg);
+			sock_opts = true;
+			break;
+		case 'n':
+			if (parse_count(optarg, &o->limit))
+				return usage("invalid number of sockets '%s' (a positive "
+					     "integer)", optarg);
+			sock_opts = true;
+			break;
 		case 'h':
 			help();
 			exit(0);
@@ -178,21 +285,53 @@ static int parse_args(int argc, char **argv, struct options *o)
 		o->view = view_find(argv[optind]);
 		if (!o->view)
 			return usage("unknown view '%s' (views: summary states "
-				     "transitions hist counters)", argv[optind]);
+				     "transitions hist reasons counters sockets)",
+				     argv[optind]);
 		optind++;
 	}
 	for (; optind < argc; optind++) {
-		int st = state_lookup_arg(argv[optind]);
+		int r;
 
+		if (o->view->takes_reasons) {
+			r = reason_lookup_arg(argv[optind]);
+			if (r < 0)
+				return usage("unknown reason '%s' (orderly_active "
+					     "orderly_passive rst_received rst_sent_linger0 "
+					     "rst_sent_unread rst_sent_other retrans_timeout "
+					     "keepalive_timeout syn_timeout refused "
+					     "fin_wait2_timeout netns_teardown other)",
+					     argv[optind]);
+			o->reason_mask |= 1u << r;
+			continue;
+		}
 		if (!o->view->takes_states)
 			return usage("unexpected argument '%s'", argv[optind]);
-		if (st < 0)
+		r = state_lookup_arg(argv[optind]);
+		if (r < 0)
 			return usage("unknown state '%s' (ESTABLISHED SYN_SENT SYN_RECV "
 				     "FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE CLOSE_WAIT "
 				     "LAST_ACK LISTEN CLOSING NEW_SYN_RECV)",
 				     argv[optind]);
-		o->state_mask |= 1u << st;
+		o->state_mask |= 1u << r;
 	}
+	if (o->raw && o->view != &view_transitions)
+		return usage("%s", "--raw is an option of the transitions view");
+	if (o->hist && o->view != &view_reasons)
+		return usage("%s", "--hist is an option of the reasons view "
+			     "(dwell time histograms: tcplc hist)");
+	if (sock_opts && o->view != &view_sockets)
+		return usage("%s", "--state, --older-than, --sort and -n are options "
+			     "of the sockets view");
+	if (prom && !o->view->prom)
+		return usage("the %s view has no Prometheus output (it lists sockets, "
+			     "not metrics): use -j", o->view->name);
+	if (o->interval > 0 && o->view->no_watch)
+		return usage("the %s view lists what is there now: it has no watch "
+			     "mode (-i); try watch(1)", o->view->name);
+	o->files = o->view->files;
+	o->optional = o->view->optional;
+	if (o->raw)
+		o->files = (o->files & ~(unsigned)FILE_TRANSITIONS) | FILE_TRANSITIONS_RAW;
 	env = getenv("TCPLC_TEST_SERIES");
 	if (env && *env && o->interval > 0) {
 		uint64_t epoch;
@@ -211,9 +350,10 @@ static int run_once(const struct options *o, struct err *e)
 	struct snapshot s;
 	struct view_ctx c = { .f = stdout, .o = o, .s = &s, .cur = &s };
 
-	if (source_load(o->proc_root, o->view->files, &s, e))
+	if (source_load(o->proc_root, o->files, o->optional, &o->filter, &s, e))
 		return e->code;
 	view_render(o->view, &c);
+	snapshot_free(&s);
 	return 0;
 }
 

@@ -7,17 +7,29 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "model.h"
+
 struct view;
 
 enum out_fmt { FMT_TEXT, FMT_JSON, FMT_PROM };
+
+enum sock_sort { SORT_AGE, SORT_LIFETIME };
 
 struct options {
 	const char *proc_root;   /* default "/proc"; --proc-root, TCPLC_PROC_ROOT */
 	const char *netns;       /* -N NAME or NULL */
 	const struct view *view;
+	unsigned files;          /* FILE_* bits to read: the view's, adjusted */
+	unsigned optional;       /* FILE_* bits read if they exist */
 	enum out_fmt fmt;
 	bool zeros;              /* -z: show all-zero rows/columns */
 	unsigned state_mask;     /* states named as arguments (hist); 0: none */
+	unsigned reason_mask;    /* reasons named as arguments; 0: none */
+	bool raw;                /* transitions --raw: the kernel's view */
+	bool hist;               /* reasons --hist: lifetime histograms */
+	struct sock_filter filter; /* sockets --state, --older-than */
+	enum sock_sort sort;     /* sockets --sort */
+	uint64_t limit;          /* sockets -n N; 0: all */
 	double interval;         /* -i SEC; > 0 selects watch mode */
 	uint64_t count;          /* -c N reports; 0: until interrupted */
 	/*

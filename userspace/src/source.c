@@ -2,13 +2,18 @@
 /* source.c - reading files safely (bounded, regular files only, no blocking). */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "parse.h"
 #include "source.h"
+
+#define PROC_SUPER_MAGIC 0x9fa0 /* <linux/magic.h> */
+#define SKIPPED (-2)             /* an optional file that does not exist */
 
 /* e->path = ROOT/net/tcp_lifecycle[/NAME] */
 static int set_path(struct err *e, const char *root, const char *name)
@@ -23,17 +28,26 @@ static int set_path(struct err *e, const char *root, const char *name)
 	return 0;
 }
 
+static int perm_error(struct err *e, bool sockets)
+{
+	err_set(e, ERR_PERM, "permission denied");
+	if (sockets)
+		err_hint(e, "the sockets file names addresses and processes: listing "
+			 "it needs root, or CAP_NET_ADMIN in the user namespace that "
+			 "owns this network namespace");
+	else
+		err_hint(e, "reading tcp_lifecycle statistics needs root here: run as root (e.g. with sudo)");
+	return e->code;
+}
+
 /* Classify a failure to read e->path. */
-static int io_error(struct err *e, const char *root, int errnum)
+static int io_error(struct err *e, const char *root, int errnum, bool sockets)
 {
 	char file[PATH_MAX];
 	struct stat st;
 
-	if (errnum == EACCES || errnum == EPERM) {
-		err_set(e, ERR_PERM, "permission denied");
-		err_hint(e, "reading tcp_lifecycle statistics needs root here: run as root (e.g. with sudo)");
-		return e->code;
-	}
+	if (errnum == EACCES || errnum == EPERM)
+		return perm_error(e, sockets);
 	if (errnum != ENOENT && errnum != ENOTDIR)
 		return err_set(e, ERR_IO, "%s", strerror(errnum));
 	memcpy(file, e->path, sizeof(file));
@@ -51,7 +65,8 @@ static int io_error(struct err *e, const char *root, int errnum)
 	return e->code;
 }
 
-static int read_fd(int fd, char **out, size_t *outlen, struct err *e)
+static int read_fd(int fd, size_t max, char **out, size_t *outlen,
+		   struct err *e)
 {
 	size_t len = 0, cap = 4096;
 	char *buf = malloc(cap);
@@ -62,14 +77,13 @@ static int read_fd(int fd, char **out, size_t *outlen, struct err *e)
 		ssize_t n;
 
 		if (len == cap) {
-			char *nb = cap < SOURCE_MAX_FILE ? realloc(buf, cap * 2) : NULL;
+			char *nb = cap < max ? realloc(buf, cap * 2) : NULL;
 
 			if (!nb) {
 				free(buf);
-				if (cap >= SOURCE_MAX_FILE)
+				if (cap >= max)
 					return err_set(e, ERR_MALFORMED,
-						       "file larger than %u bytes",
-						       SOURCE_MAX_FILE);
+						       "file larger than %zu bytes", max);
 				return err_set(e, ERR_IO, "out of memory");
 			}
 			buf = nb;
@@ -94,54 +108,134 @@ static int read_fd(int fd, char **out, size_t *outlen, struct err *e)
 	return 0;
 }
 
+/* "state=NAME min_age_ms=N\n" for the module; "" when @f filters nothing. */
+static void filter_text(const struct sock_filter *f, char *buf, size_t size)
+{
+	int n = 0;
+
+	buf[0] = '\0';
+	if (f->has_state && f->state < TS_COUNT)
+		n = snprintf(buf, size, "state=%s", state_names[f->state]);
+	if (f->has_min_age && n >= 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, "%smin_age_ms=%" PRIu64,
+			      n ? " " : "", f->min_age_ms);
+	if (n > 0 && (size_t)n + 1 < size)
+		strcat(buf, "\n");
+}
+
+/*
+ * The sockets file filters what one open file lists when the filter is
+ * written to it first.  Only the real (procfs) file is written to: a copy
+ * elsewhere (--proc-root) is a plain file, filtered by the parser alone.
+ */
+static int open_sockets(const char *path, const struct sock_filter *f,
+			int *fd, struct err *e)
+{
+	char text[64];
+	struct statfs sfs;
+	ssize_t n;
+
+	filter_text(f, text, sizeof(text));
+	if (!text[0] || statfs(path, &sfs) || sfs.f_type != PROC_SUPER_MAGIC) {
+		*fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		return *fd < 0 ? -1 : 0;
+	}
+	*fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (*fd < 0)
+		return -1;
+	do
+		n = write(*fd, text, strlen(text));
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)strlen(text))
+		return 0;
+	if (n < 0 && (errno == EPERM || errno == EACCES)) {
+		close(*fd);
+		*fd = -1;
+		errno = EPERM;
+		return -1;
+	}
+	err_set(e, ERR_IO, "the module refused the filter \"%.*s\": %s",
+		(int)strlen(text) - 1, text, n < 0 ? strerror(errno) : "short write");
+	close(*fd);
+	*fd = -1;
+	return ERR_IO;
+}
+
 /* Whole file into a malloc'ed buffer (not NUL-terminated); sets e->path. */
-static int read_file(const char *root, const char *name, char **out,
+static int read_file(const char *root, const struct file_desc *d, bool optional,
+		     const struct sock_filter *filter, char **out,
 		     size_t *outlen, struct err *e)
 {
+	bool sockets = d->bit == FILE_SOCKETS;
+	size_t max = sockets ? SOURCE_MAX_SOCKETS_FILE : SOURCE_MAX_FILE;
 	struct stat st;
 	int fd, r;
 
-	if (set_path(e, root, name))
+	if (set_path(e, root, d->name))
 		return e->code;
-	/* O_NONBLOCK: a FIFO planted in a fixture dir must not hang us. */
-	fd = open(e->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return io_error(e, root, errno);
+	if (sockets) {
+		r = open_sockets(e->path, filter, &fd, e);
+		if (r > 0)
+			return r;
+	} else {
+		/* O_NONBLOCK: a FIFO planted in a fixture dir must not hang us. */
+		fd = open(e->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	}
+	if (fd < 0) {
+		if (optional && errno == ENOENT) {
+			set_path(e, root, NULL);
+			if (stat(e->path, &st) == 0 && S_ISDIR(st.st_mode))
+				return SKIPPED;
+			set_path(e, root, d->name);
+			errno = ENOENT;
+		}
+		return io_error(e, root, errno, sockets);
+	}
 	if (fstat(fd, &st)) {
-		r = io_error(e, root, errno);
+		r = io_error(e, root, errno, sockets);
 	} else if (!S_ISREG(st.st_mode)) {
 		r = err_set(e, ERR_IO, "not a regular file");
 	} else {
-		r = read_fd(fd, out, outlen, e);
+		r = read_fd(fd, max, out, outlen, e);
 		if (r < 0)
-			r = io_error(e, root, errno);
+			r = io_error(e, root, errno, sockets);
 	}
 	close(fd);
 	return r;
 }
 
-int source_load(const char *proc_root, unsigned files, struct snapshot *s,
+int source_load(const char *proc_root, unsigned files, unsigned optional,
+		const struct sock_filter *filter, struct snapshot *s,
 		struct err *e)
 {
 	memset(s, 0, sizeof(*s));
+	if (filter)
+		s->filter = *filter;
 	for (size_t i = 0; i < file_table_len; i++) {
 		const struct file_desc *fd = &file_table[i];
 		size_t len = 0;
 		char *buf = NULL;
 		int r;
 
-		if (!(files & fd->bit))
+		if (!((files | optional) & fd->bit))
 			continue;
-		if (read_file(proc_root, fd->name, &buf, &len, e))
-			return e->code;
+		r = read_file(proc_root, fd, !(files & fd->bit), &s->filter, &buf,
+			      &len, e);
+		if (r == SKIPPED)
+			continue;
+		if (r)
+			goto fail;
 		r = fd->parse(buf, len, s, e);
 		free(buf);
 		if (r == ERR_VERSION)
 			err_hint(e, "upgrade tcplc to match the loaded tcp_lifecycle module");
 		if (r)
-			return r;
+			goto fail;
 	}
 	clock_gettime(CLOCK_REALTIME, &s->wall);
 	clock_gettime(CLOCK_MONOTONIC, &s->mono);
 	return 0;
+fail:
+	snapshot_free(s);
+	return e->code;
 }

@@ -8,12 +8,18 @@
 
 #define SOURCE_DIR "net/tcp_lifecycle"
 #define SOURCE_MAX_FILE (16u << 20) /* refuse files larger than this */
+/* sockets: up to max_tracked (4194304) lines of about 100 bytes */
+#define SOURCE_MAX_SOCKETS_FILE (1u << 30)
 
 /*
  * Read and parse the files in @files (FILE_* bits) below @proc_root into @s
- * (zeroed first).  Returns 0 or an err_code with @e filled in.
+ * (zeroed first), and those in @optional that exist.  The sockets file gets
+ * @filter (NULL: none), written to the module's file when it is the real
+ * one, and always applied by the parser.  Returns 0 or an err_code with @e
+ * filled in; on success the caller owns s's allocations (snapshot_free()).
  */
-int source_load(const char *proc_root, unsigned files, struct snapshot *s,
+int source_load(const char *proc_root, unsigned files, unsigned optional,
+		const struct sock_filter *filter, struct snapshot *s,
 		struct err *e);
 
 #endif

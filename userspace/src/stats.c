@@ -42,6 +42,24 @@ uint64_t hist_percentile(const struct hist_row *h, unsigned pct, uint64_t cap)
 	return cap; /* not reached */
 }
 
+static bool hist_went_back(const struct hist_row *p, const struct hist_row *c)
+{
+	if (c->count < p->count)
+		return true;
+	for (int j = 0; j < HIST_BUCKETS; j++)
+		if (c->bucket[j] < p->bucket[j])
+			return true;
+	return false;
+}
+
+static void hist_sub(struct hist_row *h, const struct hist_row *prev)
+{
+	h->count -= prev->count;
+	h->sum -= prev->sum; /* modulo 2^64: survives wrapping */
+	for (int j = 0; j < HIST_BUCKETS; j++)
+		h->bucket[j] -= prev->bucket[j];
+}
+
 static bool went_back(const struct snapshot *p, const struct snapshot *c)
 {
 	for (int i = 0; i < TS_COUNT; i++) {
@@ -49,15 +67,17 @@ static bool went_back(const struct snapshot *p, const struct snapshot *c)
 
 		if (b->entered < a->entered || b->exited < a->exited ||
 		    b->timed < a->timed || b->untimed < a->untimed ||
-		    c->hist[i].count < p->hist[i].count)
+		    hist_went_back(&p->hist[i], &c->hist[i]))
 			return true;
 		for (int j = 0; j < TS_COUNT; j++)
-			if (c->trans[i][j] < p->trans[i][j])
-				return true;
-		for (int j = 0; j < HIST_BUCKETS; j++)
-			if (c->hist[i].bucket[j] < p->hist[i].bucket[j])
+			if (c->trans[i][j] < p->trans[i][j] ||
+			    c->trans_raw[i][j] < p->trans_raw[i][j])
 				return true;
 	}
+	for (int i = 0; i < RS_COUNT; i++)
+		if (c->reasons[i].unknown < p->reasons[i].unknown ||
+		    hist_went_back(&p->reasons[i].life, &c->reasons[i].life))
+			return true;
 	for (int i = 0; i < CTR_COUNT; i++)
 		if (!counter_descs[i].gauge && c->counters[i] < p->counters[i])
 			return true;
@@ -68,25 +88,30 @@ bool snapshot_delta(const struct snapshot *prev, const struct snapshot *cur,
 		    struct snapshot *out)
 {
 	*out = *cur;
+	memset(&out->sockets, 0, sizeof(out->sockets));
 	for (int i = 0; i < TS_COUNT; i++)
 		out->hist[i].min = 0;
+	for (int i = 0; i < RS_COUNT; i++)
+		out->reasons[i].life.min = 0;
 	if (went_back(prev, cur))
 		return true;
 	for (int i = 0; i < TS_COUNT; i++) {
 		const struct state_row *p = &prev->states[i];
 		struct state_row *o = &out->states[i];
-		struct hist_row *h = &out->hist[i];
 
 		o->entered -= p->entered;
 		o->exited -= p->exited;
 		o->timed -= p->timed;
 		o->untimed -= p->untimed;
-		for (int j = 0; j < TS_COUNT; j++)
+		for (int j = 0; j < TS_COUNT; j++) {
 			out->trans[i][j] -= prev->trans[i][j];
-		h->count -= prev->hist[i].count;
-		h->sum -= prev->hist[i].sum; /* modulo 2^64: survives wrapping */
-		for (int j = 0; j < HIST_BUCKETS; j++)
-			h->bucket[j] -= prev->hist[i].bucket[j];
+			out->trans_raw[i][j] -= prev->trans_raw[i][j];
+		}
+		hist_sub(&out->hist[i], &prev->hist[i]);
+	}
+	for (int i = 0; i < RS_COUNT; i++) {
+		out->reasons[i].unknown -= prev->reasons[i].unknown;
+		hist_sub(&out->reasons[i].life, &prev->reasons[i].life);
 	}
 	for (int i = 0; i < CTR_COUNT; i++)
 		if (!counter_descs[i].gauge)

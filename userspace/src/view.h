@@ -30,15 +30,21 @@ struct view {
 	const char *name;
 	const char *help;  /* one line for --help */
 	unsigned files;    /* FILE_* bits it needs */
+	unsigned optional; /* FILE_* bits it uses when they exist */
 	bool takes_states; /* accepts STATE... arguments */
+	bool takes_reasons; /* accepts REASON... arguments */
+	bool no_watch;     /* a listing, not counts: no -i */
 	void (*text)(const struct view_ctx *c);
-	/* members of the top-level object (already opened) */
+	/* members of the top-level object (already opened); or, with
+	 * json_top, the whole JSON value of the view */
 	void (*json)(const struct view_ctx *c, struct jw *j);
+	bool json_top;
+	/* NULL: no Prometheus output */
 	void (*prom)(const struct view_ctx *c, const struct prom *p);
 };
 
 extern const struct view view_summary, view_states, view_transitions,
-	view_hist, view_counters;
+	view_hist, view_reasons, view_counters, view_sockets;
 extern const struct view *const views[];
 
 const struct view *view_find(const char *name);
@@ -47,5 +53,33 @@ void view_render(const struct view *v, const struct view_ctx *c);
 
 /* Row visibility: named states always; else non-zero rows, or all with -z. */
 bool view_show_state(const struct view_ctx *c, int st, bool nonzero);
+/* The same for reasons. */
+bool view_show_reason(const struct view_ctx *c, int r, bool nonzero);
+
+/* transitions_total, or transitions_raw_total if @raw */
+void view_transitions_prom(const struct prom *p, const struct snapshot *s,
+			   bool raw);
+
+/* Reasons: ends (lifetime known or not) of one reason, of all. */
+uint64_t reason_ends(const struct snapshot *s, int r);
+uint64_t reasons_total(const struct snapshot *s);
+/* "12.3%" of @total, "-" if @total is 0 */
+char *fmt_share(char *buf, size_t size, uint64_t part, uint64_t total);
+void view_reasons_json(const struct view_ctx *c, struct jw *j, bool buckets);
+void view_reasons_prom(const struct view_ctx *c, const struct prom *p);
+
+/* Shared by the dwell (hist) and lifetime (reasons) histograms. */
+uint64_t hist_avg(const struct hist_row *h);
+/* log2 histogram, then "count ... p99 ..." and @extra on one line; @cap is
+ * the percentile cap (the totals' max). */
+void view_hist_text(const struct view_ctx *c, const struct hist_row *h,
+		    uint64_t cap, const char *extra);
+/* sum/min/max/avg/p50/p99 members, and the buckets array if @buckets. */
+void view_hist_json(const struct view_ctx *c, struct jw *j,
+		    const struct hist_row *h, uint64_t cap, bool buckets);
+/* The _bucket, _sum and _count samples of histogram @metric for one
+ * @label=@value (the family header is the caller's). */
+void view_hist_prom(const struct prom *p, const char *metric, const char *label,
+		    const char *value, const struct hist_row *h);
 
 #endif

@@ -6,29 +6,6 @@
 #include "stats.h"
 #include "view.h"
 
-static uint64_t avg(const struct hist_row *h)
-{
-	return h->count ? h->sum / h->count : 0;
-}
-
-static void text_stats(const struct view_ctx *c, int st, const struct hist_row *h)
-{
-	uint64_t cap = c->cur->hist[st].max;
-	char a[32], p50[32], p99[32], mn[32], mx[32], r[32];
-
-	fmt_dur(a, sizeof(a), avg(h));
-	fmt_dur(p50, sizeof(p50), hist_percentile(h, 50, cap));
-	fmt_dur(p99, sizeof(p99), hist_percentile(h, 99, cap));
-	if (c->delta)
-		fprintf(c->f, "count %" PRIu64 " (%s/s)  avg %s  p50 %s  p99 %s\n",
-			h->count, fmt_rate(r, sizeof(r), h->count, c->secs), a,
-			p50, p99);
-	else
-		fprintf(c->f, "count %" PRIu64 "  avg %s  min %s  max %s  p50 %s  p99 %s\n",
-			h->count, a, fmt_dur(mn, sizeof(mn), h->min),
-			fmt_dur(mx, sizeof(mx), h->max), p50, p99);
-}
-
 static void text(const struct view_ctx *c)
 {
 	int shown = 0;
@@ -45,8 +22,7 @@ static void text(const struct view_ctx *c)
 			fprintf(c->f, "(no timed exits)\n");
 			continue;
 		}
-		text_log2_hist(c->f, h->bucket);
-		text_stats(c, st, h);
+		view_hist_text(c, h, c->cur->hist[st].max, "");
 	}
 	if (!shown)
 		fprintf(c->f, "(no timed exits%s)\n", c->delta ? " in this interval" : "");
@@ -57,7 +33,6 @@ static void json(const struct view_ctx *c, struct jw *j)
 	jw_arr(j, "states");
 	for (int st = 0; st < TS_COUNT; st++) {
 		const struct hist_row *h = &c->s->hist[st];
-		uint64_t cap = c->cur->hist[st].max;
 
 		if (c->o->state_mask && !(c->o->state_mask & (1u << st)))
 			continue;
@@ -66,59 +41,10 @@ static void json(const struct view_ctx *c, struct jw *j)
 		jw_u64(j, "count", h->count);
 		if (c->delta)
 			jw_num(j, "per_s", rate(h->count, c->secs));
-		jw_u64(j, "sum_ns", h->sum);
-		if (!c->delta) {
-			jw_u64(j, "min_ns", h->min);
-			jw_u64(j, "max_ns", h->max);
-		}
-		jw_u64_or_null(j, "avg_ns", h->count, avg(h));
-		jw_u64_or_null(j, "p50_ns", h->count, hist_percentile(h, 50, cap));
-		jw_u64_or_null(j, "p99_ns", h->count, hist_percentile(h, 99, cap));
-		jw_arr(j, "buckets");
-		for (int b = 0; b < HIST_BUCKETS; b++) {
-			if (!h->bucket[b])
-				continue;
-			jw_obj(j, NULL);
-			jw_u64(j, "log2", (uint64_t)b);
-			jw_u64(j, "lo_ns", bucket_lo(b));
-			jw_u64_or_null(j, "hi_ns", bucket_hi(b) != HIST_UNBOUNDED,
-				       bucket_hi(b));
-			jw_u64(j, "count", h->bucket[b]);
-			jw_end_obj(j);
-		}
-		jw_end_arr(j);
+		view_hist_json(c, j, h, c->cur->hist[st].max, true);
 		jw_end_obj(j);
 	}
 	jw_end_arr(j);
-}
-
-static void prom_histogram(const struct view_ctx *c, const struct prom *p)
-{
-	prom_family(p, "state_dwell_seconds", "histogram",
-		    "Time spent in a TCP state, observed when leaving it (log2 buckets).");
-	for (int st = 0; st < TS_COUNT; st++) {
-		const struct hist_row *h = &c->s->hist[st];
-		const char *name = state_names[st];
-		uint64_t cum = 0;
-		char v[32], le[32];
-
-		if (c->o->state_mask && !(c->o->state_mask & (1u << st)))
-			continue;
-		/* the last bucket is open-ended: it only counts towards +Inf */
-		for (int b = 0; b < HIST_BUCKETS - 1; b++) {
-			cum += h->bucket[b];
-			prom_sample(p, "state_dwell_seconds_bucket",
-				    prom_u64(v, sizeof(v), cum), "state", name, "le",
-				    prom_seconds(le, sizeof(le), bucket_le(b)), NULL);
-		}
-		prom_sample(p, "state_dwell_seconds_bucket",
-			    prom_u64(v, sizeof(v), h->count), "state", name, "le",
-			    "+Inf", NULL);
-		prom_sample(p, "state_dwell_seconds_sum",
-			    prom_seconds(v, sizeof(v), h->sum), "state", name, NULL);
-		prom_sample(p, "state_dwell_seconds_count",
-			    prom_u64(v, sizeof(v), h->count), "state", name, NULL);
-	}
 }
 
 static void prom(const struct view_ctx *c, const struct prom *p)
@@ -130,7 +56,12 @@ static void prom(const struct view_ctx *c, const struct prom *p)
 	static const char *const name[2] = { "state_dwell_min_seconds",
 					     "state_dwell_max_seconds" };
 
-	prom_histogram(c, p);
+	prom_family(p, "state_dwell_seconds", "histogram",
+		    "Time spent in a TCP state, observed when leaving it (log2 buckets).");
+	for (int st = 0; st < TS_COUNT; st++)
+		if (!c->o->state_mask || (c->o->state_mask & (1u << st)))
+			view_hist_prom(p, "state_dwell_seconds", "state",
+				       state_names[st], &c->s->hist[st]);
 	for (int m = 0; m < 2; m++) {
 		prom_family(p, name[m], "gauge", help[m]);
 		for (int st = 0; st < TS_COUNT; st++) {

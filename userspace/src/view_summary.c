@@ -7,6 +7,9 @@
 #include "stats.h"
 #include "view.h"
 
+/* close reasons shown in the summary, the last line summing up the rest */
+#define SUMMARY_TOP_REASONS 4
+
 static bool row_nonzero(const struct snapshot *s, int st)
 {
 	const struct state_row *r = &s->states[st];
@@ -69,23 +72,114 @@ static void text_states(const struct view_ctx *c)
 	}
 }
 
+/*
+ * The SUMMARY_TOP_REASONS most frequent close reasons; when there are more,
+ * the last line sums up the rest.
+ */
+static void text_reasons(const struct view_ctx *c)
+{
+	uint64_t all = reasons_total(c->s), rest = 0;
+	int order[RS_COUNT], n = 0, nrest = 0;
+	struct table t;
+	char b[32];
+
+	if (!all) {
+		fprintf(c->f, "(no connections ended%s)\n",
+			c->delta ? " in this interval" : "");
+		return;
+	}
+	for (int r = 0; r < RS_COUNT; r++) {
+		int k = n++;
+
+		/* insertion sort: by count, descending; stable */
+		while (k > 0 && reason_ends(c->s, order[k - 1]) < reason_ends(c->s, r)) {
+			order[k] = order[k - 1];
+			k--;
+		}
+		order[k] = r;
+	}
+	while (n > 0 && !reason_ends(c->s, order[n - 1]))
+		n--;
+	if (n > SUMMARY_TOP_REASONS) {
+		for (int i = SUMMARY_TOP_REASONS - 1; i < n; i++) {
+			rest = sat_add(rest, reason_ends(c->s, order[i]));
+			nrest++;
+		}
+		n = SUMMARY_TOP_REASONS - 1;
+	}
+	table_init(&t, c->delta ? "lrrr" : "lrr");
+	table_add(&t, "CLOSE REASON");
+	table_add(&t, "ENDED");
+	if (c->delta)
+		table_add(&t, "ENDED/S");
+	table_add(&t, "SHARE");
+	for (int i = 0; i <= n; i++) {
+		uint64_t v = i < n ? reason_ends(c->s, order[i]) : rest;
+
+		if (i == n && !nrest)
+			break;
+		if (i < n)
+			table_add(&t, "%s", reason_names[order[i]]);
+		else
+			table_add(&t, "%d other reasons", nrest);
+		table_add_u64(&t, v);
+		if (c->delta)
+			table_add(&t, "%s", fmt_rate(b, sizeof(b), v, c->secs));
+		table_add(&t, "%s", fmt_share(b, sizeof(b), v, all));
+	}
+	table_print(&t, c->f);
+}
+
+/* " NAME VALUE" for counter @id, if the counters file has it */
+static void ctr(const struct view_ctx *c, const char *label, int id)
+{
+	if (have_counter(c->s, id))
+		fprintf(c->f, "  %s %" PRIu64, label, c->s->counters[id]);
+}
+
+static void text_lines(const struct view_ctx *c)
+{
+	const struct snapshot *s = c->s;
+	char b[32];
+
+	fprintf(c->f, "half-open  NEW_SYN_RECV now %" PRIu64,
+		s->states[TS_NEW_SYN_RECV].now);
+	ctr(c, "created", CTR_SYNRECV_CREATED);
+	ctr(c, "completed", CTR_SYNRECV_COMPLETED);
+	ctr(c, "timeout", CTR_SYNRECV_TIMEOUT);
+	ctr(c, "synack_retrans", CTR_SYNRECV_SYNACK_RETRANS);
+	fprintf(c->f, "\nTIME_WAIT  now %" PRIu64, s->states[TS_TIME_WAIT].now);
+	ctr(c, "expired", CTR_TW_EXPIRED);
+	if (have_counter(s, CTR_TW_REUSED_CONNECT) && have_counter(s, CTR_TW_REUSED_SYN))
+		fprintf(c->f, "  reused %" PRIu64,
+			sat_add(s->counters[CTR_TW_REUSED_CONNECT],
+				s->counters[CTR_TW_REUSED_SYN]));
+	ctr(c, "killed_rst", CTR_TW_KILLED_RST);
+	fputc('\n', c->f);
+	for (int i = 0; i < CTR_REQUIRED; i++) {
+		const struct counter_desc *d = &counter_descs[i];
+
+		fprintf(c->f, "%s%s %" PRIu64, i ? "  " : "", d->name, s->counters[i]);
+		if (c->delta && !d->gauge)
+			fprintf(c->f, " (%s/s)",
+				fmt_rate(b, sizeof(b), s->counters[i], c->secs));
+	}
+	ctr(c, "port_exhausted", CTR_PORT_EXHAUSTED);
+	fputc('\n', c->f);
+}
+
 static void text(const struct view_ctx *c)
 {
 	struct alert a[ALERTS_MAX];
-	size_t na = alerts_eval(c->cur, a, ALERTS_MAX);
+	size_t na = alerts_eval(c->cur, c->delta ? c->s : NULL, a, ALERTS_MAX);
 
 	text_states(c);
 	fputc('\n', c->f);
-	for (int i = 0; i < CTR_COUNT; i++) {
-		const struct counter_desc *d = &counter_descs[i];
-		char b[32];
-
-		fprintf(c->f, "%s%s %" PRIu64, i ? "  " : "", d->name, c->s->counters[i]);
-		if (c->delta && !d->gauge)
-			fprintf(c->f, " (%s/s)",
-				fmt_rate(b, sizeof(b), c->s->counters[i], c->secs));
+	if (c->s->have & FILE_REASONS) {
+		text_reasons(c);
+		fputc('\n', c->f);
 	}
-	fputc('\n', c->f);
+	text_lines(c);
 	for (size_t i = 0; i < na; i++)
 		fprintf(c->f, "! %s\n", a[i].msg);
 }
@@ -93,7 +187,7 @@ static void text(const struct view_ctx *c)
 static void json(const struct view_ctx *c, struct jw *j)
 {
 	struct alert a[ALERTS_MAX];
-	size_t na = alerts_eval(c->cur, a, ALERTS_MAX);
+	size_t na = alerts_eval(c->cur, c->delta ? c->s : NULL, a, ALERTS_MAX);
 
 	jw_arr(j, "states");
 	for (int st = 0; st < TS_COUNT; st++) {
@@ -124,6 +218,11 @@ static void json(const struct view_ctx *c, struct jw *j)
 		jw_end_obj(j);
 	}
 	jw_end_arr(j);
+	if (c->s->have & FILE_REASONS) {
+		jw_obj(j, "close_reasons");
+		view_reasons_json(c, j, false);
+		jw_end_obj(j);
+	}
 	view_counters.json(c, j);
 	jw_arr(j, "alerts");
 	for (size_t i = 0; i < na; i++) {
@@ -140,15 +239,22 @@ static void json(const struct view_ctx *c, struct jw *j)
 static void prom(const struct view_ctx *c, const struct prom *p)
 {
 	view_states.prom(c, p);
-	view_transitions.prom(c, p);
+	view_transitions_prom(p, c->s, false);
+	if (c->s->have & FILE_TRANSITIONS_RAW)
+		view_transitions_prom(p, c->s, true);
 	view_hist.prom(c, p);
+	if (c->s->have & FILE_REASONS)
+		view_reasons_prom(c, p);
 	view_counters.prom(c, p);
 }
 
 const struct view view_summary = {
 	.name = "summary",
-	.help = "one screen: per-state now/entered/exited/p50/p99/max, counters, alerts (default)",
+	.help = "one screen: states (now, entered, exited, dwell p50/p99/max),\n"
+		"               close reasons, half-open, TIME_WAIT, counters, alerts\n"
+		"               (default)",
 	.files = FILE_STATES | FILE_TRANSITIONS | FILE_HIST | FILE_COUNTERS,
+	.optional = FILE_REASONS | FILE_TRANSITIONS_RAW,
 	.text = text,
 	.json = json,
 	.prom = prom,

@@ -1,18 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
-/* view_transitions.c - "tcplc transitions": from x to matrix. */
+/*
+ * view_transitions.c - "tcplc transitions [--raw]": from x to matrix, of the
+ * lifecycle view (transitions) or the kernel's (transitions_raw).
+ */
 #include <inttypes.h>
 
 #include "fmt_text.h"
 #include "stats.h"
 #include "view.h"
 
-static uint64_t total(const struct snapshot *s)
+typedef const uint64_t (*matrix_t)[TS_COUNT];
+
+static matrix_t matrix(const struct view_ctx *c)
+{
+	return c->o->raw ? c->s->trans_raw : c->s->trans;
+}
+
+static uint64_t total(matrix_t m)
 {
 	uint64_t t = 0;
 
 	for (int i = 0; i < TS_COUNT; i++)
 		for (int j = 0; j < TS_COUNT; j++)
-			t = sat_add(t, s->trans[i][j]);
+			t = sat_add(t, m[i][j]);
 	return t;
 }
 
@@ -20,13 +30,14 @@ static void text(const struct view_ctx *c)
 {
 	bool row[TS_COUNT] = { false }, col[TS_COUNT] = { false };
 	char align[TS_COUNT + 2], buf[32];
-	uint64_t sum = total(c->s);
+	matrix_t m = matrix(c);
+	uint64_t sum = total(m);
 	size_t nc = 0;
 	struct table t;
 
 	for (int i = 0; i < TS_COUNT; i++)
 		for (int j = 0; j < TS_COUNT; j++)
-			if (c->s->trans[i][j] || c->o->zeros)
+			if (m[i][j] || c->o->zeros)
 				row[i] = col[j] = true;
 	align[nc++] = 'l';
 	for (int j = 0; j < TS_COUNT; j++)
@@ -47,8 +58,8 @@ static void text(const struct view_ctx *c)
 			continue;
 		table_add(&t, "%s", state_names[i]);
 		for (int j = 0; j < TS_COUNT; j++)
-			if (col[j] && c->s->trans[i][j])
-				table_add_u64(&t, c->s->trans[i][j]);
+			if (col[j] && m[i][j])
+				table_add_u64(&t, m[i][j]);
 			else if (col[j])
 				table_add(&t, ".");
 	}
@@ -62,12 +73,14 @@ static void text(const struct view_ctx *c)
 
 static void json(const struct view_ctx *c, struct jw *j)
 {
-	uint64_t sum = total(c->s);
+	matrix_t m = matrix(c);
+	uint64_t sum = total(m);
 
+	jw_bool(j, "raw", c->o->raw);
 	jw_arr(j, "transitions");
 	for (int i = 0; i < TS_COUNT; i++)
 		for (int k = 0; k < TS_COUNT; k++) {
-			uint64_t v = c->s->trans[i][k];
+			uint64_t v = m[i][k];
 
 			if (!v)
 				continue;
@@ -85,25 +98,35 @@ static void json(const struct view_ctx *c, struct jw *j)
 		jw_num(j, "total_per_s", rate(sum, c->secs));
 }
 
-static void prom(const struct view_ctx *c, const struct prom *p)
+void view_transitions_prom(const struct prom *p, const struct snapshot *s,
+			   bool raw)
 {
-	prom_family(p, "transitions_total", "counter",
-		    "TCP state transitions by from and to state.");
+	const char *name = raw ? "transitions_raw_total" : "transitions_total";
+	matrix_t m = raw ? s->trans_raw : s->trans;
+
+	prom_family(p, name, "counter", raw ?
+		    "TCP state changes as the kernel makes them (as the sock:inet_sock_set_state tracepoint sees them), by from and to state." :
+		    "TCP state transitions in the life of connections (with TIME_WAIT and NEW_SYN_RECV), by from and to state.");
 	for (int i = 0; i < TS_COUNT; i++)
 		for (int k = 0; k < TS_COUNT; k++) {
 			char buf[24];
 
-			if (c->s->trans[i][k])
-				prom_sample(p, "transitions_total",
-					    prom_u64(buf, sizeof(buf), c->s->trans[i][k]),
+			if (m[i][k])
+				prom_sample(p, name, prom_u64(buf, sizeof(buf), m[i][k]),
 					    "from", state_names[i], "to",
 					    state_names[k], NULL);
 		}
 }
 
+static void prom(const struct view_ctx *c, const struct prom *p)
+{
+	view_transitions_prom(p, c->s, c->o->raw);
+}
+
 const struct view view_transitions = {
 	.name = "transitions",
-	.help = "from x to matrix of transition counts (non-zero rows/columns; -z: all)",
+	.help = "from x to matrix of transitions (non-zero rows/columns; -z: all)\n"
+		"               [--raw: the kernel's view, no TIME_WAIT/NEW_SYN_RECV]",
 	.files = FILE_TRANSITIONS,
 	.text = text,
 	.json = json,

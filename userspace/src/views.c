@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* views.c - the view registry and the format dispatch. */
+#include <inttypes.h>
 #include <string.h>
 
+#include "fmt_text.h"
+#include "stats.h"
 #include "util.h"
 #include "view.h"
 
 const struct view *const views[] = {
 	&view_summary, &view_states, &view_transitions, &view_hist,
-	&view_counters, NULL,
+	&view_reasons, &view_counters, &view_sockets, NULL,
 };
 
 const struct view *view_find(const char *name)
@@ -22,6 +25,13 @@ bool view_show_state(const struct view_ctx *c, int st, bool nonzero)
 {
 	if (c->o->state_mask)
 		return c->o->state_mask & (1u << st);
+	return nonzero || c->o->zeros;
+}
+
+bool view_show_reason(const struct view_ctx *c, int r, bool nonzero)
+{
+	if (c->o->reason_mask)
+		return c->o->reason_mask & (1u << r);
 	return nonzero || c->o->zeros;
 }
 
@@ -42,6 +52,11 @@ void view_render(const struct view *v, const struct view_ctx *c)
 		struct jw j;
 
 		jw_init(&j, c->f);
+		if (v->json_top) {
+			v->json(c, &j);
+			fputc('\n', c->f);
+			break;
+		}
 		jw_obj(&j, NULL);
 		jw_str(&j, "view", v->name);
 		if (c->o->netns)
@@ -59,8 +74,82 @@ void view_render(const struct view *v, const struct view_ctx *c)
 	case FMT_PROM: {
 		struct prom p = { c->f, c->o->netns };
 
-		v->prom(c, &p);
+		if (v->prom) /* main refuses --prometheus otherwise */
+			v->prom(c, &p);
 		break;
 	}
 	}
+}
+
+uint64_t hist_avg(const struct hist_row *h)
+{
+	return h->count ? h->sum / h->count : 0;
+}
+
+void view_hist_text(const struct view_ctx *c, const struct hist_row *h,
+		    uint64_t cap, const char *extra)
+{
+	char a[32], p50[32], p99[32], mn[32], mx[32], r[32];
+
+	text_log2_hist(c->f, h->bucket);
+	fmt_dur(a, sizeof(a), hist_avg(h));
+	fmt_dur(p50, sizeof(p50), hist_percentile(h, 50, cap));
+	fmt_dur(p99, sizeof(p99), hist_percentile(h, 99, cap));
+	if (c->delta)
+		fprintf(c->f, "count %" PRIu64 " (%s/s)  avg %s  p50 %s  p99 %s%s\n",
+			h->count, fmt_rate(r, sizeof(r), h->count, c->secs), a,
+			p50, p99, extra);
+	else
+		fprintf(c->f, "count %" PRIu64 "  avg %s  min %s  max %s  p50 %s  p99 %s%s\n",
+			h->count, a, fmt_dur(mn, sizeof(mn), h->min),
+			fmt_dur(mx, sizeof(mx), h->max), p50, p99, extra);
+}
+
+void view_hist_json(const struct view_ctx *c, struct jw *j,
+		    const struct hist_row *h, uint64_t cap, bool buckets)
+{
+	jw_u64(j, "sum_ns", h->sum);
+	if (!c->delta) {
+		jw_u64(j, "min_ns", h->min);
+		jw_u64(j, "max_ns", h->max);
+	}
+	jw_u64_or_null(j, "avg_ns", h->count, hist_avg(h));
+	jw_u64_or_null(j, "p50_ns", h->count, hist_percentile(h, 50, cap));
+	jw_u64_or_null(j, "p99_ns", h->count, hist_percentile(h, 99, cap));
+	if (!buckets)
+		return;
+	jw_arr(j, "buckets");
+	for (int b = 0; b < HIST_BUCKETS; b++) {
+		if (!h->bucket[b])
+			continue;
+		jw_obj(j, NULL);
+		jw_u64(j, "log2", (uint64_t)b);
+		jw_u64(j, "lo_ns", bucket_lo(b));
+		jw_u64_or_null(j, "hi_ns", bucket_hi(b) != HIST_UNBOUNDED,
+			       bucket_hi(b));
+		jw_u64(j, "count", h->bucket[b]);
+		jw_end_obj(j);
+	}
+	jw_end_arr(j);
+}
+
+void view_hist_prom(const struct prom *p, const char *metric, const char *label,
+		    const char *value, const struct hist_row *h)
+{
+	char name[96], v[32], le[32];
+	uint64_t cum = 0;
+
+	snprintf(name, sizeof(name), "%s_bucket", metric);
+	/* the last bucket is open-ended: it only counts towards +Inf */
+	for (int b = 0; b < HIST_BUCKETS - 1; b++) {
+		cum += h->bucket[b];
+		prom_sample(p, name, prom_u64(v, sizeof(v), cum), label, value, "le",
+			    prom_seconds(le, sizeof(le), bucket_le(b)), NULL);
+	}
+	prom_sample(p, name, prom_u64(v, sizeof(v), h->count), label, value, "le",
+		    "+Inf", NULL);
+	snprintf(name, sizeof(name), "%s_sum", metric);
+	prom_sample(p, name, prom_seconds(v, sizeof(v), h->sum), label, value, NULL);
+	snprintf(name, sizeof(name), "%s_count", metric);
+	prom_sample(p, name, prom_u64(v, sizeof(v), h->count), label, value, NULL);
 }

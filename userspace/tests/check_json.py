@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Validate tcplc -j output: every line one JSON object (JSON Lines), with a
-real parser; NaN/Infinity are rejected.  Usage: check_json.py FILE [VIEW]"""
+real parser; NaN/Infinity are rejected.  The sockets view prints one array
+of objects instead.  Usage: check_json.py FILE [VIEW]"""
 import json
 import sys
 
@@ -23,6 +24,12 @@ def main():
             obj = json.loads(line, parse_constant=reject)
         except ValueError as e:
             raise SystemExit(f"{path}:{n}: invalid JSON: {e}")
+        if view == "sockets":
+            if not isinstance(obj, list) or not all(isinstance(o, dict) for o in obj):
+                raise SystemExit(f"{path}:{n}: not a JSON array of objects")
+            if len(lines) != 1:
+                raise SystemExit(f"{path}: sockets output is one line")
+            continue
         if not isinstance(obj, dict):
             raise SystemExit(f"{path}:{n}: not a JSON object")
         if view and obj.get("view") != view:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent oracle: recompute from a fixture's files what tcplc must
 report, and compare with its JSON and Prometheus output.
-Usage: check_oracle.py CASE_DIR SUMMARY.json HIST.json [SUMMARY.prom]"""
+Usage: check_oracle.py CASE_DIR SUMMARY.json HIST.json [SUMMARY.prom [REASONS.json]]"""
 import json
 import math
 import re
@@ -24,6 +24,37 @@ def pct(buckets, mx, p):
         if acc >= rank:
             return min(2 ** (n + 1), mx)
     raise AssertionError("rank beyond total")
+
+
+def check_reasons(d, rj, expect):
+    """tcplc -j reasons against the reasons file: counts include the
+    unknown ones, shares of all ends (saturating like tcplc), percentiles
+    of the known lifetimes."""
+    rows = {}
+    for line in table(d + "reasons", 3):
+        f = line.split()
+        rows[f[0]] = dict(count=int(f[1]), unknown=int(f[2]), sum=int(f[3]),
+                          max=int(f[5]),
+                          buckets={int(a): int(b) for a, b in (x.split(":") for x in f[6:])})
+    sat = lambda v: min(v, 2 ** 64 - 1)
+    total = 0
+    for r in rj["reasons"]:
+        total = sat(total + sat(rows[r["reason"]]["count"] + rows[r["reason"]]["unknown"]))
+    expect("reasons total", rj["total"], total)
+    for r in rj["reasons"]:
+        name, f = r["reason"], rows[r["reason"]]
+        n = sat(f["count"] + f["unknown"])
+        expect(f"{name} count", r["count"], n)
+        expect(f"{name} known", r["known"], f["count"])
+        expect(f"{name} unknown", r["unknown"], f["unknown"])
+        if total:
+            expect(f"{name} share", round(r["share_pct"], 3), round(n * 100 / total, 3))
+        if f["count"]:
+            expect(f"{name} p50", r["p50_ns"], pct(f["buckets"], f["max"], 50))
+            expect(f"{name} p99", r["p99_ns"], pct(f["buckets"], f["max"], 99))
+            expect(f"{name} avg", r["avg_ns"], f["sum"] // f["count"])
+        else:
+            expect(f"{name} p50", r["p50_ns"], None)
 
 
 def main():
@@ -81,6 +112,8 @@ def main():
                 key = [k for k in prom if k[0] == name and k[1] != "+Inf" and math.isclose(float(k[1]), le)]
                 expect(f"{name} prom le={le}", prom.get(key[0]) if key else None, want)
             expect(f"{name} prom +Inf", prom.get((name, "+Inf")), h["count"])
+    if len(sys.argv) > 5:
+        check_reasons(d, json.loads(open(sys.argv[5]).read()), expect)
     if errors:
         print("\n".join(errors[:20]))
         sys.exit(1)

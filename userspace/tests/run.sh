@@ -9,9 +9,11 @@
 # lines), then "NAME: N passed, N failed, N skipped"; exits 1 on a failure.
 #
 # Fixtures live in tests/fixtures/<case>/net/tcp_lifecycle/{states,
-# transitions,hist,counters} and are read with --proc-root.  Expected outputs
-# are tests/expected/<case>.<view>.<txt|json|prom>; --update rewrites them
-# from the binary: review every diff (git diff) before keeping it.
+# transitions,transitions_raw,hist,reasons,counters,sockets} and are read
+# with --proc-root (tests/fixtures/README; tests/check_fixtures.py checks
+# that a case's files agree).  Expected outputs are
+# tests/expected/<case>.<view>.<txt|json|prom>; --update rewrites them from
+# the binary: review every diff (git diff) before keeping it.
 #
 # Watch mode is tested with the testing hook TCPLC_TEST_SERIES=EPOCH: with it,
 # sample k (k = 0 is the baseline) is read from "<proc root>.k", i.e.
@@ -161,8 +163,9 @@ bad() {
 }
 
 # ---------------------------------------------------------------- views
-VIEWS="summary states transitions hist counters"
-for case in basic busy empty edge; do
+VIEWS="summary states transitions hist reasons counters"
+CASES="basic busy empty edge"
+for case in $CASES; do
 	for view in $VIEWS; do
 		args=(--proc-root "$FIX/$case" "$view")
 		golden "$case.$view.txt" "$case.$view.txt" "$TCPLC" "${args[@]}"
@@ -171,23 +174,125 @@ for case in basic busy empty edge; do
 		golden "$case.$view.prom" "$case.$view.prom" "$TCPLC" --prometheus "${args[@]}" &&
 			check_prom "$case.$view.prom parses" "$TMP/out"
 	done
+	# the kernel's view of the transitions, the lifetime histograms
+	args=(--proc-root "$FIX/$case")
+	golden "$case.transitions --raw" "$case.transitions-raw.txt" "$TCPLC" "${args[@]}" transitions --raw
+	golden "$case.transitions --raw -j" "$case.transitions-raw.json" "$TCPLC" "${args[@]}" -j transitions --raw &&
+		check_json "$case.transitions --raw -j parses" "$TMP/out" transitions
+	golden "$case.transitions --raw --prometheus" "$case.transitions-raw.prom" \
+		"$TCPLC" "${args[@]}" --prometheus transitions --raw &&
+		check_prom "$case.transitions --raw --prometheus parses" "$TMP/out"
+	golden "$case.reasons --hist" "$case.reasons-hist.txt" "$TCPLC" "${args[@]}" reasons --hist
+	# sockets: text and JSON (an array); no Prometheus output
+	golden "$case.sockets.txt" "$case.sockets.txt" "$TCPLC" "${args[@]}" sockets
+	golden "$case.sockets.json" "$case.sockets.json" "$TCPLC" "${args[@]}" -j sockets &&
+		check_json "$case.sockets.json parses" "$TMP/out" sockets
 done
 
+# fixtures agree with themselves as the module's files would
+if "$PYTHON" "$HERE/check_fixtures.py" "$FIX"/{basic,busy,empty,legacy,watch.0,watch.1,watch.2} \
+	>"$TMP/chk" 2>&1; then
+	ok "fixtures are consistent (check_fixtures.py)"
+else
+	not_ok "fixtures are consistent (check_fixtures.py)" "$TMP/chk"
+fi
+
 # an independent oracle (tests/check_oracle.py) recomputes the numbers
-# (percentile buckets, averages, cumulative Prometheus buckets) from the
-# fixture files and compares them with tcplc's output
-for case in basic busy empty edge; do
+# (percentile buckets, averages, cumulative Prometheus buckets, close reason
+# shares) from the fixture files and compares them with tcplc's output
+for case in $CASES; do
 	if ! { "$TCPLC" --proc-root "$FIX/$case" -j >"$TMP/s.json" &&
 	       "$TCPLC" --proc-root "$FIX/$case" -j hist >"$TMP/h.json" &&
-	       "$TCPLC" --proc-root "$FIX/$case" --prometheus >"$TMP/s.prom"; } 2>"$TMP/chk"; then
+	       "$TCPLC" --proc-root "$FIX/$case" --prometheus >"$TMP/s.prom" &&
+	       "$TCPLC" --proc-root "$FIX/$case" -j reasons >"$TMP/r.json"; } 2>"$TMP/chk"; then
 		not_ok "oracle: $case" "tcplc failed" "$TMP/chk"
 	elif "$PYTHON" "$HERE/check_oracle.py" "$FIX/$case" "$TMP/s.json" "$TMP/h.json" \
-		"$TMP/s.prom" >"$TMP/chk" 2>&1; then
+		"$TMP/s.prom" "$TMP/r.json" >"$TMP/chk" 2>&1; then
 		ok "oracle: $case"
 	else
 		not_ok "oracle: $case" "$TMP/chk"
 	fi
 done
+
+# sockets: the filter applied to a plain file (--proc-root) as the module
+# applies it, then sorted and cut; tests/check_sockets.py recomputes it
+sockets_oracle() { # NAME CASE ORACLE_ARGS -- TCPLC_ARGS
+	local name=$1 case=$2 oargs=()
+	shift 2
+	while [ "$1" != -- ]; do oargs+=("$1"); shift; done
+	shift
+	if ! "$TCPLC" --proc-root "$FIX/$case" -j sockets "$@" >"$TMP/k.json" 2>"$TMP/chk"; then
+		not_ok "$name" "tcplc failed" "$TMP/chk"
+	elif "$PYTHON" "$HERE/check_sockets.py" "$FIX/$case/net/tcp_lifecycle/sockets" \
+		"$TMP/k.json" "${oargs[@]}" >"$TMP/chk" 2>&1; then
+		ok "$name"
+	else
+		not_ok "$name" "$TMP/chk"
+	fi
+}
+sockets_oracle "sockets oracle: busy, all" busy --
+sockets_oracle "sockets oracle: busy, CLOSE_WAIT older than 60s" busy \
+	--state CLOSE_WAIT --min-ms 60000 -- --state close_wait --older-than 60s
+sockets_oracle "sockets oracle: busy, older than 1m30s by lifetime, 25" busy \
+	--min-ms 90000 --sort lifetime -n 25 -- --older-than 1m30s --sort lifetime -n 25
+sockets_oracle "sockets oracle: busy, TIME_WAIT older than 59999ms" busy \
+	--state TIME_WAIT --min-ms 59999 -- --state TIME_WAIT --older-than 59999ms
+sockets_oracle "sockets oracle: edge, older than 60s (boundary)" edge \
+	--min-ms 60000 -- --older-than 60s
+sockets_oracle "sockets oracle: edge, by lifetime" edge --sort lifetime -- --sort lifetime
+golden "sockets: the leak finder" busy.sockets-close-wait.txt \
+	"$TCPLC" --proc-root "$FIX/busy" sockets --state CLOSE_WAIT --older-than 60s -n 10
+golden "sockets: state and age filter at the boundary" edge.sockets-60s.txt \
+	"$TCPLC" --proc-root "$FIX/edge" sockets --older-than 1m
+golden "sockets: nothing matches" basic.sockets-none.txt \
+	"$TCPLC" --proc-root "$FIX/basic" sockets --state CLOSE_WAIT
+golden "sockets: -n, sorted by lifetime" basic.sockets-n.txt \
+	"$TCPLC" --proc-root "$FIX/basic" sockets --sort lifetime -n 3
+golden "sockets: -j with a filter" basic.sockets-tw.json \
+	"$TCPLC" --proc-root "$FIX/basic" -j sockets --state time-wait --older-than 2s &&
+	check_json "sockets: -j with a filter parses" "$TMP/out" sockets
+# a copy of the file is never written to (the filter goes to the module only)
+dir=$(mkcase)
+cp "$dir/sockets" "$TMP/sockets.orig"
+"$TCPLC" --proc-root "$TMP/c" sockets --state TIME_WAIT --older-than 1s >/dev/null 2>&1
+if cmp -s "$dir/sockets" "$TMP/sockets.orig"; then
+	ok "sockets: a plain file is not written to"
+else
+	not_ok "sockets: a plain file is not written to"
+fi
+
+# reasons: named, -z
+golden "reasons with named reasons" basic.reasons-named.txt \
+	"$TCPLC" --proc-root "$FIX/basic" reasons orderly-passive RST_RECEIVED
+golden "reasons --hist named" busy.reasons-hist-named.txt \
+	"$TCPLC" --proc-root "$FIX/busy" reasons --hist retrans_timeout keepalive_timeout
+golden "reasons named -j" busy.reasons-named.json \
+	"$TCPLC" --proc-root "$FIX/busy" -j reasons syn_timeout refused &&
+	check_json "reasons named -j parses" "$TMP/out" reasons
+golden "reasons named --prometheus" busy.reasons-named.prom \
+	"$TCPLC" --proc-root "$FIX/busy" --prometheus reasons syn_timeout refused &&
+	check_prom "reasons named --prometheus parses" "$TMP/out"
+golden "reasons -z" basic.reasons-z.txt "$TCPLC" --proc-root "$FIX/basic" -z reasons
+
+# a fixture set from before the final version 1 files (no transitions_raw,
+# reasons, sockets; three counters): what needs no new file still works
+for view in $VIEWS; do
+	[ "$view" = reasons ] && continue
+	golden "legacy.$view.txt" "legacy.$view.txt" "$TCPLC" --proc-root "$FIX/legacy" "$view"
+done
+golden "legacy.summary.json" legacy.summary.json "$TCPLC" --proc-root "$FIX/legacy" -j &&
+	check_json "legacy.summary.json parses" "$TMP/out" summary
+golden "legacy.summary.prom" legacy.summary.prom "$TCPLC" --proc-root "$FIX/legacy" --prometheus &&
+	check_prom "legacy.summary.prom parses" "$TMP/out"
+golden "legacy.counters.json" legacy.counters.json "$TCPLC" --proc-root "$FIX/legacy" -j counters &&
+	check_json "legacy.counters.json parses" "$TMP/out" counters
+fails "legacy: reasons says which file is missing: exit 1" 1 \
+	"legacy/net/tcp_lifecycle/reasons: no such file" "$TCPLC" --proc-root "$FIX/legacy" reasons
+fails "legacy: transitions --raw says which file is missing: exit 1" 1 \
+	"legacy/net/tcp_lifecycle/transitions_raw: no such file" \
+	"$TCPLC" --proc-root "$FIX/legacy" transitions --raw
+fails "legacy: sockets says which file is missing: exit 1" 1 \
+	"legacy/net/tcp_lifecycle/sockets: no such file" "$TCPLC" --proc-root "$FIX/legacy" sockets
 
 # default view is the summary; TCPLC_PROC_ROOT; option order
 golden "default view is summary" basic.summary.txt "$TCPLC" --proc-root "$FIX/basic"
@@ -210,6 +315,10 @@ golden "transitions -z" basic.transitions-z.txt "$TCPLC" --proc-root "$FIX/basic
 golden "hist -z" basic.hist-z.txt "$TCPLC" --proc-root "$FIX/basic" -z hist
 
 # ---------------------------------------------------------------- watch mode
+golden "watch transitions --raw" watch.transitions-raw.txt \
+	env TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$FIX/watch" -i 2 -c 2 transitions --raw
+golden "watch reasons --hist" watch.reasons-hist.txt \
+	env TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$FIX/watch" -i 2 -c 1 reasons --hist
 for view in $VIEWS; do
 	w=(env TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$FIX/watch" -i 2 -c 2)
 	golden "watch $view" "watch.$view.txt" "${w[@]}" "$view"
@@ -222,6 +331,24 @@ golden "watch timestamp offset +05:30" watch.tz-plus.txt \
 golden "watch timestamp offset -03:00" watch.tz-minus.json \
 	env TZ=ART+3 TCPLC_TEST_SERIES=$SERIES_EPOCH \
 	"$TCPLC" --proc-root "$FIX/watch" -i 0.5 -c 1 -j counters
+
+# request socket timeouts: growing (watch mode), or > 1% of those created
+rm -rf "$TMP/s.0" "$TMP/s.1"
+cp -r "$FIX/basic" "$TMP/s.0"
+cp -r "$FIX/basic" "$TMP/s.1"
+sed -i 's/^synrecv_timeout 0$/synrecv_timeout 1/' "$TMP/s.1/net/tcp_lifecycle/counters"
+TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$TMP/s" -i 1 -c 1 >"$TMP/out" 2>"$TMP/err"
+if grep -qx '! half-open: 1 request socket timed out in this interval (1 in all): SYN flood, or the clients. ACKs are lost?' "$TMP/out"; then
+	ok "alert: synrecv_timeout growing (watch mode)"
+else
+	not_ok "alert: synrecv_timeout growing (watch mode)" "$TMP/out" "$TMP/err"
+fi
+"$TCPLC" --proc-root "$TMP/s.1" >"$TMP/out" 2>"$TMP/err"
+if grep -qx '! half-open: 1 request socket timed out, 8.3% of 12 created (> 1%): SYN flood, or the clients. ACKs are lost?' "$TMP/out"; then
+	ok "alert: synrecv_timeout over 1% of synrecv_created"
+else
+	not_ok "alert: synrecv_timeout over 1% of synrecv_created" "$TMP/out" "$TMP/err"
+fi
 
 # sample 3 does not exist: the samples before it are printed, then error 3
 TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$FIX/watch" -i 1 -c 3 counters \
@@ -241,7 +368,7 @@ start=$(date +%s%N)
 rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 if [ $rc -eq 0 ] && [ "$(grep -c '^--- .* interval 0\.[0-9]*s ---$' "$TMP/out")" -eq 2 ] &&
-   [ $ms -ge 390 ] && [ $ms -lt 5000 ] && grep -q '^transitions  *0  *0\.0$' "$TMP/out"; then
+   [ $ms -ge 390 ] && [ $ms -lt 5000 ] && grep -q '^  transitions  *0  *0\.0$' "$TMP/out"; then
 	ok "watch with the real clock (${ms} ms)"
 else
 	not_ok "watch with the real clock" "exit $rc after ${ms} ms" "$TMP/out" "$TMP/err"
@@ -319,7 +446,7 @@ bad "states: trailing space" states 6 "states:3: trailing space" states \
 bad "states: empty line" states 6 "states:5: empty line" states \
 	< <(sed '5s/.*//' "$FIX/basic/net/tcp_lifecycle/states")
 
-# the draft's states format, without the module's "oldest" column
+# the early states format, without the module's "oldest" column
 dir=$(mkcase)
 sed -E '2s/ oldest$//; 3,$s/ [0-9]+$//' "$FIX/basic/net/tcp_lifecycle/states" >"$dir/states"
 golden "states without the oldest column" basic.states-no-oldest.txt "$TCPLC" --proc-root "$TMP/c" states
@@ -388,7 +515,79 @@ bad "counters: unknown name, wrong field count" counters 6 "counters:5: too many
 printf 'version 1\nfuture\x01counter \xff\xfe\ntransitions 109\ntracked 5\nuntracked 0\n' >"$TMP/ctr"
 dir=$(mkcase)
 cp "$TMP/ctr" "$dir/counters"
-golden "counters: unknown names are ignored" basic.counters.txt "$TCPLC" --proc-root "$TMP/c" counters
+golden "counters: unknown names are ignored" legacy.counters.txt "$TCPLC" --proc-root "$TMP/c" counters
+
+# the newer counters are optional, but checked when present
+C=$FIX/basic/net/tcp_lifecycle/counters
+bad "counters: a newer counter twice" counters 6 "counters:21: counter port_exhausted listed twice" counters \
+	< <({ cat "$C"; echo "port_exhausted 1"; })
+bad "counters: a newer counter not a number" counters 6 'counters:5: port_exhausted "-" is not an unsigned decimal number' counters \
+	< <(sed '5s/ 0$/ -/' "$C")
+
+# malformed transitions_raw
+T=$FIX/basic/net/tcp_lifecycle/transitions_raw
+bad "transitions_raw: zero count" transitions_raw 6 "transitions_raw:5: zero count" transitions --raw \
+	< <(sed '5s/ 12$/ 0/' "$T")
+bad "transitions_raw: out of order" transitions_raw 6 "transitions_raw:4: pair ESTABLISHED FIN_WAIT1 duplicate or out of order" transitions --raw \
+	< <(sed '3{h;d};4{G}' "$T")
+bad "transitions_raw: version 2" transitions_raw 5 "transitions_raw:1: format version 2 is newer" transitions --raw \
+	< <(sed '1s/1/2/' "$T")
+
+# malformed reasons
+R=$FIX/basic/net/tcp_lifecycle/reasons
+bad "reasons: out of order" reasons 6 "reasons:5: reason orderly_active duplicate or out of order" reasons \
+	< <(sed '4{h;d};5{G}' "$R")
+bad "reasons: twice" reasons 6 "reasons:5: reason orderly_active duplicate or out of order" reasons \
+	< <(sed '5s/.*/orderly_active 0 0 0 0 0/' "$R")
+bad "reasons: one missing" reasons 6 "reasons: reason other missing" reasons \
+	< <(sed '/^other /d' "$R")
+bad "reasons: other header" reasons 6 'reasons:3: expected header "reason count unknown sum min max buckets", got "reason count unknwn' reasons \
+	< <(sed '3s/unknown/unknwn/' "$R")
+bad "reasons: other unit" reasons 6 'reasons:2: expected unit line "unit ns", got "unit us"' reasons \
+	< <(sed '2s/ns/us/' "$R")
+bad "reasons: count != sum of buckets" reasons 6 "reasons:5: count 11 differs from the sum of the buckets 10" reasons \
+	< <(sed '5s/^orderly_passive 10 /orderly_passive 11 /' "$R")
+bad "reasons: unknown not a number" reasons 6 'reasons:5: unknown "x" is not an unsigned decimal number' reasons \
+	< <(sed '5s/^orderly_passive 10 0 /orderly_passive 10 x /' "$R")
+bad "reasons: too few fields" reasons 6 "reasons:5: 3 fields, expected at least 6" reasons \
+	< <(sed '5s/.*/orderly_passive 10 0/' "$R")
+bad "reasons: a bad line of an unknown reason" reasons 6 "reasons:17: count 1 differs from the sum of the buckets 0" reasons \
+	< <({ cat "$R"; echo "tcp_ao_mismatch 1 0 5 5 5"; })
+dir=$(mkcase)
+sed '6a tcp_ao_mismatch 2 1 10 5 5 2:2' "$R" >"$dir/reasons"
+golden "reasons: a reason this tcplc does not know is skipped" basic.reasons.txt \
+	"$TCPLC" --proc-root "$TMP/c" reasons
+
+# malformed sockets: every line is checked, filtered out or not
+K=$FIX/basic/net/tcp_lifecycle/sockets
+bad "sockets: bad IPv4 address" sockets 6 'sockets:3: local address "127.0.0.256:40310" is not ADDR:PORT or [ADDR]:PORT' sockets \
+	< <(sed '3s/127.0.0.1:40310/127.0.0.256:40310/' "$K")
+bad "sockets: port over 65535" sockets 6 'sockets:3: local address "127.0.0.1:65536" is not ADDR:PORT' sockets \
+	< <(sed '3s/:40310/:65536/' "$K")
+bad "sockets: IPv6 without brackets" sockets 6 'sockets:3: remote address "::1:8080" is not ADDR:PORT' sockets \
+	< <(sed '3s/ 127.0.0.1:8080 / ::1:8080 /' "$K")
+bad "sockets: bad IPv6 address" sockets 6 'sockets:3: remote address "[::1::2]:8080" is not ADDR:PORT' sockets \
+	< <(sed '3s/ 127.0.0.1:8080 / [::1::2]:8080 /' "$K")
+bad "sockets: no port" sockets 6 'sockets:3: local address "127.0.0.1" is not ADDR:PORT' sockets \
+	< <(sed '3s/127.0.0.1:40310/127.0.0.1/' "$K")
+bad "sockets: unknown state" sockets 6 'sockets:3: unknown state "TIMEWAIT"' sockets \
+	< <(sed '3s/^TIME_WAIT/TIMEWAIT/' "$K")
+bad "sockets: age not a number" sockets 6 'sockets:3: age "18e9" is not an unsigned decimal number' sockets \
+	< <(sed '3s/ 1802345119 / 18e9 /' "$K")
+bad "sockets: pid out of range" sockets 6 "sockets:3: pid 4294967296 out of range" sockets \
+	< <(sed '3s/ 4250 / 4294967296 /' "$K")
+bad "sockets: control character in comm" sockets 6 'sockets:3: comm "cl\x1bent" has a non-printable character' sockets \
+	< <(sed '3s/ client / cl\x1bent /' "$K")
+bad "sockets: comm too long" sockets 6 "sockets:3: comm \"$(printf 'c%.0s' {1..32})...\" longer than 63 characters" sockets \
+	< <(sed "3s/ client / $(printf 'c%.0s' {1..64}) /" "$K")
+bad "sockets: header lacks a column" sockets 6 'sockets:2: header lacks column "cookie"' sockets \
+	< <(sed '2s/ cookie$//' "$K")
+bad "sockets: too many fields" sockets 6 "sockets:3: too many fields (at most 8)" sockets \
+	< <(sed '3s/$/ extra/' "$K")
+bad "sockets: a bad line filtered out is still an error" sockets 6 'sockets:3: unknown state "TIMEWAIT"' \
+	sockets --state LISTEN < <(sed '3s/^TIME_WAIT/TIMEWAIT/' "$K")
+bad "sockets: version 2" sockets 5 "sockets:1: format version 2 is newer" sockets \
+	< <(sed '1s/1/2/' "$K")
 
 # garbage of every kind: exit 6, never a crash
 bad "binary garbage" states 6 "states:1: NUL byte at column 8" states \
@@ -432,6 +631,7 @@ fi
 if [ "${AS[0]:-}" = skip ]; then
 	skip "unreadable file: exit 4" "root, and cannot run tcplc as nobody (setpriv)"
 	skip "unreadable directory: exit 4" "root, and cannot run tcplc as nobody (setpriv)"
+	skip "sockets file (0600, root): exit 4" "root, and cannot run tcplc as nobody (setpriv)"
 else
 	chmod 755 "$TMP"
 	dir=$(mkcase)
@@ -440,6 +640,11 @@ else
 	fails "unreadable file: exit 4" 4 "needs root" \
 		"${AS[@]}" "$TCPLC" --proc-root "$TMP/c" hist
 	chmod 644 "$dir/hist"
+	chmod 600 "$dir/sockets"
+	chown 0:0 "$dir/sockets" 2>/dev/null
+	fails "sockets file (0600, root): exit 4, needs CAP_NET_ADMIN" 4 \
+		"needs root, or CAP_NET_ADMIN in the user namespace that owns this network namespace" \
+		"${AS[@]}" "$TCPLC" --proc-root "$TMP/c" sockets --state CLOSE_WAIT
 	chmod 000 "$dir"
 	fails "unreadable directory: exit 4" 4 "net/tcp_lifecycle/states: permission denied" \
 		"${AS[@]}" "$TCPLC" --proc-root "$TMP/c" states
@@ -465,6 +670,30 @@ fails "usage: unknown state" 2 "unknown state 'FOO'" "${U[@]}" hist FOO
 fails "usage: netns name with /" 2 "invalid network namespace name '../x'" "${U[@]}" -N ../x
 fails "usage: netns name .." 2 "invalid network namespace name '..'" "${U[@]}" -N ..
 fails "usage: empty --proc-root" 2 "--proc-root needs a directory" "$TCPLC" --proc-root ''
+fails "usage: --raw with another view" 2 "--raw is an option of the transitions view" "${U[@]}" states --raw
+fails "usage: --hist with another view" 2 "--hist is an option of the reasons view" "${U[@]}" hist --hist
+fails "usage: --state with another view" 2 "are options of the sockets view" "${U[@]}" --state CLOSE_WAIT
+fails "usage: -n with another view" 2 "are options of the sockets view" "${U[@]}" reasons -n 3
+fails "usage: sockets --prometheus" 2 "the sockets view has no Prometheus output" "${U[@]}" sockets --prometheus
+fails "usage: sockets -i" 2 "the sockets view lists what is there now: it has no watch mode" "${U[@]}" sockets -i 1
+fails "usage: sockets --state FOO" 2 "unknown state 'FOO'" "${U[@]}" sockets --state FOO
+fails "usage: --older-than 5x" 2 "invalid duration '5x'" "${U[@]}" sockets --older-than 5x
+fails "usage: --older-than 1.5s" 2 "invalid duration '1.5s'" "${U[@]}" sockets --older-than 1.5s
+fails "usage: --older-than 5min" 2 "invalid duration '5min'" "${U[@]}" sockets --older-than 5min
+fails "usage: --older-than empty" 2 "invalid duration ''" "${U[@]}" sockets --older-than ''
+fails "usage: --older-than beyond the module's limit" 2 "invalid duration '18446744073710s'" \
+	"${U[@]}" sockets --older-than 18446744073710s
+fails "usage: --sort size" 2 "invalid sort key 'size'" "${U[@]}" sockets --sort size
+fails "usage: -n 0" 2 "invalid number of sockets '0'" "${U[@]}" sockets -n 0
+fails "usage: unknown reason" 2 "unknown reason 'rst'" "${U[@]}" reasons rst
+fails "usage: argument to sockets" 2 "unexpected argument 'CLOSE_WAIT'" "${U[@]}" sockets CLOSE_WAIT
+golden "sockets: durations 30m == 1800s == 1800000ms == 1800 == 0h30m0s" busy.sockets-30m.txt \
+	sh -c 'a=$("$@" --older-than 30m) || exit
+	       for d in 1800s 1800000ms 1800 0h30m0s; do
+	           [ "$("$@" --older-than $d)" = "$a" ] || exit 1
+	       done
+	       printf "%s\n" "$a"' sh \
+	"$TCPLC" --proc-root "$FIX/busy" sockets --state CLOSE_WAIT
 fails "usage: bad TCPLC_TEST_SERIES" 2 "invalid TCPLC_TEST_SERIES 'abc'" \
 	env TCPLC_TEST_SERIES=abc "${U[@]}" -i 1 -c 1
 
@@ -513,12 +742,19 @@ else
 	skip "man page renders without warnings" "groff not installed"
 fi
 missing=
-for word in $VIEWS --interval --count --json --prometheus --zeros --netns --proc-root \
-	TCPLC_PROC_ROOT \
-	"> $("$TCPLC" --help | sed -n 's/.*dwell > \([0-9]*\)s .*/\1/p') s" \
-	"> $("$TCPLC" --help | sed -n 's/.*TIME_WAIT now > \([0-9]*\)$/\1/p')" \
-	"> $("$TCPLC" --help | sed -n 's/.*NEW_SYN_RECV now > \([0-9]*\)$/\1/p')"; do
-	sed 's/\\-/-/g' "$SRC/tcplc.8" | grep -qe "$word" || missing="$missing $word"
+HELP=$("$TCPLC" --help)
+thr() { printf '%s\n' "$HELP" | sed -n "s/$1/\\1/p"; }
+for word in $VIEWS sockets --interval --count --json --prometheus --zeros --netns --proc-root \
+	--raw --hist --state --older-than --sort --limit TCPLC_PROC_ROOT \
+	Documentation/tcp_lifecycle.rst \
+	"> $(thr '.*CLOSE_WAIT now > 0 and its oldest > \([0-9]*\)s .*') s" \
+	"TIME_WAIT sockets now > $(thr '.*TIME_WAIT now > \([0-9]*\)$')\\." \
+	"NEW_SYN_RECV sockets now > $(thr '.*NEW_SYN_RECV now > \([0-9]*\)$'):" \
+	"port_exhausted > $(thr '.*port_exhausted > \([0-9]*\)$'):" \
+	"more than $(thr '.*synrecv_timeout > \([0-9]*\)% .*')% of" \
+	"keepalive_timeout ends > $(thr '.*keepalive_timeout ends > \([0-9]*\) .*'):" \
+	"synrecv_untracked > $(thr '.*synrecv_untracked > \([0-9]*\) .*'):"; do
+	sed 's/\\-/-/g; s/\\(>=/>=/g' "$SRC/tcplc.8" | grep -qe "$word" || missing="$missing [$word]"
 done
 if [ -z "$missing" ]; then
 	ok "man page covers views, options and thresholds"
@@ -528,7 +764,17 @@ fi
 if bash -c 'source "$1"; COMP_WORDS=(tcplc hi); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx hist &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc hist TIME); COMP_CWORD=2; _tcplc; echo "${COMPREPLY[@]}"' \
-	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx TIME_WAIT; then
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx TIME_WAIT &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc sockets --state CLOSE_); COMP_CWORD=3; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx CLOSE_WAIT &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc sockets --sort ""); COMP_CWORD=3; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx "age lifetime" &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc reasons keep); COMP_CWORD=2; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx keepalive_timeout &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc transitions --r); COMP_CWORD=2; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --raw &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc so); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx sockets; then
 	ok "bash completion"
 else
 	not_ok "bash completion"

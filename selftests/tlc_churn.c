@@ -5,12 +5,18 @@
  * close against server threads sharing one listener, for a fixed time.
  *
  * Usage: tlc_churn [-d SECONDS] [-w WORKERS] [-6] [-S]
+ *        tlc_churn -H CONNECTIONS [-K SECONDS] [-d SECONDS] [-6]
  *   -d  duration (default 5; 0 = until killed)
  *   -w  client threads, and as many server threads (default 2)
  *   -6  IPv6 loopback instead of IPv4
  *   -S  the server closes first (TIME_WAIT on the server side)
+ *   -H  hold mode (scripts/bench): open CONNECTIONS connections, keep both
+ *       ends open for the duration (-d 0: until killed), then exit
+ *   -K  hold mode: SO_KEEPALIVE on both ends, idle and interval SECONDS
  * Prints one line: transactions, seconds, per-second rate, and the CPU time
  * (user + system of the whole process) per transaction in microseconds.
+ * Hold mode prints "holding N connections" once they are all open (the
+ * ports needed may call for a wider net.ipv4.ip_local_port_range).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -24,11 +30,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 static int family = AF_INET;
+static int hold, keepalive;
 static int server_first;
 static unsigned short port;
 static int lfd;
@@ -113,6 +121,56 @@ static void on_signal(int sig)
 	atomic_store(&stop, true);
 }
 
+static int set_keepalive(int fd)
+{
+	int one = 1;
+
+	if (!keepalive)
+		return 0;
+	return setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) ||
+	       setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &keepalive,
+			  sizeof(keepalive)) ||
+	       setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &keepalive,
+			  sizeof(keepalive));
+}
+
+/* Hold mode: @hold connections, both ends open, until stopped. */
+static int hold_connections(int duration)
+{
+	struct rlimit rl = { .rlim_cur = 2 * hold + 64, .rlim_max = 2 * hold + 64 };
+	struct sockaddr_storage ss;
+	socklen_t len = addr_of(&ss);
+	double t0;
+	int i;
+
+	if (setrlimit(RLIMIT_NOFILE, &rl)) {
+		perror("tlc_churn: RLIMIT_NOFILE");
+		return 1;
+	}
+	for (i = 0; i < hold; i++) {
+		int c = socket(family, SOCK_STREAM, 0), a;
+
+		if (c < 0 || set_keepalive(c) ||
+		    connect(c, (struct sockaddr *)&ss, len)) {
+			fprintf(stderr, "tlc_churn: connection %d: %s\n", i,
+				strerror(errno));
+			return 1;
+		}
+		a = accept(lfd, NULL, NULL);
+		if (a < 0 || set_keepalive(a)) {
+			fprintf(stderr, "tlc_churn: accept %d: %s\n", i,
+				strerror(errno));
+			return 1;
+		}
+	}
+	printf("holding %d connections\n", hold);
+	fflush(stdout);
+	t0 = now_s();
+	while (!atomic_load(&stop) && (!duration || now_s() - t0 < duration))
+		usleep(100000);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_storage ss;
@@ -122,20 +180,24 @@ int main(int argc, char **argv)
 	double t0, t1, cpu;
 	socklen_t len;
 
-	while ((opt = getopt(argc, argv, "d:w:6S")) != -1) {
+	while ((opt = getopt(argc, argv, "d:w:6SH:K:")) != -1) {
 		switch (opt) {
 		case 'd': duration = atoi(optarg); break;
 		case 'w': workers = atoi(optarg); break;
 		case '6': family = AF_INET6; break;
 		case 'S': server_first = 1; break;
+		case 'H': hold = atoi(optarg); break;
+		case 'K': keepalive = atoi(optarg); break;
 		default:
-			fprintf(stderr, "usage: %s [-d SECONDS] [-w WORKERS] [-6] [-S]\n",
-				argv[0]);
+			fprintf(stderr, "usage: %s [-d SECONDS] [-w WORKERS] [-6] [-S]\n"
+				"       %s -H CONNECTIONS [-K SECONDS] [-d SECONDS] [-6]\n",
+				argv[0], argv[0]);
 			return 2;
 		}
 	}
-	if (workers < 1 || workers > 256 || duration < 0) {
-		fprintf(stderr, "tlc_churn: bad -w or -d\n");
+	if (workers < 1 || workers > 256 || duration < 0 || hold < 0 ||
+	    hold > 500000 || keepalive < 0) {
+		fprintf(stderr, "tlc_churn: bad -w, -d, -H or -K\n");
 		return 2;
 	}
 	signal(SIGTERM, on_signal);
@@ -155,6 +217,8 @@ int main(int argc, char **argv)
 	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
 
 	setsockopt(lfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (hold)
+		return hold_connections(duration);
 
 	th = calloc(2 * workers, sizeof(*th));
 	if (!th)

@@ -39,14 +39,20 @@ static long long counter(const char *name)
 	return tlc_read_key(TLC_PROC "/counters", name);
 }
 
-/* An nft rule on the output hook of this namespace (table created once). */
+/*
+ * An nft rule dropping on the input hook of this namespace (table created
+ * once): packets leave, and the receiver never sees them, as when the
+ * network or the peer loses them.  (Dropped on output, the sender would see
+ * its own send fail: the kernel drops a request socket whose SYN-ACK cannot
+ * be sent, and retries a keepalive probe sooner.)
+ */
 static int nft_drop(const char *match)
 {
 	if (tlc_sh("nft list table inet tlc >/dev/null 2>&1") &&
-	    tlc_sh("nft add table inet tlc && nft add chain inet tlc out "
-		   "'{ type filter hook output priority 0; }'"))
+	    tlc_sh("nft add table inet tlc && nft add chain inet tlc in "
+		   "'{ type filter hook input priority 0; }'"))
 		return -1;
-	return tlc_sh("nft add rule inet tlc out %s drop", match);
+	return tlc_sh("nft add rule inet tlc in %s drop", match);
 }
 
 struct reasons {
@@ -546,11 +552,18 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 	attempt0 = snmp("AttemptFails");
 	resets0 = snmp("EstabResets");
 
-	/* orderly_passive: the server closes first, the client follows. */
+	/*
+	 * orderly_passive: the server closes first, the client follows.  The
+	 * server shuts down rather than closes, so that it is no orphan in
+	 * FIN_WAIT2 (with tcp_fin_timeout=1, a short-lived timewait socket
+	 * that TWKilled would count, if the client's FIN came late).
+	 */
 	ASSERT_EQ(0, pair(lfd, port, &c, &s));
-	close(s);
+	ASSERT_EQ(0, shutdown(s, SHUT_WR));
 	ASSERT_EQ(0, tlc_wait_eof(c, 5000));
 	close(c);
+	ASSERT_EQ(0, tlc_wait_eof(s, 5000));
+	close(s);
 
 	/* rst_sent_linger0 (client) and rst_received (server). */
 	ASSERT_EQ(0, pair(lfd, port, &c, &s));

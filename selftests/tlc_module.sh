@@ -56,8 +56,13 @@ for ((i = 1; i <= CYCLES; i++)); do
 	if ! ip netns exec "$NS" grep -q '^ESTABLISHED ' /proc/net/tcp_lifecycle/states; then
 		echo "# cycle $i: no states file in the churn namespace"; ok=1
 	fi
-	if ! rmmod tcp_lifecycle; then
-		echo "# cycle $i: rmmod failed"; ok=1; break
+	# An open debugfs file pins the module (EBUSY): retry, as anyone would.
+	for ((try = 0; try < 50; try++)); do
+		rmmod tcp_lifecycle 2>/dev/null && break
+		sleep 0.1
+	done
+	if tlc_loaded; then
+		echo "# cycle $i: rmmod failed"; rmmod tcp_lifecycle; ok=1; break
 	fi
 done
 kill "$reader_pid"; wait "$reader_pid" 2>/dev/null; reader_pid=

@@ -143,4 +143,74 @@ TEST(max_tracked_small)
 	ASSERT_EQ(0, tlc_module_reload(""));
 }
 
+static long long meminfo_kb(const char *field)
+{
+	char line[256];
+	long long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, strlen(field)) &&
+		    line[strlen(field)] == ':')
+			v = atoll(line + strlen(field) + 1);
+	fclose(f);
+	return v;
+}
+
+/*
+ * 200 namespaces, each with connections left in TIME_WAIT, come and go:
+ * their statistics and table entries go with them.
+ */
+TEST(netns_churn)
+{
+	long long tracked0, pcpu0, pcpu1;
+	int i, st, n = 200;
+
+	if (tlc_module_ensure())
+		SKIP(return, "tcp_lifecycle not loaded and $TLC_KO not loadable");
+	tracked0 = tlc_read_key(TLC_STATUS, "tracked");
+	pcpu0 = meminfo_kb("Percpu");
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			unsigned short port;
+			int lfd, c, s, k;
+
+			if (tlc_netns_new())
+				_exit(1);
+			lfd = tlc_listen(AF_INET, &port, 4);
+			for (k = 0; k < 3; k++) {
+				c = tlc_connect(AF_INET, port);
+				s = accept(lfd, NULL, NULL);
+				if (c < 0 || s < 0)
+					_exit(1);
+				close(c);	/* TIME_WAIT, purged with the netns */
+				tlc_wait_eof(s, 2000);
+				close(s);
+			}
+			if (tlc_read_key(TLC_PROC "/counters", "tracked") < 3)
+				_exit(2);
+			_exit(0);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &st, 0));
+		ASSERT_EQ(0, WEXITSTATUS(st));
+	}
+	/* Namespaces are destroyed by a workqueue: give it time. */
+	for (i = 0; i < 100; i++) {
+		if (tlc_read_key(TLC_STATUS, "tracked") == tracked0)
+			break;
+		tlc_sleep_ms(200);
+	}
+	EXPECT_EQ(tracked0, tlc_read_key(TLC_STATUS, "tracked"));
+	EXPECT_EQ(0, tlc_read_key(TLC_STATUS, "nets_uncounted"));
+	pcpu1 = meminfo_kb("Percpu");
+	TH_LOG("Percpu %lld -> %lld kB after %d namespaces", pcpu0, pcpu1, n);
+	/* Each namespace's statistics take ~15 kB of per-CPU memory. */
+	EXPECT_GT(pcpu0 + 1024, pcpu1);
+}
+
 TEST_HARNESS_MAIN

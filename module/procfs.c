@@ -31,24 +31,56 @@ static void tlc_show_version(struct seq_file *m)
 	seq_printf(m, "version %d\n", TLC_FORMAT_VERSION);
 }
 
+struct tlc_occupancy {
+	u64 now;			/* ktime_get_ns() of the read */
+	u64 count[TLC_NSTATES];		/* tracked sockets per state */
+	u64 oldest[TLC_NSTATES];	/* longest time one has been in it */
+};
+
+static void tlc_occupancy_add(const void *key, const struct tlc_sock_info *info,
+			      void *arg)
+{
+	struct tlc_occupancy *o = arg;
+	u64 age = o->now > info->state_ts ? o->now - info->state_ts : 0;
+
+	if (info->kind == TLC_KIND_HANDOVER)
+		return;
+	o->count[info->state]++;
+	o->oldest[info->state] = max(o->oldest[info->state], age);
+}
+
+/* A namespace's tracked sockets per state (kmalloc'ed, or NULL). */
+static struct tlc_occupancy *tlc_occupancy(const struct net *net)
+{
+	struct tlc_occupancy *o = kzalloc(sizeof(*o), GFP_KERNEL);
+
+	if (o) {
+		o->now = ktime_get_ns();
+		tlc_track_walk(net, tlc_occupancy_add, o);
+	}
+	return o;
+}
+
 static int tlc_states_show(struct seq_file *m, void *v)
 {
 	const struct net *net = seq_file_single_net(m);
-	u64 count[TLC_NSTATES] = {}, oldest[TLC_NSTATES] = {};
-	struct tlc_stats *s;
+	struct tlc_stats *s = tlc_stats_sum(net);
+	struct tlc_occupancy *o = tlc_occupancy(net);
 	int i;
 
-	s = tlc_stats_sum(net);
-	if (!s)
+	if (!s || !o) {
+		kfree(s);
+		kfree(o);
 		return -ENOMEM;
-	tlc_track_occupancy(net, ktime_get_ns(), count, oldest);
+	}
 	tlc_show_version(m);
 	seq_puts(m, "state entered exited timed untimed now oldest\n");
 	for (i = TLC_FIRST_STATE; i < TLC_NSTATES; i++)
 		seq_printf(m, "%s %llu %llu %llu %llu %llu %llu\n",
 			   tlc_state_name(i), s->entered[i], s->exited[i],
-			   s->dwell[i].count, s->untimed[i], count[i],
-			   oldest[i]);
+			   s->dwell[i].count, s->untimed[i], o->count[i],
+			   o->oldest[i]);
+	kfree(o);
 	kfree(s);
 	return 0;
 }
@@ -139,20 +171,22 @@ static int tlc_reasons_show(struct seq_file *m, void *v)
 static int tlc_counters_show(struct seq_file *m, void *v)
 {
 	const struct net *net = seq_file_single_net(m);
-	u64 count[TLC_NSTATES] = {}, oldest[TLC_NSTATES] = {};
+	struct tlc_stats *s = tlc_stats_sum(net);
+	struct tlc_occupancy *o = tlc_occupancy(net);
 	u64 transitions = 0, tracked = 0;
-	struct tlc_stats *s;
 	int i, j;
 
-	s = tlc_stats_sum(net);
-	if (!s)
+	if (!s || !o) {
+		kfree(s);
+		kfree(o);
 		return -ENOMEM;
-	tlc_track_occupancy(net, ktime_get_ns(), count, oldest);
+	}
 	for (i = 0; i < TLC_NSTATES; i++) {
 		for (j = 0; j < TLC_NSTATES; j++)
 			transitions += s->raw[i][j];
-		tracked += count[i];
+		tracked += o->count[i];
 	}
+	kfree(o);
 	tlc_show_version(m);
 	seq_printf(m, "transitions %llu\n", transitions);
 	seq_printf(m, "tracked %llu\n", tracked);

@@ -419,42 +419,6 @@ void tlc_track_purge_net(const struct net *net)
 	}
 }
 
-/**
- * tlc_track_occupancy() - tracked sockets of a namespace, per state
- * @net: the namespace
- * @now: ktime_get_ns() to measure ages against
- * @count: per state, how many tracked sockets are in it (added to)
- * @oldest: per state, the longest time one has been in it (maxed into)
- *
- * Context: process context.  O(max_tracked).
- */
-void tlc_track_occupancy(const struct net *net, u64 now,
-			 u64 count[], u64 oldest[])
-{
-	unsigned int i;
-	unsigned long flags;
-
-	for (i = 0; i < tlc_track_buckets(); i++) {
-		struct tlc_bucket *b = &tlc_table.buckets[i];
-		u32 idx;
-
-		raw_spin_lock_irqsave(&b->lock, flags);
-		for (idx = b->head; idx != TLC_NIL; idx = tlc_entry(idx)->next) {
-			const struct tlc_entry *e = tlc_entry(idx);
-			u64 age;
-
-			if (e->net != net || e->kind == TLC_KIND_HANDOVER)
-				continue;
-			age = now > e->state_ts ? now - e->state_ts : 0;
-			count[e->state]++;
-			oldest[e->state] = max(oldest[e->state], age);
-		}
-		raw_spin_unlock_irqrestore(&b->lock, flags);
-		if (!(i & 1023))
-			cond_resched();
-	}
-}
-
 unsigned int tlc_track_buckets(void)
 {
 	return 1U << tlc_table.hash_bits;

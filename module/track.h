@@ -78,8 +78,6 @@ typedef void (*tlc_walk_fn)(const void *key, const struct tlc_sock_info *info,
 void tlc_track_walk(const struct net *net, tlc_walk_fn fn, void *arg);
 
 void tlc_track_purge_net(const struct net *net);
-void tlc_track_occupancy(const struct net *net, u64 now,
-			 u64 count[], u64 oldest[]);
 unsigned int tlc_track_buckets(void);
 void tlc_track_show_bucket(struct seq_file *m, unsigned int bucket,
 			   const struct net *net, const struct tlc_filter *f,

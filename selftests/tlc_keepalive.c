@@ -12,19 +12,6 @@
 
 #define NS_PER_S	1000000000ull
 
-static int sysctl(const char *name, const char *val)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
-	return tlc_write_file(path, val);
-}
-
-static long long netstat(const char *name)
-{
-	return tlc_snmp("/proc/net/netstat", "TcpExt", name);
-}
-
 static long long ka(const char *name)
 {
 	return tlc_read_key(TLC_PROC "/keepalive", name);
@@ -55,36 +42,6 @@ static int ka_hist(const char *kind, const char *name, struct tlc_hist *h)
 	return found;
 }
 
-/*
- * Dropped on input, as the dead peer's host would never see them: dropped
- * on output, the sender would see its own send fail and retry sooner.
- */
-static int nft_drop(const char *match)
-{
-	if (tlc_sh("nft list table inet tlc >/dev/null 2>&1") &&
-	    tlc_sh("nft add table inet tlc && nft add chain inet tlc in "
-		   "'{ type filter hook input priority 0; }'"))
-		return -1;
-	return tlc_sh("nft add rule inet tlc in %s drop", match);
-}
-
-static unsigned short local_port(int fd)
-{
-	union tlc_addr a;
-	socklen_t len = sizeof(a);
-
-	if (getsockname(fd, &a.sa, &len))
-		return 0;
-	return ntohs(a.v4.sin_port);
-}
-
-static int pair(int lfd, unsigned short port, int *c, int *s)
-{
-	*c = tlc_connect(AF_INET, port);
-	*s = *c < 0 ? -1 : accept(lfd, NULL, NULL);
-	return *c < 0 || *s < 0 ? -1 : 0;
-}
-
 static void keepalive(int fd, int idle, int intvl, int cnt)
 {
 	int one = 1;
@@ -101,8 +58,8 @@ static int silence(int fd, unsigned short port)
 	char rule[128];
 
 	snprintf(rule, sizeof(rule), "tcp dport %u tcp sport %u", port,
-		 local_port(fd));
-	return nft_drop(rule);
+		 tlc_local_port(fd));
+	return tlc_nft_drop(rule);
 }
 
 static int wait_error(int fd, int ms)
@@ -135,11 +92,11 @@ TEST(dead_peer_found_by_keepalive)
 	REQUIRE_MODULE();
 	lfd = tlc_listen(AF_INET, &port, 4);
 	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, pair(lfd, port, &c, &s));
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
 	probes0 = ka("probes_sent");
-	kern0 = netstat("TCPKeepAlive");
+	kern0 = tlc_netstat("TCPKeepAlive");
 	killed0 = ka("timer_killed");
-	abort0 = netstat("TCPAbortOnTimeout");
+	abort0 = tlc_netstat("TCPAbortOnTimeout");
 	ASSERT_EQ(0, ka_hist("detect", "keepalive", &d0));
 	keepalive(c, 1, 1, 3);
 	ASSERT_EQ(0, silence(c, port));
@@ -148,9 +105,9 @@ TEST(dead_peer_found_by_keepalive)
 
 	/* At least the 3 unanswered ones; exactly what the kernel counted. */
 	EXPECT_LE(3, ka("probes_sent") - probes0);
-	EXPECT_EQ(netstat("TCPKeepAlive") - kern0, ka("probes_sent") - probes0);
+	EXPECT_EQ(tlc_netstat("TCPKeepAlive") - kern0, ka("probes_sent") - probes0);
 	EXPECT_EQ(1, ka("timer_killed") - killed0);
-	EXPECT_EQ(1, netstat("TCPAbortOnTimeout") - abort0);
+	EXPECT_EQ(1, tlc_netstat("TCPAbortOnTimeout") - abort0);
 	ASSERT_EQ(0, ka_hist("detect", "keepalive", &d1));
 	ASSERT_EQ(1, d1.count - d0.count);
 	/* idle + intvl * cnt = 4 s, within one interval */
@@ -174,16 +131,16 @@ TEST(live_peer_answers_probes)
 	REQUIRE_MODULE();
 	lfd = tlc_listen(AF_INET, &port, 4);
 	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, pair(lfd, port, &c, &s));
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
 	probes0 = ka("probes_sent");
-	kern0 = netstat("TCPKeepAlive");
+	kern0 = tlc_netstat("TCPKeepAlive");
 	answered0 = ka("probes_answered");
 	killed0 = ka("timer_killed");
 	keepalive(c, 1, 1, 3);
 	tlc_sleep_ms(4500);
 
 	EXPECT_LE(3, ka("probes_sent") - probes0);
-	EXPECT_EQ(netstat("TCPKeepAlive") - kern0, ka("probes_sent") - probes0);
+	EXPECT_EQ(tlc_netstat("TCPKeepAlive") - kern0, ka("probes_sent") - probes0);
 	EXPECT_LE(2, ka("probes_answered") - answered0);
 	EXPECT_EQ(0, ka("timer_killed") - killed0);
 	ASSERT_EQ(0, tlc_read_states(st));
@@ -206,11 +163,11 @@ TEST(data_in_flight_found_by_retransmission)
 	char data[100] = { 0 };
 
 	REQUIRE_MODULE();
-	ASSERT_EQ(0, sysctl("tcp_retries2", "3"));
+	ASSERT_EQ(0, tlc_sysctl("tcp_retries2", "3"));
 	lfd = tlc_listen(AF_INET, &port, 4);
 	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, pair(lfd, port, &c, &s));
-	abort0 = netstat("TCPAbortOnTimeout");
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
+	abort0 = tlc_netstat("TCPAbortOnTimeout");
 	inflight0 = ka("timer_data_in_flight");
 	killed0 = ka("timer_killed");
 	ASSERT_EQ(0, ka_hist("detect", "retrans", &d0));
@@ -220,7 +177,7 @@ TEST(data_in_flight_found_by_retransmission)
 	EXPECT_EQ(ETIMEDOUT, wait_error(c, 60000));
 	tlc_sleep_ms(100);
 
-	EXPECT_EQ(1, netstat("TCPAbortOnTimeout") - abort0);
+	EXPECT_EQ(1, tlc_netstat("TCPAbortOnTimeout") - abort0);
 	EXPECT_EQ(0, ka("timer_killed") - killed0);
 	EXPECT_LE(1, ka("timer_data_in_flight") - inflight0);
 	ASSERT_EQ(0, ka_hist("detect", "retrans", &d1));
@@ -243,11 +200,11 @@ TEST(idle_without_keepalive_is_visible)
 	int lfd, c, s, c2, s2;
 
 	REQUIRE_MODULE();
-	ASSERT_EQ(0, sysctl("tcp_keepalive_time", "600"));
+	ASSERT_EQ(0, tlc_sysctl("tcp_keepalive_time", "600"));
 	lfd = tlc_listen(AF_INET, &port, 4);
 	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, pair(lfd, port, &c, &s));
-	ASSERT_EQ(0, pair(lfd, port, &c2, &s2));
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c2, &s2));
 	keepalive(c2, 600, 60, 5);
 	tlc_sleep_ms(2000);
 
@@ -277,12 +234,12 @@ TEST(syn_to_black_hole)
 	uint64_t detect, worst;
 
 	REQUIRE_MODULE();
-	ASSERT_EQ(0, sysctl("tcp_syn_retries", "1"));
+	ASSERT_EQ(0, tlc_sysctl("tcp_syn_retries", "1"));
 	lfd = tlc_listen(AF_INET, &port, 4);
 	ASSERT_LE(0, lfd);
 	close(lfd);
 	snprintf(rule, sizeof(rule), "tcp dport %u", port);
-	ASSERT_EQ(0, nft_drop(rule));
+	ASSERT_EQ(0, tlc_nft_drop(rule));
 	ASSERT_EQ(0, ka_hist("detect", "syn", &d0));
 	EXPECT_EQ(-1, tlc_connect(AF_INET, port));
 	EXPECT_EQ(ETIMEDOUT, errno);

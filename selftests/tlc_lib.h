@@ -626,4 +626,55 @@ static inline int tlc_wait_quiet(int ms)
 	return -1;
 }
 
+/* ------------------------------------------------------------------ */
+/* Scenario helpers.                                                  */
+
+/* Write a net.ipv4 sysctl of this namespace. */
+static inline int tlc_sysctl(const char *name, const char *val)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
+	return tlc_write_file(path, val);
+}
+
+static inline long long tlc_netstat(const char *name)
+{
+	return tlc_snmp("/proc/net/netstat", "TcpExt", name);
+}
+
+/*
+ * An nft rule dropping on the input hook of this namespace (table created
+ * once): packets leave, and the receiver never sees them, as when the
+ * network or the peer loses them.  (Dropped on output, the sender would see
+ * its own send fail: the kernel drops a request socket whose SYN-ACK cannot
+ * be sent, and retries a keepalive probe sooner.)
+ */
+static inline int tlc_nft_drop(const char *match)
+{
+	if (tlc_sh("nft list table inet tlc >/dev/null 2>&1") &&
+	    tlc_sh("nft add table inet tlc && nft add chain inet tlc in "
+		   "'{ type filter hook input priority 0; }'"))
+		return -1;
+	return tlc_sh("nft add rule inet tlc in %s drop", match);
+}
+
+static inline unsigned short tlc_local_port(int fd)
+{
+	union tlc_addr a;
+	socklen_t len = sizeof(a);
+
+	if (getsockname(fd, &a.sa, &len))
+		return 0;
+	return ntohs(a.v4.sin_port);
+}
+
+/* A connected IPv4 pair on loopback; returns 0 and fills *c, *s. */
+static inline int tlc_pair(int lfd, unsigned short port, int *c, int *s)
+{
+	*c = tlc_connect(AF_INET, port);
+	*s = *c < 0 ? -1 : accept(lfd, NULL, NULL);
+	return *c < 0 || *s < 0 ? -1 : 0;
+}
+
 #endif /* TLC_LIB_H */

@@ -16,19 +16,6 @@
 
 #define NS_PER_S	1000000000ull
 
-static int sysctl(const char *name, const char *val)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
-	return tlc_write_file(path, val);
-}
-
-static long long netstat(const char *name)
-{
-	return tlc_snmp("/proc/net/netstat", "TcpExt", name);
-}
-
 static long long snmp(const char *name)
 {
 	return tlc_snmp("/proc/net/snmp", "Tcp", name);
@@ -37,22 +24,6 @@ static long long snmp(const char *name)
 static long long counter(const char *name)
 {
 	return tlc_read_key(TLC_PROC "/counters", name);
-}
-
-/*
- * An nft rule dropping on the input hook of this namespace (table created
- * once): packets leave, and the receiver never sees them, as when the
- * network or the peer loses them.  (Dropped on output, the sender would see
- * its own send fail: the kernel drops a request socket whose SYN-ACK cannot
- * be sent, and retries a keepalive probe sooner.)
- */
-static int nft_drop(const char *match)
-{
-	if (tlc_sh("nft list table inet tlc >/dev/null 2>&1") &&
-	    tlc_sh("nft add table inet tlc && nft add chain inet tlc in "
-		   "'{ type filter hook input priority 0; }'"))
-		return -1;
-	return tlc_sh("nft add rule inet tlc in %s drop", match);
 }
 
 struct reasons {
@@ -116,24 +87,6 @@ static int reason_idx(const char *name)
 		if (!strcmp(name, reason_names[i]))
 			return i;
 	return -1;
-}
-
-/* A connected pair on loopback; returns 0 and fills *c, *s. */
-static int pair(int lfd, unsigned short port, int *c, int *s)
-{
-	*c = tlc_connect(AF_INET, port);
-	*s = *c < 0 ? -1 : accept(lfd, NULL, NULL);
-	return *c < 0 || *s < 0 ? -1 : 0;
-}
-
-static unsigned short local_port(int fd)
-{
-	union tlc_addr a;
-	socklen_t len = sizeof(a);
-
-	if (getsockname(fd, &a.sa, &len))
-		return 0;
-	return ntohs(a.v4.sin_port);
 }
 
 static int nonblocking_connect(unsigned short port)
@@ -204,12 +157,12 @@ TEST_F_TIMEOUT(slow, timewait_lifecycle, 150)
 	ASSERT_EQ(0, tlc_read_matrix("transitions_raw", r0));
 	ASSERT_EQ(0, tlc_read_hist(h0));
 	ASSERT_EQ(0, read_reasons(&re0, NULL));
-	tw0 = netstat("TW");
+	tw0 = tlc_netstat("TW");
 	exp0 = counter("timewait_expired");
 	lfd = tlc_listen(AF_INET, &port, 8);
 	ASSERT_LE(0, lfd);
 	for (i = 0; i < 5; i++) {
-		ASSERT_EQ(0, pair(lfd, port, &c, &s));
+		ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
 		close(c);
 		ASSERT_EQ(0, tlc_wait_eof(s, 5000));
 		close(s);
@@ -223,7 +176,7 @@ TEST_F_TIMEOUT(slow, timewait_lifecycle, 150)
 	ASSERT_EQ(0, tlc_read_matrix("transitions_raw", r1));
 	EXPECT_EQ(5, ss[S_TIME_WAIT]);
 	EXPECT_EQ(ss[S_TIME_WAIT], st[S_TIME_WAIT].now);
-	EXPECT_EQ(5, netstat("TW") - tw0);
+	EXPECT_EQ(5, tlc_netstat("TW") - tw0);
 	to_tw = l1[S_FIN_WAIT1][S_TIME_WAIT] + l1[S_FIN_WAIT2][S_TIME_WAIT] +
 		l1[S_CLOSING][S_TIME_WAIT] - l0[S_FIN_WAIT1][S_TIME_WAIT] -
 		l0[S_FIN_WAIT2][S_TIME_WAIT] - l0[S_CLOSING][S_TIME_WAIT];
@@ -278,7 +231,7 @@ TEST(timewait_reused_by_connect)
 	ASSERT_EQ(0, tlc_wait_eof(s, 5000));
 	close(s);
 	ASSERT_EQ(0, wait_ss(S_TIME_WAIT, 1, 5000));
-	rec0 = netstat("TWRecycled");
+	rec0 = tlc_netstat("TWRecycled");
 	reu0 = counter("timewait_reused_connect");
 	tlc_sleep_ms(1500);	/* reuse needs a timestamp 1 s newer */
 
@@ -288,7 +241,7 @@ TEST(timewait_reused_by_connect)
 	ASSERT_EQ(0, bind(c, &a.sa, len));
 	tlc_loopback(AF_INET, port, &a);
 	ASSERT_EQ(0, connect(c, &a.sa, len));
-	EXPECT_EQ(1, netstat("TWRecycled") - rec0);
+	EXPECT_EQ(1, tlc_netstat("TWRecycled") - rec0);
 	EXPECT_EQ(1, counter("timewait_reused_connect") - reu0);
 	close(c);
 	close(lfd);
@@ -356,18 +309,18 @@ TEST(synrecv_final_ack_lost)
 	char rule[128];
 
 	REQUIRE_MODULE();
-	ASSERT_EQ(0, sysctl("tcp_synack_retries", "1"));
+	ASSERT_EQ(0, tlc_sysctl("tcp_synack_retries", "1"));
 	lfd = tlc_listen(AF_INET, &port, 16);
 	ASSERT_LE(0, lfd);
 	snprintf(rule, sizeof(rule),
 		 "tcp dport %u tcp flags '&' '(fin|syn|rst|ack)' == ack", port);
-	ASSERT_EQ(0, nft_drop(rule));
+	ASSERT_EQ(0, tlc_nft_drop(rule));
 	ASSERT_EQ(0, tlc_read_hist(h0));
 	created0 = counter("synrecv_created");
 	timeout0 = counter("synrecv_timeout");
 	rtx0 = counter("synrecv_synack_retrans");
-	synretrans0 = netstat("TCPSynRetrans");
-	timeouts0 = netstat("TCPTimeouts");
+	synretrans0 = tlc_netstat("TCPSynRetrans");
+	timeouts0 = tlc_netstat("TCPTimeouts");
 
 	for (i = 0; i < 4; i++) {
 		c[i] = nonblocking_connect(port);
@@ -386,11 +339,11 @@ TEST(synrecv_final_ack_lost)
 	tlc_sleep_ms(100);
 	ASSERT_EQ(0, tlc_read_hist(h1));
 	EXPECT_EQ(4, counter("synrecv_timeout") - timeout0);
-	EXPECT_EQ(netstat("TCPSynRetrans") - synretrans0,
+	EXPECT_EQ(tlc_netstat("TCPSynRetrans") - synretrans0,
 		  counter("synrecv_synack_retrans") - rtx0);
 	EXPECT_EQ(4, counter("synrecv_synack_retrans") - rtx0);
 	/* Two timer runs each: one retransmits, one gives up. */
-	EXPECT_EQ(8, netstat("TCPTimeouts") - timeouts0);
+	EXPECT_EQ(8, tlc_netstat("TCPTimeouts") - timeouts0);
 	EXPECT_EQ(4, h1[S_NEW_SYN_RECV].count - h0[S_NEW_SYN_RECV].count);
 	/* 1 s + 2 s of timers: [2^31, 2^32) ns. */
 	EXPECT_EQ(4, h1[S_NEW_SYN_RECV].bucket[31] - h0[S_NEW_SYN_RECV].bucket[31]);
@@ -416,7 +369,7 @@ TEST(syn_flood_visible)
 	ASSERT_LE(0, lfd);
 	snprintf(rule, sizeof(rule),
 		 "tcp sport %u tcp flags '&' '(syn|ack)' == '(syn|ack)'", port);
-	ASSERT_EQ(0, nft_drop(rule));
+	ASSERT_EQ(0, tlc_nft_drop(rule));
 	created0 = counter("synrecv_created");
 	for (i = 0; i < 64; i++) {
 		c[i] = nonblocking_connect(port);
@@ -535,9 +488,9 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 	socklen_t vl = sizeof(v);
 
 	REQUIRE_MODULE();
-	ASSERT_EQ(0, sysctl("tcp_syn_retries", "1"));
-	ASSERT_EQ(0, sysctl("tcp_retries2", "2"));
-	ASSERT_EQ(0, sysctl("tcp_fin_timeout", "1"));
+	ASSERT_EQ(0, tlc_sysctl("tcp_syn_retries", "1"));
+	ASSERT_EQ(0, tlc_sysctl("tcp_retries2", "2"));
+	ASSERT_EQ(0, tlc_sysctl("tcp_fin_timeout", "1"));
 	lfd = tlc_listen(AF_INET, &port, 16);
 	ASSERT_LE(0, lfd);
 	i = tlc_listen(AF_INET, &closed_port, 1);
@@ -545,10 +498,10 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 	dead_port = closed_port + 1;
 	ASSERT_EQ(0, read_reasons(&r0, NULL));
 	ASSERT_EQ(0, tlc_read_transitions(m0));
-	abort_timeout0 = netstat("TCPAbortOnTimeout");
-	abort_data0 = netstat("TCPAbortOnData");
-	abort_close0 = netstat("TCPAbortOnClose");
-	twkilled0 = netstat("TWKilled");
+	abort_timeout0 = tlc_netstat("TCPAbortOnTimeout");
+	abort_data0 = tlc_netstat("TCPAbortOnData");
+	abort_close0 = tlc_netstat("TCPAbortOnClose");
+	twkilled0 = tlc_netstat("TWKilled");
 	attempt0 = snmp("AttemptFails");
 	resets0 = snmp("EstabResets");
 
@@ -558,7 +511,7 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 	 * FIN_WAIT2 (with tcp_fin_timeout=1, a short-lived timewait socket
 	 * that TWKilled would count, if the client's FIN came late).
 	 */
-	ASSERT_EQ(0, pair(lfd, port, &c, &s));
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
 	ASSERT_EQ(0, shutdown(s, SHUT_WR));
 	ASSERT_EQ(0, tlc_wait_eof(c, 5000));
 	close(c);
@@ -566,14 +519,14 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 	close(s);
 
 	/* rst_sent_linger0 (client) and rst_received (server). */
-	ASSERT_EQ(0, pair(lfd, port, &c, &s));
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
 	tlc_linger0(c);
 	close(c);
 	ASSERT_EQ(0, tlc_wait_eof(s, 5000));
 	close(s);
 
 	/* rst_sent_unread (server) and rst_received (client). */
-	ASSERT_EQ(0, pair(lfd, port, &c, &s));
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
 	ASSERT_EQ(sizeof(data), write(c, data, sizeof(data)));
 	tlc_sleep_ms(100);
 	close(s);
@@ -586,27 +539,27 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 
 	/* syn_timeout: SYNs to dead_port vanish; 1 retry. */
 	snprintf(rule, sizeof(rule), "tcp dport %u", dead_port);
-	ASSERT_EQ(0, nft_drop(rule));
+	ASSERT_EQ(0, tlc_nft_drop(rule));
 	EXPECT_EQ(-1, tlc_connect(AF_INET, dead_port));
 	EXPECT_EQ(ETIMEDOUT, errno);
 
 	/* fin_wait2_timeout: an orphan in FIN_WAIT2, the server never closes */
-	ASSERT_EQ(0, pair(lfd, port, &c, &s));
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
 	close(c);
 	keep_s[nkeep] = s;
 	keep_c[nkeep++] = -1;
 
 	/* retrans_timeout: data to a peer that went silent (tcp_retries2=2) */
-	ASSERT_EQ(0, pair(lfd, port, &c, &s));
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
 	keep_s[nkeep] = s;
 	keep_c[nkeep++] = c;
 	snprintf(rule, sizeof(rule), "tcp dport %u tcp sport %u", port,
-		 local_port(c));
-	ASSERT_EQ(0, nft_drop(rule));
+		 tlc_local_port(c));
+	ASSERT_EQ(0, tlc_nft_drop(rule));
 	ASSERT_EQ(sizeof(data), write(c, data, sizeof(data)));
 
 	/* keepalive_timeout: idle 1 s, 2 probes 1 s apart, all dropped */
-	ASSERT_EQ(0, pair(lfd, port, &ka, &s));
+	ASSERT_EQ(0, tlc_pair(lfd, port, &ka, &s));
 	keep_s[nkeep] = s;
 	keep_c[nkeep++] = ka;
 	setsockopt(ka, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
@@ -616,8 +569,8 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 	v = 2;
 	setsockopt(ka, IPPROTO_TCP, TCP_KEEPCNT, &v, sizeof(v));
 	snprintf(rule, sizeof(rule), "tcp dport %u tcp sport %u", port,
-		 local_port(ka));
-	ASSERT_EQ(0, nft_drop(rule));
+		 tlc_local_port(ka));
+	ASSERT_EQ(0, tlc_nft_drop(rule));
 
 	/* Both dead peers are found within 30 s. */
 	pfd.fd = c;
@@ -654,10 +607,10 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 		}
 	}
 	/* tcp_write_err(): SYN, retransmission and keepalive give-ups. */
-	EXPECT_EQ(3, netstat("TCPAbortOnTimeout") - abort_timeout0);
-	EXPECT_EQ(1, netstat("TCPAbortOnData") - abort_data0);
-	EXPECT_EQ(1, netstat("TCPAbortOnClose") - abort_close0);
-	EXPECT_EQ(1, netstat("TWKilled") - twkilled0);
+	EXPECT_EQ(3, tlc_netstat("TCPAbortOnTimeout") - abort_timeout0);
+	EXPECT_EQ(1, tlc_netstat("TCPAbortOnData") - abort_data0);
+	EXPECT_EQ(1, tlc_netstat("TCPAbortOnClose") - abort_close0);
+	EXPECT_EQ(1, tlc_netstat("TWKilled") - twkilled0);
 	EXPECT_EQ(2, snmp("AttemptFails") - attempt0);
 	/* EstabResets counts ESTABLISHED/CLOSE_WAIT -> CLOSE, as we do. */
 	EXPECT_EQ(snmp("EstabResets") - resets0,
@@ -682,10 +635,10 @@ TEST(port_exhaustion)
 	/* The listener first, outside the two-port range it then gets. */
 	lfd = tlc_listen(AF_INET, &port, 8);
 	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, sysctl("ip_local_port_range", "40000 40001"));
-	ASSERT_EQ(0, sysctl("tcp_tw_reuse", "0"));
+	ASSERT_EQ(0, tlc_sysctl("ip_local_port_range", "40000 40001"));
+	ASSERT_EQ(0, tlc_sysctl("tcp_tw_reuse", "0"));
 	for (i = 0; i < 2; i++) {	/* two TIME_WAITs hold both ports */
-		ASSERT_EQ(0, pair(lfd, port, &c, &s));
+		ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
 		close(c);
 		ASSERT_EQ(0, tlc_wait_eof(s, 5000));
 		close(s);
@@ -743,7 +696,7 @@ TEST(occupancy_matches_ss)
 	ASSERT_LE(0, lfd);
 	ASSERT_LE(0, lfd2);
 	for (i = 0; i < 8; i++)
-		ASSERT_EQ(0, pair(lfd, port, &c[i], &s[i]));
+		ASSERT_EQ(0, tlc_pair(lfd, port, &c[i], &s[i]));
 	for (i = 0; i < 2; i++) {	/* TIME_WAIT */
 		close(c[i]);
 		ASSERT_EQ(0, tlc_wait_eof(s[i], 5000));
@@ -755,7 +708,7 @@ TEST(occupancy_matches_ss)
 	}
 	snprintf(rule, sizeof(rule),
 		 "tcp dport %u tcp flags '&' '(fin|syn|rst|ack)' == ack", port);
-	ASSERT_EQ(0, nft_drop(rule));
+	ASSERT_EQ(0, tlc_nft_drop(rule));
 	for (i = 0; i < 2; i++)		/* half-open */
 		h[i] = nonblocking_connect(port);
 	tlc_sleep_ms(300);

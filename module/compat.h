@@ -8,6 +8,8 @@
 
 #include <linux/version.h>
 #include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/string.h>
 #include <net/inet_connection_sock.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
@@ -66,6 +68,23 @@ static inline unsigned long tlc_kprobe_arg(struct pt_regs *regs, unsigned int n)
 static inline unsigned long tlc_kprobe_ret(struct pt_regs *regs)
 {
 	return regs_return_value(regs);
+}
+
+/**
+ * tlc_task_comm() - copy a task's name from a probe handler
+ * @buf: TASK_COMM_LEN bytes
+ * @tsk: the task
+ *
+ * get_task_comm() takes task_lock(), a spinlock_t, which PREEMPT_RT turns
+ * into a sleeping lock: probe handlers run with preemption, and here
+ * interrupts, disabled, and must not take it.  The kernel writes ->comm so
+ * that lockless readers are safe (set_task_comm(); tracepoints read it that
+ * way): a rename racing with the copy can only give a mix of the two
+ * names.  The copy is NUL-terminated and padded.
+ */
+static inline void tlc_task_comm(char *buf, struct task_struct *tsk)
+{
+	strscpy_pad(buf, tsk->comm, TASK_COMM_LEN);
 }
 
 #endif /* _TLC_COMPAT_H */

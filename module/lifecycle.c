@@ -28,6 +28,7 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "compat.h"
 #include "lifecycle.h"
 #include "stats.h"
 #include "track.h"
@@ -37,7 +38,7 @@ static void tlc_owner_current(struct tlc_sock_info *info)
 	if (!in_task())
 		return;
 	info->pid = task_tgid_nr(current);
-	get_task_comm(info->comm, current);
+	tlc_task_comm(info->comm, current);
 }
 
 static void tlc_born(struct tlc_sock_info *info, int state, u8 kind, u64 now)
@@ -397,7 +398,7 @@ void tlc_life_owner(struct sock *sk)
 	char comm[TASK_COMM_LEN];
 	unsigned long flags;
 
-	get_task_comm(comm, current);
+	tlc_task_comm(comm, current);
 	local_irq_save(flags);
 	tlc_track_set_owner(sk, task_tgid_nr(current), comm);
 	local_irq_restore(flags);

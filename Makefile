@@ -4,37 +4,60 @@
 #
 #   make                  module/tcp_lifecycle.ko and userspace/tcplc
 #   make demo             the module on real traffic in a VM
+#   make bench            overhead benchmark in a VM (Documentation/benchmark.txt)
 #   make test             every test (host and VM); last line "N passed, N failed"
 #   make check            W=1, sparse, checkpatch --strict, kernel-doc
+#   make test-matrix      build and VM-test every Debian kernel, one table
 #   make deps             install the Debian packages and kernel headers needed
+#   make install          module (modules_install + depmod), tcplc, man page
+#   make uninstall        remove what install put there
+#   make dkms-src         stage the sources for DKMS in /usr/src/tcp_lifecycle-V
 #
 # KERNEL selects the Debian kernel the VM boots and the module is built for:
 # 6.1 (default), 6.1-rt, 6.1-cloud, 6.12, 6.12-rt, 6.12-cloud, or an exact
-# release.  KVER/KDIR override the build: to build for the running kernel,
-#   make KDIR=/lib/modules/$(uname -r)/build
+# release.  Its build tree is unpacked, not installed, under .cache/kernels
+# (scripts/kernel-fetch --headers-only).  KVER/KDIR override the build: to
+# build and install for the running kernel,
+#   make KDIR=/lib/modules/$(uname -r)/build KVER=$(uname -r) all install
+# install honours DESTDIR, PREFIX (tcplc, default /usr/local) and
+# INSTALL_MOD_DIR (default extra: /lib/modules/KVER/extra/module/).
 
 KERNEL ?= 6.1
-TLC_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+# A VERSION file stands in for git in copies of the tree (make dkms-src).
+TLC_VERSION ?= $(shell cat VERSION 2>/dev/null || git describe --always --dirty 2>/dev/null || echo 0.1)
+export TLC_CACHE ?= $(CURDIR)/.cache
 
 # Resolved once, and only when a target needs it.
 KVER ?= $(eval KVER := $(shell scripts/kernel-fetch --print-release $(KERNEL)))$(KVER)
-KDIR ?= /usr/src/linux-headers-$(KVER)
+CACHE_KDIR = $(TLC_CACHE)/kernels/$(KVER)/build
+KDIR ?= $(CACHE_KDIR)
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) TLC_VERSION=$(TLC_VERSION)
 
-.PHONY: all module tcplc deps headers check test demo bench clean \
-	selftests
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL_MOD_DIR ?= extra
+DEPMOD ?= /sbin/depmod
+MODINFO ?= /sbin/modinfo
+
+.PHONY: all module tcplc deps headers check test test-matrix demo bench \
+	clean selftests install uninstall dkms-src version
 
 all: module tcplc
 
 module: headers-present
 	$(KMAKE) modules
 
+# The default build tree is fetched on demand (no root needed).
 .PHONY: headers-present
 headers-present:
-	@test -d "$(KDIR)" || { \
+	@test -f "$(KDIR)/Makefile" || \
+	{ test "$(KDIR)" = "$(CACHE_KDIR)" && \
+	  scripts/kernel-fetch --headers-only $(KVER) >/dev/null; } || { \
 	  echo "error: no kernel build tree at $(KDIR)" >&2; \
-	  echo "  run 'make deps' (installs linux-headers-$(KVER)), or set KDIR=" >&2; \
+	  echo "  set KDIR= to one (e.g. /lib/modules/\$$(uname -r)/build)" >&2; \
 	  exit 1; }
 
 tcplc:
@@ -53,8 +76,62 @@ check: headers-present
 test:
 	scripts/run-tests --kernel $(KERNEL)
 
+test-matrix:
+	scripts/test-matrix
+
+# The module into /lib/modules/KVER/INSTALL_MOD_DIR/module/ with kbuild
+# (signed only if the build tree has a signing key: Debian's have none),
+# then depmod (kbuild skips it: Debian's build trees have no System.map);
+# tcplc, its man page and bash completion under PREFIX.  All under DESTDIR
+# if set (depmod -b DESTDIR then warns about the files a kernel package
+# would bring).
+MOD_DEST = $(DESTDIR)/lib/modules/$(KVER)/$(INSTALL_MOD_DIR)/module
+SIG_KEY = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"$$/\1/p' $(KDIR)/.config 2>/dev/null)
+SIG_KEY_PATH = $(if $(SIG_KEY),$(if $(filter /%,$(SIG_KEY)),,$(KDIR)/)$(SIG_KEY))
+install: all
+	@rel=$$($(MODINFO) -F vermagic module/tcp_lifecycle.ko | cut -d' ' -f1); \
+	test "$$rel" = "$(KVER)" || { \
+	  echo "error: module/tcp_lifecycle.ko is built for $$rel, not KVER=$(KVER)" >&2; \
+	  exit 1; }
+	$(KMAKE) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
+		$(if $(wildcard $(SIG_KEY_PATH)),,CONFIG_MODULE_SIG_ALL=) \
+		modules_install
+	$(DEPMOD) $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
+	$(MAKE) -C userspace install VERSION=$(TLC_VERSION) DESTDIR=$(DESTDIR) \
+		BINDIR=$(BINDIR) MANDIR=$(MANDIR) BASHCOMPDIR=$(BASHCOMPDIR)
+
+uninstall:
+	rm -f $(MOD_DEST)/tcp_lifecycle.ko $(MOD_DEST)/tcp_lifecycle.ko.*
+	-rmdir $(MOD_DEST) $(dir $(MOD_DEST)) 2>/dev/null
+	test ! -f $(DESTDIR)/lib/modules/$(KVER)/modules.dep || \
+		$(DEPMOD) $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
+	rm -f $(DESTDIR)$(BINDIR)/tcplc $(DESTDIR)$(MANDIR)/man8/tcplc.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/tcplc
+
+# What DKMS builds from: the module's sources, Kbuild, dkms.conf and a
+# VERSION file (dkms.conf reads it), in DKMS_SRC; then, as root,
+# dkms install tcp_lifecycle/VERSION (see README.md).
+DKMS_SRC ?= $(DESTDIR)/usr/src/tcp_lifecycle-$(TLC_VERSION)
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/module
+	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
+	install -m 0644 $(filter-out %.mod.c,$(wildcard module/*.c)) \
+		$(wildcard module/*.h) $(DKMS_SRC)/module/
+	echo '$(TLC_VERSION)' >$(DKMS_SRC)/VERSION
+
+# The version modinfo, tcplc --version and dkms show.
+version:
+	@echo '$(TLC_VERSION)'
+
 demo:
 	scripts/demo --kernel $(KERNEL)
+
+# Overhead benchmark, in a VM (not part of test): Documentation/benchmark.txt.
+# VMARGS go to scripts/vm-run (e.g. '--accel kvm'), BENCHARGS to
+# scripts/bench-guest (e.g. '--rounds 7').
+bench:
+	scripts/bench --kernel $(KERNEL) $(VMARGS) -- $(BENCHARGS)
 
 # Not kbuild's clean: with M= at the top it would also delete the kernels
 # cached under .cache/.

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Usage: scripts/deps.sh [host|vm|all]     (default: all)
+# Usage: scripts/deps.sh [host|vm|bench|all]     (default: all)
 #
 # Installs the Debian packages the project needs, only those missing
 # (apt-get update runs once first when something is missing).
 #   host  build the module and run the userspace tools on this machine
 #   vm    run scripts/vm-run (QEMU, initramfs tools, and the tools the
 #         tests use inside the guest, which shares the host's root fs)
-#   all   both
+#   bench what `make bench` adds (bpftrace for tcplife.bt, GNU time)
+#   all   all of these
 # Not root and something missing: prints the apt-get command, exits 1.
 # Kernel headers are per kernel: scripts/kernel-fetch --headers installs them.
 set -euo pipefail
@@ -36,6 +37,9 @@ python3-prometheus-client host
 clang             host
 libclang-rt-14-dev host
 util-linux        host
+bpftrace          bench
+time              bench
+dkms              vm host
 '
 
 # shellcheck source=scripts/vm/lib.sh
@@ -43,11 +47,11 @@ util-linux        host
 
 group=${1:-all}
 case $group in
-host | vm | all) ;;
+host | vm | bench | all) ;;
 -h | --help) sed -n '2,/^set -/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-*) tlc_die "usage: scripts/deps.sh [host|vm|all]" ;;
+*) tlc_die "usage: scripts/deps.sh [host|vm|bench|all]" ;;
 esac
-(($# <= 1)) || tlc_die "usage: scripts/deps.sh [host|vm|all]"
+(($# <= 1)) || tlc_die "usage: scripts/deps.sh [host|vm|bench|all]"
 
 wanted=()
 while read -r pkg groups; do

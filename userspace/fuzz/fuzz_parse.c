@@ -3,11 +3,12 @@
  * fuzz_parse.c - libFuzzer target over the file parsers and everything that
  * renders parsed data (views in all formats, deltas, percentiles, alerts).
  *
- * Input: either one file's content, tried with every parser, or up to seven
+ * Input: either one file's content, tried with every parser, or up to eight
  * parts separated by a line "%%" (states, transitions, hist, counters,
- * transitions_raw, reasons, sockets: the file table's order), so that views
- * needing several files get exercised too.  Bits of the input's size pick
- * options (-z, named states and reasons, the sockets filter, sort, -n).
+ * transitions_raw, reasons, sockets, keepalive: the file table's order), so
+ * that views needing several files get exercised too.  Bits of the input's
+ * size pick options (-z, named states and reasons, --hist, the sockets
+ * filter, sort, -n).
  *
  *   make -C userspace fuzz FUZZ_SECONDS=20
  */

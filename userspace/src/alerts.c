@@ -87,6 +87,22 @@ static void synrecv_timeout(const struct snapshot *s,
 			 created, ALERT_SYNRECV_TIMEOUT_PCT);
 }
 
+bool alert_keepalive_off(const struct snapshot *s, char *msg, size_t size)
+{
+	uint64_t off = s->ka.v[KA_EST_OFF];
+	const struct hist_row *idle = &s->ka.idle[KI_OFF];
+	char d[32];
+
+	if (!(s->have & FILE_KEEPALIVE) || off <= ALERT_KEEPALIVE_OFF ||
+	    !idle->count || idle->max <= ALERT_KEEPALIVE_OFF_IDLE_NS)
+		return false;
+	snprintf(msg, size,
+		 "keepalive: %" PRIu64 " established connections have no keepalive: "
+		 "a dead peer is never noticed while idle (idle up to %s)",
+		 off, fmt_hdur(d, sizeof(d), idle->max));
+	return true;
+}
+
 size_t alerts_eval(const struct snapshot *s, const struct snapshot *delta,
 		   struct alert *out, size_t max)
 {
@@ -138,6 +154,9 @@ size_t alerts_eval(const struct snapshot *s, const struct snapshot *delta,
 				 "timeout: peers gone (crashed, unplugged) or state "
 				 "dropped by a firewall or NAT?", v, plural(v), k);
 	}
+
+	if (n < max && alert_keepalive_off(s, out[n].msg, sizeof(out[n].msg)))
+		add(out, max, &n, "keepalive_off", TS_ESTABLISHED);
 
 	v = sat_add(s->counters[CTR_UNTRACKED], s->counters[CTR_SYNRECV_UNTRACKED]);
 	if (v > ALERT_UNTRACKED && (a = add(out, max, &n, "untracked", -1)))

@@ -6,6 +6,7 @@
 #ifndef TCPLC_ALERTS_H
 #define TCPLC_ALERTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "model.h"
@@ -31,6 +32,12 @@
  * peer vanished (dead peers). */
 #define ALERT_DEAD_PEERS 0
 
+/* ESTABLISHED sockets without keepalive above this, the longest idle of
+ * them idle for longer than ALERT_KEEPALIVE_OFF_IDLE_NS: their dead peers
+ * are never noticed while no data flows. */
+#define ALERT_KEEPALIVE_OFF 100
+#define ALERT_KEEPALIVE_OFF_IDLE_NS (600 * NSEC_PER_SEC)
+
 #define ALERTS_MAX 12
 
 struct alert {
@@ -44,6 +51,12 @@ struct alert {
  * reasons and the newer counters when present.  @delta: in watch mode, the
  * interval's deltas, else NULL.  Returns the number of alerts.
  */
+/*
+ * The keepalive_off alert's message into @msg, if @s (totals, with the
+ * keepalive file) calls for it; else false.
+ */
+bool alert_keepalive_off(const struct snapshot *s, char *msg, size_t size);
+
 size_t alerts_eval(const struct snapshot *s, const struct snapshot *delta,
 		   struct alert *out, size_t max);
 

@@ -155,6 +155,30 @@ char *fmt_age(char *buf, size_t size, uint64_t ns)
 	return buf;
 }
 
+char *fmt_hdur(char *buf, size_t size, uint64_t ns)
+{
+	uint64_t s = ns / NSEC_PER_SEC + (ns % NSEC_PER_SEC >= NSEC_PER_SEC / 2);
+
+	if (ns < 60 * NSEC_PER_SEC) {
+		if (ns && !(ns % NSEC_PER_SEC))
+			snprintf(buf, size, "%" PRIu64 "s", (uint64_t)(ns / NSEC_PER_SEC));
+		else
+			fmt_dur(buf, size, ns);
+	} else if (s < 3600) {
+		snprintf(buf, size, "%" PRIu64 "m%02" PRIu64 "s", s / 60, s % 60);
+	} else if (s < 86400) {
+		int n = snprintf(buf, size, "%" PRIu64 "h%02" PRIu64 "m", s / 3600,
+				 s / 60 % 60);
+
+		if (s % 60 && n > 0 && (size_t)n < size)
+			snprintf(buf + n, size - (size_t)n, "%02" PRIu64 "s", s % 60);
+	} else {
+		snprintf(buf, size, "%" PRIu64 "d%02" PRIu64 "h", s / 86400,
+			 s / 3600 % 24);
+	}
+	return buf;
+}
+
 char *fmt_dur_or_dash(char *buf, size_t size, uint64_t count, uint64_t ns)
 {
 	if (!count) {

@@ -33,6 +33,9 @@ char *fmt_dur(char *buf, size_t size, uint64_t ns);
 /* Age of a socket: like fmt_dur below 10 s, then 45s, 45m15s, 1h02m, 3d04h
  * (truncated, not rounded). */
 char *fmt_age(char *buf, size_t size, uint64_t ns);
+/* A setting or a detection time: like fmt_dur below a minute ("30s" when
+ * whole), then rounded to the second: 2m07s, 15m25s, 2h00m, 2h11m15s, 3d04h. */
+char *fmt_hdur(char *buf, size_t size, uint64_t ns);
 /* Percentile/duration cell: "-" when @count is 0. */
 char *fmt_dur_or_dash(char *buf, size_t size, uint64_t count, uint64_t ns);
 /* Per-second rate, one decimal. */

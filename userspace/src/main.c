@@ -66,7 +66,8 @@ static void help(void)
 	       "\n"
 	       "View options:\n"
 	       "      --raw           transitions: the kernel's view (transitions_raw)\n"
-	       "      --hist          reasons: log2 histograms of connection lifetimes\n"
+	       "      --hist          reasons, keepalive: the log2 histograms (lifetimes;\n"
+	       "                      time to find dead peers, idle times)\n"
 	       "      --state STATE   sockets: only those in STATE\n"
 	       "      --older-than DURATION\n"
 	       "                      sockets: only those in their state for at least\n"
@@ -88,6 +89,8 @@ static void help(void)
 	       "  SYN_RECV or NEW_SYN_RECV now > %d\n"
 	       "  synrecv_timeout > %d%% of synrecv_created (watch mode: growing)\n"
 	       "  retrans_timeout + keepalive_timeout ends > %d (dead peers)\n"
+	       "  established_keepalive_off > %d and their longest idle > %llus (dead\n"
+	       "    peers never noticed)\n"
 	       "  untracked + synrecv_untracked > %d (the module's max_tracked table is\n"
 	       "    too small)\n"
 	       "\n"
@@ -98,7 +101,8 @@ static void help(void)
 	       "\nSee tcplc(8).\n",
 	       ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC, ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC,
 	       ALERT_TIME_WAIT_NOW, ALERT_PORT_EXHAUSTED, ALERT_SYN_RECV_NOW,
-	       ALERT_SYNRECV_TIMEOUT_PCT, ALERT_DEAD_PEERS, ALERT_UNTRACKED);
+	       ALERT_SYNRECV_TIMEOUT_PCT, ALERT_DEAD_PEERS, ALERT_KEEPALIVE_OFF,
+	       ALERT_KEEPALIVE_OFF_IDLE_NS / NSEC_PER_SEC, ALERT_UNTRACKED);
 }
 
 static int usage(const char *fmt, const char *arg)
@@ -285,7 +289,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		o->view = view_find(argv[optind]);
 		if (!o->view)
 			return usage("unknown view '%s' (views: summary states "
-				     "transitions hist reasons counters sockets)",
+				     "transitions hist reasons keepalive counters "
+				     "sockets)",
 				     argv[optind]);
 		optind++;
 	}
@@ -316,9 +321,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (o->raw && o->view != &view_transitions)
 		return usage("%s", "--raw is an option of the transitions view");
-	if (o->hist && o->view != &view_reasons)
-		return usage("%s", "--hist is an option of the reasons view "
-			     "(dwell time histograms: tcplc hist)");
+	if (o->hist && o->view != &view_reasons && o->view != &view_keepalive)
+		return usage("%s", "--hist is an option of the reasons and keepalive "
+			     "views (dwell time histograms: tcplc hist)");
 	if (sock_opts && o->view != &view_sockets)
 		return usage("%s", "--state, --older-than, --sort and -n are options "
 			     "of the sockets view");

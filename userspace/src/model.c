@@ -27,6 +27,31 @@ const char *const section_names[SEC_COUNT] = {
 	[SEC_PORTS] = "ports",
 };
 
+const struct ka_desc ka_descs[KA_COUNT] = {
+	[KA_TIME] = { "keepalive_time", true },
+	[KA_INTVL] = { "keepalive_intvl", true },
+	[KA_PROBES] = { "keepalive_probes", true },
+	[KA_RETRIES2] = { "tcp_retries2", true },
+	[KA_SYN_RETRIES] = { "tcp_syn_retries", true },
+	[KA_WORST_KEEPALIVE] = { "worst_detect_keepalive", true },
+	[KA_WORST_RETRANS] = { "worst_detect_retrans", true },
+	[KA_WORST_SYN] = { "worst_detect_syn", true },
+	[KA_TIMER_RUNS] = { "timer_runs", false },
+	[KA_TIMER_SENT_PROBE] = { "timer_sent_probe", false },
+	[KA_TIMER_NOT_DUE] = { "timer_not_due", false },
+	[KA_TIMER_IN_FLIGHT] = { "timer_data_in_flight", false },
+	[KA_TIMER_FIN_WAIT2] = { "timer_fin_wait2", false },
+	[KA_TIMER_KILLED] = { "timer_killed", false },
+	[KA_TIMER_OTHER] = { "timer_other", false },
+	[KA_PROBES_SENT] = { "probes_sent", false },
+	[KA_PROBES_ANSWERED] = { "probes_answered", false },
+	[KA_EST_ON] = { "established_keepalive_on", true },
+	[KA_EST_OFF] = { "established_keepalive_off", true },
+};
+
+const char *const detect_names[DW_COUNT] = { "keepalive", "retrans", "syn" };
+const char *const idle_names[KI_COUNT] = { "keepalive_on", "keepalive_off" };
+
 #define TW_HELP "TIME_WAIT (timewait) sockets that ended, by how."
 #define REQ_HELP "Request sockets (half-open, NEW_SYN_RECV) dropped without completing, by how."
 

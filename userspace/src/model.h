@@ -70,6 +70,7 @@ enum file_bit {
 	FILE_TRANSITIONS_RAW = 1u << 4,
 	FILE_REASONS = 1u << 5,
 	FILE_SOCKETS = 1u << 6,
+	FILE_KEEPALIVE = 1u << 7,
 };
 
 /*
@@ -113,6 +114,45 @@ struct counter_desc {
 	const char *help;   /* Prometheus HELP of the metric */
 };
 
+/*
+ * The keepalive file's "name value" lines (all in every version 1 file;
+ * unknown names are ignored), then its histograms.
+ */
+enum ka_value {
+	KA_TIME,             /* net.ipv4.tcp_keepalive_time, ns */
+	KA_INTVL,            /* net.ipv4.tcp_keepalive_intvl, ns */
+	KA_PROBES,           /* net.ipv4.tcp_keepalive_probes */
+	KA_RETRIES2,         /* net.ipv4.tcp_retries2 */
+	KA_SYN_RETRIES,      /* net.ipv4.tcp_syn_retries */
+	KA_WORST_KEEPALIVE,  /* worst_detect_*: ns, implied by the settings */
+	KA_WORST_RETRANS,
+	KA_WORST_SYN,
+	KA_TIMER_RUNS,       /* keepalive timer expiries, then what they did */
+	KA_TIMER_SENT_PROBE,
+	KA_TIMER_NOT_DUE,
+	KA_TIMER_IN_FLIGHT,
+	KA_TIMER_FIN_WAIT2,
+	KA_TIMER_KILLED,
+	KA_TIMER_OTHER,
+	KA_PROBES_SENT,
+	KA_PROBES_ANSWERED,
+	KA_EST_ON,           /* tracked ESTABLISHED sockets with SO_KEEPALIVE */
+	KA_EST_OFF,          /* ... and without */
+	KA_COUNT
+};
+#define KA_FIRST_OUTCOME KA_TIMER_SENT_PROBE
+#define KA_LAST_OUTCOME KA_TIMER_OTHER
+
+struct ka_desc {
+	const char *name;  /* in the keepalive file */
+	bool gauge;        /* a setting or a current value, not a count */
+};
+
+/* How a dead peer was found: "detect NAME" histograms, in file order. */
+enum detect_way { DW_KEEPALIVE, DW_RETRANS, DW_SYN, DW_COUNT };
+/* Idle time of the ESTABLISHED sockets now: "idle NAME" histograms. */
+enum idle_kind { KI_ON, KI_OFF, KI_COUNT };
+
 struct state_row {
 	uint64_t entered, exited, timed, untimed, now;
 	uint64_t oldest; /* ns the longest-staying tracked socket has been here */
@@ -126,6 +166,13 @@ struct hist_row {
 struct reason_row {
 	struct hist_row life; /* lifetimes of the ends whose birth was known */
 	uint64_t unknown;     /* ends whose lifetime is unknown */
+};
+
+struct keepalive {
+	uint64_t v[KA_COUNT];               /* enum ka_value */
+	struct hist_row detect[DW_COUNT];   /* time from the peer's last segment
+					     * (SYN: from connect()) to the abort */
+	struct hist_row idle[KI_COUNT];     /* a gauge: the sockets there now */
 };
 
 /* One line of the sockets file. */
@@ -179,6 +226,7 @@ struct snapshot {
 	struct reason_row reasons[RS_COUNT];
 	uint64_t counters[CTR_COUNT];
 	uint32_t ctr_have;         /* bit i: counter i was in the file */
+	struct keepalive ka;
 	struct sock_filter filter; /* input of the sockets parser */
 	struct sock_list sockets;  /* the sockets that passed the filter */
 };
@@ -187,6 +235,9 @@ extern const char *const state_names[TS_COUNT];
 extern const char *const reason_names[RS_COUNT];
 extern const struct counter_desc counter_descs[CTR_COUNT];
 extern const char *const section_names[SEC_COUNT];
+extern const struct ka_desc ka_descs[KA_COUNT];
+extern const char *const detect_names[DW_COUNT]; /* keepalive retrans syn */
+extern const char *const idle_names[KI_COUNT];   /* keepalive_on keepalive_off */
 
 /* Exact (case-sensitive) name as used in the files; -1 if unknown. */
 int state_lookup(const char *name, size_t len);

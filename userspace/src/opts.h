@@ -26,7 +26,7 @@ struct options {
 	unsigned state_mask;     /* states named as arguments (hist); 0: none */
 	unsigned reason_mask;    /* reasons named as arguments; 0: none */
 	bool raw;                /* transitions --raw: the kernel's view */
-	bool hist;               /* reasons --hist: lifetime histograms */
+	bool hist;               /* reasons, keepalive --hist: histograms */
 	struct sock_filter filter; /* sockets --state, --older-than */
 	enum sock_sort sort;     /* sockets --sort */
 	uint64_t limit;          /* sockets -n N; 0: all */

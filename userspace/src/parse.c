@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * parse.c - parsers of the version 1 statistics files: states, transitions,
- * transitions_raw, hist, reasons, counters (sockets: parse_sockets.c).
+ * transitions_raw, hist, reasons, counters, keepalive (sockets:
+ * parse_sockets.c).
  */
 #include <string.h>
 
@@ -17,6 +18,7 @@ const struct file_desc file_table[] = {
 	{ "transitions_raw", FILE_TRANSITIONS_RAW, parse_transitions_raw },
 	{ "reasons", FILE_REASONS, parse_reasons },
 	{ "sockets", FILE_SOCKETS, parse_sockets },
+	{ "keepalive", FILE_KEEPALIVE, parse_keepalive },
 };
 const size_t file_table_len = sizeof(file_table) / sizeof(file_table[0]);
 
@@ -339,5 +341,106 @@ int parse_counters(const char *buf, size_t len, struct snapshot *s,
 			return err_line(e, 0, ERR_MALFORMED, "counter %s missing",
 					counter_descs[i].name);
 	s->have |= FILE_COUNTERS;
+	return 0;
+}
+
+#define KA_HIST_HEADER "hist name count sum min max buckets"
+
+/* The histogram named by @kind @name, or NULL if this reader does not know it. */
+static struct hist_row *ka_hist(struct keepalive *ka, struct span kind,
+				struct span name, int *id)
+{
+	if (span_eq(kind, "detect")) {
+		for (int i = 0; i < DW_COUNT; i++)
+			if (span_eq(name, detect_names[i])) {
+				*id = i;
+				return &ka->detect[i];
+			}
+	} else if (span_eq(kind, "idle")) {
+		for (int i = 0; i < KI_COUNT; i++)
+			if (span_eq(name, idle_names[i])) {
+				*id = DW_COUNT + i;
+				return &ka->idle[i];
+			}
+	}
+	return NULL;
+}
+
+/*
+ * keepalive: "unit ns", then "name value" lines (unknown names ignored, known
+ * ones once each and all present) up to the histogram header, then
+ * histogram lines "KIND NAME count sum min max buckets" (unknown ones
+ * checked and skipped, known ones once each and all present).
+ */
+int parse_keepalive(const char *buf, size_t len, struct snapshot *s,
+		    struct err *e)
+{
+	struct span l, f[6 + HIST_BUCKETS];
+	bool seen_hist[DW_COUNT + KI_COUNT] = { false };
+	uint32_t seen = 0;
+	bool in_hist = false;
+	struct cursor c;
+	size_t n;
+	int r;
+
+	cur_init(&c, buf, len);
+	if (parse_version_line(&c, e) ||
+	    parse_fixed_line(&c, "unit ns", "unit line", e))
+		return e->code;
+	memset(&s->ka, 0, sizeof(s->ka));
+	while ((r = cur_next(&c, &l, e)) == 1) {
+		struct hist_row tmp, *h;
+		int id = -1;
+
+		if (!in_hist && span_eq(l, KA_HIST_HEADER)) {
+			in_hist = true;
+			continue;
+		}
+		if (!in_hist) {
+			if (split_fields(&c, l, f, 2, 2, &n, e))
+				return e->code;
+			for (int i = 0; i < KA_COUNT; i++)
+				if (span_eq(f[0], ka_descs[i].name))
+					id = i;
+			if (id < 0)
+				continue; /* the format says: ignore unknown names */
+			if (seen & (1u << id))
+				return err_line(e, c.line, ERR_MALFORMED,
+						"%s listed twice", ka_descs[id].name);
+			if (parse_u64(&c, f[1], ka_descs[id].name, &s->ka.v[id], e))
+				return e->code;
+			seen |= 1u << id;
+			continue;
+		}
+		if (split_fields(&c, l, f, 6, 6 + HIST_BUCKETS, &n, e))
+			return e->code;
+		h = ka_hist(&s->ka, f[0], f[1], &id);
+		if (h && seen_hist[id])
+			return err_line(e, c.line, ERR_MALFORMED,
+					"histogram %s %s listed twice",
+					id < DW_COUNT ? "detect" : "idle",
+					id < DW_COUNT ? detect_names[id]
+						      : idle_names[id - DW_COUNT]);
+		if (parse_dwell(&c, f[2], f + 3, n - 3, h ? h : &tmp, e))
+			return e->code;
+		if (h)
+			seen_hist[id] = true;
+	}
+	if (r < 0)
+		return e->code;
+	for (int i = 0; i < KA_COUNT; i++)
+		if (!(seen & (1u << i)))
+			return err_line(e, 0, ERR_MALFORMED, "%s missing",
+					ka_descs[i].name);
+	if (!in_hist)
+		return err_line(e, 0, ERR_MALFORMED, "header \"" KA_HIST_HEADER
+				"\" missing");
+	for (int i = 0; i < DW_COUNT + KI_COUNT; i++)
+		if (!seen_hist[i])
+			return err_line(e, 0, ERR_MALFORMED, "histogram %s %s missing",
+					i < DW_COUNT ? "detect" : "idle",
+					i < DW_COUNT ? detect_names[i]
+						     : idle_names[i - DW_COUNT]);
+	s->have |= FILE_KEEPALIVE;
 	return 0;
 }

@@ -38,6 +38,8 @@ int parse_reasons(const char *buf, size_t len, struct snapshot *s,
 		  struct err *e);
 int parse_counters(const char *buf, size_t len, struct snapshot *s,
 		   struct err *e);
+int parse_keepalive(const char *buf, size_t len, struct snapshot *s,
+		    struct err *e);
 int parse_sockets(const char *buf, size_t len, struct snapshot *s,
 		  struct err *e);
 

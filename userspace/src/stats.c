@@ -81,6 +81,12 @@ static bool went_back(const struct snapshot *p, const struct snapshot *c)
 	for (int i = 0; i < CTR_COUNT; i++)
 		if (!counter_descs[i].gauge && c->counters[i] < p->counters[i])
 			return true;
+	for (int i = 0; i < KA_COUNT; i++)
+		if (!ka_descs[i].gauge && c->ka.v[i] < p->ka.v[i])
+			return true;
+	for (int i = 0; i < DW_COUNT; i++)
+		if (hist_went_back(&p->ka.detect[i], &c->ka.detect[i]))
+			return true;
 	return false;
 }
 
@@ -93,6 +99,8 @@ bool snapshot_delta(const struct snapshot *prev, const struct snapshot *cur,
 		out->hist[i].min = 0;
 	for (int i = 0; i < RS_COUNT; i++)
 		out->reasons[i].life.min = 0;
+	for (int i = 0; i < DW_COUNT; i++)
+		out->ka.detect[i].min = 0;
 	if (went_back(prev, cur))
 		return true;
 	for (int i = 0; i < TS_COUNT; i++) {
@@ -116,6 +124,11 @@ bool snapshot_delta(const struct snapshot *prev, const struct snapshot *cur,
 	for (int i = 0; i < CTR_COUNT; i++)
 		if (!counter_descs[i].gauge)
 			out->counters[i] -= prev->counters[i];
+	for (int i = 0; i < KA_COUNT; i++)
+		if (!ka_descs[i].gauge)
+			out->ka.v[i] -= prev->ka.v[i];
+	for (int i = 0; i < DW_COUNT; i++)
+		hist_sub(&out->ka.detect[i], &prev->ka.detect[i]);
 	return false;
 }
 

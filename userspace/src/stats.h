@@ -29,7 +29,9 @@ uint64_t hist_percentile(const struct hist_row *h, unsigned pct, uint64_t cap);
  * @out = what happened between @prev and @cur: cumulative counts become
  * differences, gauges (states' now, gauge counters) and hist max (kept as
  * the percentile cap) keep @cur's value.  hist min is set to 0.  The same
- * for the reasons' lifetime histograms.  The sockets list is not copied
+ * for the reasons' lifetime histograms and the keepalive file's detection
+ * histograms and counters (its settings, populations and idle histograms
+ * are gauges).  The sockets list is not copied
  * (@out->sockets is empty).  If any
  * cumulative count went backwards, the module was reloaded: then every count
  * is taken as counted from zero (@out = @cur) and true is returned.

@@ -44,7 +44,7 @@ struct view {
 };
 
 extern const struct view view_summary, view_states, view_transitions,
-	view_hist, view_reasons, view_counters, view_sockets;
+	view_hist, view_reasons, view_keepalive, view_counters, view_sockets;
 extern const struct view *const views[];
 
 const struct view *view_find(const char *name);
@@ -67,6 +67,11 @@ uint64_t reasons_total(const struct snapshot *s);
 char *fmt_share(char *buf, size_t size, uint64_t part, uint64_t total);
 void view_reasons_json(const struct view_ctx *c, struct jw *j, bool buckets);
 void view_reasons_prom(const struct view_ctx *c, const struct prom *p);
+
+/* The keepalive view's members (settings, detect, timer, probes,
+ * established), with the log2 buckets if @buckets. */
+void view_keepalive_json(const struct view_ctx *c, struct jw *j, bool buckets);
+void view_keepalive_prom(const struct view_ctx *c, const struct prom *p);
 
 /* Shared by the dwell (hist) and lifetime (reasons) histograms. */
 uint64_t hist_avg(const struct hist_row *h);

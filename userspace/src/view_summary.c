@@ -166,6 +166,12 @@ static void text_lines(const struct view_ctx *c)
 	}
 	ctr(c, "port_exhausted", CTR_PORT_EXHAUSTED);
 	fputc('\n', c->f);
+	if (s->have & FILE_KEEPALIVE)
+		fprintf(c->f, "keepalive  probes sent %" PRIu64 "  answered %" PRIu64
+			"  dead peers: keepalive %" PRIu64 "  retrans %" PRIu64
+			"  syn %" PRIu64 "\n", s->ka.v[KA_PROBES_SENT],
+			s->ka.v[KA_PROBES_ANSWERED], s->ka.detect[DW_KEEPALIVE].count,
+			s->ka.detect[DW_RETRANS].count, s->ka.detect[DW_SYN].count);
 }
 
 static void text(const struct view_ctx *c)
@@ -224,6 +230,11 @@ static void json(const struct view_ctx *c, struct jw *j)
 		jw_end_obj(j);
 	}
 	view_counters.json(c, j);
+	if (c->s->have & FILE_KEEPALIVE) {
+		jw_obj(j, "keepalive");
+		view_keepalive_json(c, j, false);
+		jw_end_obj(j);
+	}
 	jw_arr(j, "alerts");
 	for (size_t i = 0; i < na; i++) {
 		jw_obj(j, NULL);
@@ -246,15 +257,17 @@ static void prom(const struct view_ctx *c, const struct prom *p)
 	if (c->s->have & FILE_REASONS)
 		view_reasons_prom(c, p);
 	view_counters.prom(c, p);
+	if (c->s->have & FILE_KEEPALIVE)
+		view_keepalive_prom(c, p);
 }
 
 const struct view view_summary = {
 	.name = "summary",
 	.help = "one screen: states (now, entered, exited, dwell p50/p99/max),\n"
-		"               close reasons, half-open, TIME_WAIT, counters, alerts\n"
-		"               (default)",
+		"               close reasons, half-open, TIME_WAIT, counters,\n"
+		"               keepalive, alerts (default)",
 	.files = FILE_STATES | FILE_TRANSITIONS | FILE_HIST | FILE_COUNTERS,
-	.optional = FILE_REASONS | FILE_TRANSITIONS_RAW,
+	.optional = FILE_REASONS | FILE_TRANSITIONS_RAW | FILE_KEEPALIVE,
 	.text = text,
 	.json = json,
 	.prom = prom,

@@ -136,11 +136,13 @@ def check_case(d):
                         f"the FIN_WAIT2 -> CLOSE of orphans")
 
     rs_ls = lines(d + "reasons")
+    rs = {}
     if rs_ls:
         ends = 0
         for line in rs_ls[2:]:
             f = line.split()
-            check_hist(f"reasons {f[0]}", dwell([f[1]] + f[3:]))
+            rs[f[0]] = dict(dwell([f[1]] + f[3:]), unknown=int(f[2]))
+            check_hist(f"reasons {f[0]}", rs[f[0]])
             ends += int(f[1]) + int(f[2])
             if f[0] == "orderly_active":
                 atmost("TIME_WAIT -> CLOSE (ends orderly_active)",
@@ -148,6 +150,58 @@ def check_case(d):
         want("reasons: ends = X -> CLOSE but from LISTEN, NEW_SYN_RECV", ends,
              sum(life[(a, "CLOSE")] for a in STATES
                  if a not in ("LISTEN", "NEW_SYN_RECV", "CLOSE")))
+
+    ka_ls = lines(d + "keepalive")
+    if ka_ls is not None:
+        want("keepalive line 2", ka_ls[0], "unit ns")
+        hdr = ka_ls.index("hist name count sum min max buckets")
+        kv = {k: int(v) for k, v in (x.split() for x in ka_ls[1:hdr])}
+        kh = {}
+        for line in ka_ls[hdr + 1:]:
+            f = line.split()
+            kh[f"{f[0]} {f[1]}"] = dwell(f[2:])
+            check_hist(f"keepalive {f[0]} {f[1]}", kh[f"{f[0]} {f[1]}"])
+
+        def backoff(retries, base_ms):
+            """tcp_model_timeout(): doubling up to TCP_RTO_MAX, then linear"""
+            rto_max = 120000
+            thresh = (rto_max // base_ms).bit_length() - 1
+            if retries <= thresh:
+                return ((2 << retries) - 1) * base_ms * 10 ** 6
+            return (((2 << thresh) - 1) * base_ms + (retries - thresh) * rto_max) * 10 ** 6
+        want("worst_detect_keepalive = time + intvl * probes", kv["worst_detect_keepalive"],
+             kv["keepalive_time"] + kv["keepalive_intvl"] * kv["keepalive_probes"])
+        want("worst_detect_retrans (tcp_retries2, TCP_RTO_MIN)", kv["worst_detect_retrans"],
+             backoff(kv["tcp_retries2"], 200))
+        want("worst_detect_syn (tcp_syn_retries, 1 s)", kv["worst_detect_syn"],
+             backoff(kv["tcp_syn_retries"], 1000))
+        want("timer_runs = sum of the outcomes", kv["timer_runs"],
+             sum(kv["timer_" + k] for k in ("sent_probe", "not_due", "data_in_flight",
+                                            "fin_wait2", "killed", "other")))
+        want("probes_sent = timer_sent_probe", kv["probes_sent"], kv["timer_sent_probe"])
+        atmost("probes_answered + keepalive kills (each episode >= 1 probe)",
+               kv["probes_answered"] + kh["detect keepalive"]["count"], kv["probes_sent"])
+        want("established_keepalive_on + off = ESTABLISHED now",
+             kv["established_keepalive_on"] + kv["established_keepalive_off"],
+             st["ESTABLISHED"]["now"])
+        for k in ("on", "off"):
+            h = kh[f"idle keepalive_{k}"]
+            want(f"idle keepalive_{k} count = established_keepalive_{k}", h["count"],
+                 kv[f"established_keepalive_{k}"])
+            if "oldest" in st["ESTABLISHED"]:
+                atmost(f"idle keepalive_{k} max (<= ESTABLISHED oldest)", h["max"],
+                       st["ESTABLISHED"]["oldest"])
+        if rs:
+            for way, reason in (("keepalive", "keepalive_timeout"), ("retrans", "retrans_timeout")):
+                want(f"detect {way} count = {reason} ends", kh[f"detect {way}"]["count"],
+                     rs[reason]["count"] + rs[reason]["unknown"])
+            sy = dict(rs["syn_timeout"])
+            del sy["unknown"]
+            want("detect syn = the known syn_timeout lifetimes", kh["detect syn"], sy)
+            atmost("keepalive_timeout + fin_wait2_timeout ends (<= timer_killed)",
+                   sum(rs[r]["count"] + rs[r]["unknown"]
+                       for r in ("keepalive_timeout", "fin_wait2_timeout")),
+                   kv["timer_killed"])
 
     sk_ls = lines(d + "sockets")
     if sk_ls is not None:

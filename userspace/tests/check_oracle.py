@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Independent oracle: recompute from a fixture's files what tcplc must
 report, and compare with its JSON and Prometheus output.
-Usage: check_oracle.py CASE_DIR SUMMARY.json HIST.json [SUMMARY.prom [REASONS.json]]"""
+Usage: check_oracle.py CASE_DIR SUMMARY.json HIST.json [SUMMARY.prom [REASONS.json
+       [KEEPALIVE.json]]]"""
 import json
 import math
 import re
@@ -55,6 +56,67 @@ def check_reasons(d, rj, expect):
             expect(f"{name} avg", r["avg_ns"], f["sum"] // f["count"])
         else:
             expect(f"{name} p50", r["p50_ns"], None)
+
+
+def read_keepalive(d):
+    ls = table(d + "keepalive", 1)
+    hdr = ls.index("hist name count sum min max buckets")
+    # names this reader does not know may have any value
+    kv = {k: int(v) for k, v in (x.split() for x in ls[1:hdr]) if v.isdigit()}
+    kh = {}
+    for line in ls[hdr + 1:]:
+        f = line.split()
+        kh[(f[0], f[1])] = dict(count=int(f[2]), sum=int(f[3]), min=int(f[4]), max=int(f[5]),
+                                buckets={int(a): int(b) for a, b in (x.split(":") for x in f[6:])})
+    return kv, kh
+
+
+def check_keepalive(d, kj, prom, expect):
+    """tcplc -j keepalive against the keepalive file; the summary's
+    dead_peer_detect_seconds buckets (cumulative) when the .prom is given."""
+    kv, kh = read_keepalive(d)
+    for k in ("keepalive_probes", "tcp_retries2", "tcp_syn_retries"):
+        expect(f"settings {k}", kj["settings"][k], kv[k])
+    expect("settings keepalive_time_ns", kj["settings"]["keepalive_time_ns"], kv["keepalive_time"])
+    expect("settings keepalive_intvl_ns", kj["settings"]["keepalive_intvl_ns"], kv["keepalive_intvl"])
+    expect("timer runs", kj["timer"]["runs"], kv["timer_runs"])
+    for k in ("sent_probe", "not_due", "data_in_flight", "fin_wait2", "killed", "other"):
+        expect(f"timer {k}", kj["timer"][k], kv["timer_" + k])
+    expect("probes", kj["probes"], dict(sent=kv["probes_sent"], answered=kv["probes_answered"]))
+
+    def hist(what, got, h):
+        expect(f"{what} count", got["count"], h["count"])
+        expect(f"{what} buckets", {b["log2"]: b["count"] for b in got["buckets"]}, h["buckets"])
+        if h["count"]:
+            expect(f"{what} p50", got["p50_ns"], pct(h["buckets"], h["max"], 50))
+            expect(f"{what} p99", got["p99_ns"], pct(h["buckets"], h["max"], 99))
+            expect(f"{what} avg", got["avg_ns"], h["sum"] // h["count"])
+            expect(f"{what} max", got["max_ns"], h["max"])
+        else:
+            expect(f"{what} p50", got["p50_ns"], None)
+    for dj in kj["detect"]:
+        way = dj["by"]
+        expect(f"detect {way} worst_ns", dj["worst_ns"], kv["worst_detect_" + way])
+        hist(f"detect {way}", dj, kh[("detect", way)])
+    for ej in kj["established"]:
+        k = "keepalive_" + ej["keepalive"]
+        expect(f"established {k} now", ej["now"], kv["established_" + k])
+        hist(f"idle {k}", ej["idle"], kh[("idle", k)])
+    if prom is None:
+        return
+    got = {}
+    for line in open(prom):
+        m = re.match(r'tcp_lifecycle_dead_peer_detect_seconds_bucket\{by="(\w+)",le="([^"]+)"\} (\d+)$', line)
+        if m:
+            got[(m[1], m[2])] = int(m[3])
+    for way in ("keepalive", "retrans", "syn"):
+        h = kh[("detect", way)]
+        for n in range(47):
+            le = 2 ** (n + 1) / 1e9
+            key = [k for k in got if k[0] == way and k[1] != "+Inf" and math.isclose(float(k[1]), le)]
+            expect(f"detect {way} prom le={le}", got.get(key[0]) if key else None,
+                   sum(c for b, c in h["buckets"].items() if b <= n))
+        expect(f"detect {way} prom +Inf", got.get((way, "+Inf")), h["count"])
 
 
 def main():
@@ -114,6 +176,8 @@ def main():
             expect(f"{name} prom +Inf", prom.get((name, "+Inf")), h["count"])
     if len(sys.argv) > 5:
         check_reasons(d, json.loads(open(sys.argv[5]).read()), expect)
+    if len(sys.argv) > 6:
+        check_keepalive(d, json.loads(open(sys.argv[6]).read()), sys.argv[4], expect)
     if errors:
         print("\n".join(errors[:20]))
         sys.exit(1)

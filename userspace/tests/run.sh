@@ -9,7 +9,7 @@
 # lines), then "NAME: N passed, N failed, N skipped"; exits 1 on a failure.
 #
 # Fixtures live in tests/fixtures/<case>/net/tcp_lifecycle/{states,
-# transitions,transitions_raw,hist,reasons,counters,sockets} and are read
+# transitions,transitions_raw,hist,reasons,counters,sockets,keepalive} and are read
 # with --proc-root (tests/fixtures/README; tests/check_fixtures.py checks
 # that a case's files agree).  Expected outputs are
 # tests/expected/<case>.<view>.<txt|json|prom>; --update rewrites them from
@@ -163,7 +163,7 @@ bad() {
 }
 
 # ---------------------------------------------------------------- views
-VIEWS="summary states transitions hist reasons counters"
+VIEWS="summary states transitions hist reasons keepalive counters"
 CASES="basic busy empty edge"
 for case in $CASES; do
 	for view in $VIEWS; do
@@ -183,6 +183,7 @@ for case in $CASES; do
 		"$TCPLC" "${args[@]}" --prometheus transitions --raw &&
 		check_prom "$case.transitions --raw --prometheus parses" "$TMP/out"
 	golden "$case.reasons --hist" "$case.reasons-hist.txt" "$TCPLC" "${args[@]}" reasons --hist
+	golden "$case.keepalive --hist" "$case.keepalive-hist.txt" "$TCPLC" "${args[@]}" keepalive --hist
 	# sockets: text and JSON (an array); no Prometheus output
 	golden "$case.sockets.txt" "$case.sockets.txt" "$TCPLC" "${args[@]}" sockets
 	golden "$case.sockets.json" "$case.sockets.json" "$TCPLC" "${args[@]}" -j sockets &&
@@ -204,10 +205,11 @@ for case in $CASES; do
 	if ! { "$TCPLC" --proc-root "$FIX/$case" -j >"$TMP/s.json" &&
 	       "$TCPLC" --proc-root "$FIX/$case" -j hist >"$TMP/h.json" &&
 	       "$TCPLC" --proc-root "$FIX/$case" --prometheus >"$TMP/s.prom" &&
-	       "$TCPLC" --proc-root "$FIX/$case" -j reasons >"$TMP/r.json"; } 2>"$TMP/chk"; then
+	       "$TCPLC" --proc-root "$FIX/$case" -j reasons >"$TMP/r.json" &&
+	       "$TCPLC" --proc-root "$FIX/$case" -j keepalive >"$TMP/k.json"; } 2>"$TMP/chk"; then
 		not_ok "oracle: $case" "tcplc failed" "$TMP/chk"
 	elif "$PYTHON" "$HERE/check_oracle.py" "$FIX/$case" "$TMP/s.json" "$TMP/h.json" \
-		"$TMP/s.prom" "$TMP/r.json" >"$TMP/chk" 2>&1; then
+		"$TMP/s.prom" "$TMP/r.json" "$TMP/k.json" >"$TMP/chk" 2>&1; then
 		ok "oracle: $case"
 	else
 		not_ok "oracle: $case" "$TMP/chk"
@@ -277,7 +279,7 @@ golden "reasons -z" basic.reasons-z.txt "$TCPLC" --proc-root "$FIX/basic" -z rea
 # a fixture set from before the final version 1 files (no transitions_raw,
 # reasons, sockets; three counters): what needs no new file still works
 for view in $VIEWS; do
-	[ "$view" = reasons ] && continue
+	case $view in reasons|keepalive) continue ;; esac
 	golden "legacy.$view.txt" "legacy.$view.txt" "$TCPLC" --proc-root "$FIX/legacy" "$view"
 done
 golden "legacy.summary.json" legacy.summary.json "$TCPLC" --proc-root "$FIX/legacy" -j &&
@@ -293,6 +295,8 @@ fails "legacy: transitions --raw says which file is missing: exit 1" 1 \
 	"$TCPLC" --proc-root "$FIX/legacy" transitions --raw
 fails "legacy: sockets says which file is missing: exit 1" 1 \
 	"legacy/net/tcp_lifecycle/sockets: no such file" "$TCPLC" --proc-root "$FIX/legacy" sockets
+fails "legacy: keepalive says which file is missing: exit 1" 1 \
+	"legacy/net/tcp_lifecycle/keepalive: no such file" "$TCPLC" --proc-root "$FIX/legacy" keepalive
 
 # default view is the summary; TCPLC_PROC_ROOT; option order
 golden "default view is summary" basic.summary.txt "$TCPLC" --proc-root "$FIX/basic"
@@ -319,6 +323,8 @@ golden "watch transitions --raw" watch.transitions-raw.txt \
 	env TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$FIX/watch" -i 2 -c 2 transitions --raw
 golden "watch reasons --hist" watch.reasons-hist.txt \
 	env TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$FIX/watch" -i 2 -c 1 reasons --hist
+golden "watch keepalive --hist (idle times are gauges)" watch.keepalive-hist.txt \
+	env TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$FIX/watch" -i 2 -c 2 keepalive --hist
 for view in $VIEWS; do
 	w=(env TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$FIX/watch" -i 2 -c 2)
 	golden "watch $view" "watch.$view.txt" "${w[@]}" "$view"
@@ -558,6 +564,59 @@ sed '6a tcp_ao_mismatch 2 1 10 5 5 2:2' "$R" >"$dir/reasons"
 golden "reasons: a reason this tcplc does not know is skipped" basic.reasons.txt \
 	"$TCPLC" --proc-root "$TMP/c" reasons
 
+# malformed keepalive
+K=$FIX/basic/net/tcp_lifecycle/keepalive
+bad "keepalive: version 2" keepalive 5 "keepalive:1: format version 2 is newer" keepalive \
+	< <(sed '1s/1/2/' "$K")
+bad "keepalive: other unit" keepalive 6 'keepalive:2: expected unit line "unit ns", got "unit s"' keepalive \
+	< <(sed '2s/ns/s/' "$K")
+bad "keepalive: a setting not a number" keepalive 6 'keepalive:3: keepalive_time "2h" is not an unsigned decimal number' keepalive \
+	< <(sed '3s/ .*/ 2h/' "$K")
+bad "keepalive: a setting missing" keepalive 6 "keepalive: tcp_retries2 missing" keepalive \
+	< <(sed '/^tcp_retries2 /d' "$K")
+bad "keepalive: a counter twice" keepalive 6 "keepalive:12: timer_runs listed twice" keepalive \
+	< <(sed '11p' "$K")
+bad "keepalive: a value line with 3 fields" keepalive 6 "keepalive:19: too many fields (at most 2)" keepalive \
+	< <(sed '19s/$/ 1/' "$K")
+bad "keepalive: no histograms" keepalive 6 'keepalive: header "hist name count sum min max buckets" missing' keepalive \
+	< <(sed '/^hist name/,$d' "$K")
+bad "keepalive: a histogram missing" keepalive 6 "keepalive: histogram detect syn missing" keepalive \
+	< <(sed '/^detect syn /d' "$K")
+bad "keepalive: a histogram twice" keepalive 6 "keepalive:27: histogram idle keepalive_on listed twice" keepalive \
+	< <(sed '26p' "$K")
+bad "keepalive: count != sum of buckets" keepalive 6 "keepalive:26: count 3 differs from the sum of the buckets 2" keepalive \
+	< <(sed '26s/^idle keepalive_on 2 /idle keepalive_on 3 /' "$K")
+bad "keepalive: a value line among the histograms" keepalive 6 "keepalive:28: 2 fields, expected at least 6" keepalive \
+	< <({ cat "$K"; echo "timer_runs 1"; })
+bad "keepalive: a bad line of an unknown histogram" keepalive 6 "keepalive:28: count 1 differs from the sum of the buckets 0" keepalive \
+	< <({ cat "$K"; echo "detect tcp_user_timeout 1 0 0 0"; })
+dir=$(mkcase)
+{ sed -n '1,2p' "$K"; echo "keepalive_future_knob 3"; sed -n '3,21p' "$K" | tac; echo "new_name not-a-number"
+  sed -n '22p' "$K"; echo "detect user_timeout 1 5 5 5 2:1"; sed -n '23,$p' "$K" | tac; } >"$dir/keepalive"
+golden "keepalive: unknown names and histograms skipped, any order" basic.keepalive.txt \
+	"$TCPLC" --proc-root "$TMP/c" keepalive
+
+# the keepalive_off alert: > 100 established without keepalive, idle > 600 s
+ka_alert() { # NAME WANT(0|1) OFF IDLE_LINE
+	dir=$(mkcase)
+	sed "s/^established_keepalive_off .*/established_keepalive_off $3/; s/^idle keepalive_off .*/$4/" \
+		"$FIX/basic/net/tcp_lifecycle/keepalive" >"$dir/keepalive"
+	"$TCPLC" --proc-root "$TMP/c" >"$TMP/out" 2>"$TMP/err"
+	if [ "$(grep -c '^! keepalive: ' "$TMP/out")" = "$2" ] && [ ! -s "$TMP/err" ] &&
+	   { [ "$2" = 0 ] || "$TCPLC" --proc-root "$TMP/c" keepalive | grep -q '^! keepalive: '; }; then
+		ok "$1"
+	else
+		not_ok "$1" "$TMP/out" "$TMP/err"
+	fi
+}
+ka_alert "alert: keepalive off for 101, idle 600.000000001 s" 1 101 \
+	"idle keepalive_off 101 600000000001 0 600000000001 0:100 39:1"
+ka_alert "alert: keepalive off for 100 only" 0 100 \
+	"idle keepalive_off 100 600000000001 0 600000000001 0:99 39:1"
+ka_alert "alert: keepalive off for 101, idle 600 s only" 0 101 \
+	"idle keepalive_off 101 600000000000 0 600000000000 0:100 39:1"
+golden "alert: keepalive off, message" busy.summary.txt "$TCPLC" --proc-root "$FIX/busy"
+
 # malformed sockets: every line is checked, filtered out or not
 K=$FIX/basic/net/tcp_lifecycle/sockets
 bad "sockets: bad IPv4 address" sockets 6 'sockets:3: local address "127.0.0.256:40310" is not ADDR:PORT or [ADDR]:PORT' sockets \
@@ -671,7 +730,8 @@ fails "usage: netns name with /" 2 "invalid network namespace name '../x'" "${U[
 fails "usage: netns name .." 2 "invalid network namespace name '..'" "${U[@]}" -N ..
 fails "usage: empty --proc-root" 2 "--proc-root needs a directory" "$TCPLC" --proc-root ''
 fails "usage: --raw with another view" 2 "--raw is an option of the transitions view" "${U[@]}" states --raw
-fails "usage: --hist with another view" 2 "--hist is an option of the reasons view" "${U[@]}" hist --hist
+fails "usage: --hist with another view" 2 "--hist is an option of the reasons and keepalive views" "${U[@]}" hist --hist
+fails "usage: argument to keepalive" 2 "unexpected argument 'on'" "${U[@]}" keepalive on
 fails "usage: --state with another view" 2 "are options of the sockets view" "${U[@]}" --state CLOSE_WAIT
 fails "usage: -n with another view" 2 "are options of the sockets view" "${U[@]}" reasons -n 3
 fails "usage: sockets --prometheus" 2 "the sockets view has no Prometheus output" "${U[@]}" sockets --prometheus
@@ -753,6 +813,8 @@ for word in $VIEWS sockets --interval --count --json --prometheus --zeros --netn
 	"port_exhausted > $(thr '.*port_exhausted > \([0-9]*\)$'):" \
 	"more than $(thr '.*synrecv_timeout > \([0-9]*\)% .*')% of" \
 	"keepalive_timeout ends > $(thr '.*keepalive_timeout ends > \([0-9]*\) .*'):" \
+	"established_keepalive_off > $(thr '.*established_keepalive_off > \([0-9]*\) .*') " \
+	"longest idle > $(thr '.*their longest idle > \([0-9]*\)s .*') s" \
 	"synrecv_untracked > $(thr '.*synrecv_untracked > \([0-9]*\) .*'):"; do
 	sed 's/\\-/-/g; s/\\(>=/>=/g' "$SRC/tcplc.8" | grep -qe "$word" || missing="$missing [$word]"
 done
@@ -774,7 +836,11 @@ if bash -c 'source "$1"; COMP_WORDS=(tcplc hi); COMP_CWORD=1; _tcplc; echo "${CO
    bash -c 'source "$1"; COMP_WORDS=(tcplc transitions --r); COMP_CWORD=2; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --raw &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc so); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
-	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx sockets; then
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx sockets &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc ke); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx keepalive &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc keepalive --h); COMP_CWORD=2; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- "--help --hist"; then
 	ok "bash completion"
 else
 	not_ok "bash completion"

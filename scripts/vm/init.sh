@@ -51,7 +51,7 @@ must mount -t devtmpfs devtmpfs $n/dev
 mkdir -p $n/dev/pts $n/dev/shm
 must mount -t devpts -o gid=5,mode=0620,ptmxmode=0666 devpts $n/dev/pts
 must mount -t tmpfs -o mode=1777 tmpfs $n/dev/shm
-must mount -t tmpfs -o mode=1777 tmpfs $n/tmp
+[ -n "$tlc_keep_tmp" ] || must mount -t tmpfs -o mode=1777 tmpfs $n/tmp
 must mount -t tmpfs -o mode=0755 tmpfs $n/run
 must mount -t tracefs tracefs $n/sys/kernel/tracing
 must mount -t debugfs debugfs $n/sys/kernel/debug

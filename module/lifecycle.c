@@ -112,7 +112,7 @@ static void tlc_connection_end(struct tlc_stats *s, const struct sock *sk,
 		since = tcp_jiffies32 - READ_ONCE(tcp_sk(sk)->rcv_tstamp);
 		tlc_stats_detect(s, reason == TLC_R_RETRANS_TIMEOUT ?
 				 TLC_DETECT_RETRANS : TLC_DETECT_KEEPALIVE,
-				 jiffies_to_nsecs(since));
+				 tlc_jiffies_ns(since));
 		break;
 	}
 }

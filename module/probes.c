@@ -469,9 +469,12 @@ static int tlc_keepalive_ret(struct kretprobe_instance *ri,
 	mk->keepalive_sk = NULL;
 	if (!run->pcpu)
 		return 0;
-	tlc_life_ka_outcome(run->pcpu, mk->ka_killed ? TLC_KA_KILLED :
-				       mk->ka_probe_sent ? TLC_KA_PROBE_SENT :
-				       run->outcome);
+	/* An orphan in FIN_WAIT2 timed out here is no keepalive kill. */
+	tlc_life_ka_outcome(run->pcpu,
+			    run->outcome == TLC_KA_FIN_WAIT2 ? TLC_KA_FIN_WAIT2 :
+			    mk->ka_killed ? TLC_KA_KILLED :
+			    mk->ka_probe_sent ? TLC_KA_PROBE_SENT :
+			    run->outcome);
 	return 0;
 }
 

@@ -232,10 +232,10 @@ static void tlc_ka_count(const void *key, const struct tlc_sock_info *info,
 	idle = tcp_jiffies32 - READ_ONCE(tp->rcv_tstamp);
 	if (sock_flag(sk, SOCK_KEEPOPEN)) {
 		pop->on++;
-		tlc_dwell_add(&pop->idle_on, jiffies_to_nsecs(idle));
+		tlc_dwell_add(&pop->idle_on, tlc_jiffies_ns(idle));
 	} else {
 		pop->off++;
-		tlc_dwell_add(&pop->idle_off, jiffies_to_nsecs(idle));
+		tlc_dwell_add(&pop->idle_off, tlc_jiffies_ns(idle));
 	}
 }
 
@@ -264,8 +264,8 @@ static int tlc_keepalive_show(struct seq_file *m, void *v)
 		return -ENOMEM;
 	}
 	tlc_track_walk(net, tlc_ka_count, pop);
-	ka_time = jiffies_to_nsecs(READ_ONCE(net->ipv4.sysctl_tcp_keepalive_time));
-	ka_intvl = jiffies_to_nsecs(READ_ONCE(net->ipv4.sysctl_tcp_keepalive_intvl));
+	ka_time = tlc_jiffies_ns(READ_ONCE(net->ipv4.sysctl_tcp_keepalive_time));
+	ka_intvl = tlc_jiffies_ns(READ_ONCE(net->ipv4.sysctl_tcp_keepalive_intvl));
 	ka_probes = READ_ONCE(net->ipv4.sysctl_tcp_keepalive_probes);
 
 	tlc_show_version(m);
@@ -322,19 +322,27 @@ struct tlc_sockets_iter {
 	struct tlc_filter filter;
 };
 
+/*
+ * Position 0 is the header, position N > 0 hash bucket N - 1.  The
+ * iterator value is N + 1: SEQ_START_TOKEN is (void *)1.
+ */
+static void *tlc_sockets_iter(loff_t pos)
+{
+	if (pos > tlc_track_buckets())
+		return NULL;
+	return pos ? (void *)(uintptr_t)(pos + 1) : SEQ_START_TOKEN;
+}
+
 static void *tlc_sockets_start(struct seq_file *m, loff_t *pos)
 {
 	if (!file_ns_capable(m->file, seq_file_net(m)->user_ns, CAP_NET_ADMIN))
 		return ERR_PTR(-EPERM);
-	if (*pos > tlc_track_buckets())
-		return NULL;
-	return *pos ? (void *)(uintptr_t)*pos : SEQ_START_TOKEN;
+	return tlc_sockets_iter(*pos);
 }
 
 static void *tlc_sockets_next(struct seq_file *m, void *v, loff_t *pos)
 {
-	++*pos;
-	return *pos > tlc_track_buckets() ? NULL : (void *)(uintptr_t)*pos;
+	return tlc_sockets_iter(++*pos);
 }
 
 static void tlc_sockets_stop(struct seq_file *m, void *v)
@@ -350,7 +358,7 @@ static int tlc_sockets_show(struct seq_file *m, void *v)
 		seq_puts(m, "state local remote age lifetime pid comm cookie\n");
 		return 0;
 	}
-	tlc_track_show_bucket(m, (uintptr_t)v - 1, seq_file_net(m),
+	tlc_track_show_bucket(m, (uintptr_t)v - 2, seq_file_net(m),
 			      &it->filter, ktime_get_ns());
 	return 0;
 }

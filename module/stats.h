@@ -6,6 +6,7 @@
 #ifndef _TLC_STATS_H
 #define _TLC_STATS_H
 
+#include <linux/jiffies.h>
 #include <linux/types.h>
 #include <net/tcp_states.h>
 
@@ -20,6 +21,15 @@ struct net;
 
 /* Version of the /proc file formats (Documentation/tcp_lifecycle.rst). */
 #define TLC_FORMAT_VERSION	1
+
+/*
+ * Jiffies to ns without jiffies_to_nsecs(), which goes through 32-bit
+ * microseconds and wraps after ~71 minutes (keepalive_time is 2 hours).
+ */
+static inline u64 tlc_jiffies_ns(unsigned long j)
+{
+	return jiffies64_to_nsecs(j);
+}
 
 static inline bool tlc_state_valid(int state)
 {

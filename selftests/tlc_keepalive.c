@@ -200,6 +200,9 @@ TEST(idle_without_keepalive_is_visible)
 	int lfd, c, s, c2, s2;
 
 	REQUIRE_MODULE();
+	/* The default, 2 h: longer than 32-bit microseconds can hold. */
+	EXPECT_EQ(7200 * NS_PER_S, ka("keepalive_time"));
+	EXPECT_EQ(7875 * NS_PER_S, ka("worst_detect_keepalive"));
 	ASSERT_EQ(0, tlc_sysctl("tcp_keepalive_time", "600"));
 	lfd = tlc_listen(AF_INET, &port, 4);
 	ASSERT_LE(0, lfd);

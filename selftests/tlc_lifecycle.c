@@ -443,6 +443,9 @@ TEST(close_wait_leak_owner)
 	tlc_sleep_ms(2000);
 	ASSERT_EQ(0, list_sockets("state=CLOSE_WAIT", buf, sizeof(buf)));
 	age = (tlc_now_ns() - t0);
+	/* One version line and one header, whatever the buckets hold. */
+	EXPECT_TRUE(strstr(buf, "version 1\nstate local remote ") == buf);
+	EXPECT_TRUE(strstr(buf + 1, "version 1") == NULL);
 	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
 		unsigned long long a;
 

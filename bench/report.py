@@ -98,8 +98,9 @@ def churn_table(runs, load):
         seen = sum(int(r["bpf_events"]) for r in ev)
         ends = sum(2 * int(r["tx"]) for r in ev)
         lost = sum(int(r.get("bpf_lost", 0)) for r in ev)
-        lines.append(f"  tcplife.bt printed {seen:,} connection ends for {ends:,} "
-                     f"(2 per transaction), {lost} lost")
+        lines.append(f"  tcplife.bt printed {seen:,} lines for {ends:,} socket ends "
+                     f"(2 per transaction; it skips sockets whose start it missed), "
+                     f"{lost} events lost")
     lines.append(f"  failed transactions: {fails}")
     return lines, ratios
 
@@ -158,7 +159,8 @@ def main():
         if load == "keepalive":
             p(f"   ({info.get('ka_conns', '?')} connections held open, SO_KEEPALIVE with 1 s "
               "idle/interval on both ends:")
-            p("    keepalive timers and probes run throughout)")
+            p("    keepalive timers and probes run throughout; their softirq work lands in")
+            p("    whichever process runs, so read the all-CPU column, not tlc_churn's)")
         p("")
         out.extend("   " + ln for ln in lines)
         verdict[load] = ratios

@@ -12,7 +12,7 @@
 # /lib/modules/$(uname -r).  When that directory is read-only (the
 # scripts/vm-run guest bind-mounts the fetched kernel's modules read-only),
 # an overlay (upper layer in a temporary directory) is mounted over it for
-# the test's duration.
+# the test's duration (see below).
 
 source "$(dirname "$0")/tlc_lib.sh"
 REPO=$(cd "$TLC_DIR/.." && pwd)
@@ -61,10 +61,23 @@ done
 
 TMP=$(mktemp -d)
 if ! touch "$MODDIR/.tlc-dkms-w" 2>/dev/null; then
-	echo "# $MODDIR is read-only: an overlay over it for the test"
+	# Writes go to a temporary upper layer.  The lower layer is a thin
+	# copy (modules.order, modules.builtin*) unless TLC_DKMS_FULL_TREE=1:
+	# dkms install and remove each run depmod -a, which reads all of the
+	# kernel's ~4000 modules, minutes over 9p in an emulated VM.  The
+	# kernel's own modules cannot be modprobed meanwhile.
+	lower=$MODDIR
+	if [[ -z ${TLC_DKMS_FULL_TREE:-} ]]; then
+		lower=$TMP/lower
+		mkdir -p "$lower"
+		for f in modules.order modules.builtin modules.builtin.modinfo; do
+			[[ -f $MODDIR/$f ]] && cp "$MODDIR/$f" "$lower/"
+		done
+	fi
+	echo "# $MODDIR is read-only: an overlay over it for the test (lower: $lower)"
 	mkdir -p "$TMP/upper" "$TMP/work"
 	mount -t overlay overlay \
-		-o "lowerdir=$MODDIR,upperdir=$TMP/upper,workdir=$TMP/work" "$MODDIR" ||
+		-o "lowerdir=$lower,upperdir=$TMP/upper,workdir=$TMP/work" "$MODDIR" ||
 		skip_all "cannot make $MODDIR writable (overlay)"
 	overlay=1
 else

@@ -143,12 +143,26 @@ static void tlc_state_change(struct sock *sk, int newstate)
 	tlc_life_state_change(sk, oldstate, newstate, &ctx);
 }
 
+/*
+ * Interrupts off for the whole handler: a softirq run on an interrupt's
+ * exit while a handler runs would hit a probe again, and a nested kprobe
+ * is dropped (counted as missed), losing a state change.
+ */
+static void tlc_state_change_irqsafe(struct pt_regs *regs)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	tlc_state_change((struct sock *)ARG(0), (int)ARG(1));
+	local_irq_restore(flags);
+}
+
 /* inet_sk_state_store(struct sock *sk, int newstate) */
 static int tlc_state_store_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	if (READ_ONCE(tlc_noop))
 		return 0;
-	tlc_state_change((struct sock *)ARG(0), (int)ARG(1));
+	tlc_state_change_irqsafe(regs);
 	return 0;
 }
 
@@ -157,7 +171,7 @@ static int tlc_set_state_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	if (READ_ONCE(tlc_noop))
 		return 0;
-	tlc_state_change((struct sock *)ARG(0), (int)ARG(1));
+	tlc_state_change_irqsafe(regs);
 	return 0;
 }
 

@@ -3,7 +3,8 @@
 # Not for running by hand: vm-run puts it in the initramfs as /init, with
 # /tlc/run.conf (tlc_release, tlc_moddir) and /tlc/cmd.sh from the host.
 #
-# Builds /newroot = overlay(9p host root read-only, tmpfs upper), runs
+# Builds /newroot = overlay(host root read-only over 9p or virtiofs, tmpfs
+# upper), runs
 # /tlc/cmd.sh chrooted there with stdout/stderr on virtio port tlc.out,
 # writes "TLC-EXIT <status>" to port tlc.status and the kernel log to port
 # tlc.dmesg, then powers off.  Console messages are prefixed "tlc-init:".
@@ -38,7 +39,11 @@ say "mounting host root"
 # initramfs; the wrapper there runs the real one in /newroot.
 echo /sbin/modprobe >/proc/sys/kernel/modprobe
 
-must mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /hostroot
+if [ "${tlc_hostfs:-9p}" = virtiofs ]; then
+	must mount -t virtiofs -o ro hostroot /hostroot
+else
+	must mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /hostroot
+fi
 must mount -t tmpfs -o mode=0755 tlc-overlay /ovl
 mkdir -p /ovl/upper /ovl/work
 must mount -t overlay -o lowerdir=/hostroot,upperdir=/ovl/upper,workdir=/ovl/work overlay /newroot

@@ -5,9 +5,10 @@
  * State changes: every one goes through inet_sk_state_store() (from
  * tcp_set_state(), and inet_csk_listen_start() for CLOSE -> LISTEN) or
  * inet_sk_set_state() (a child born in SYN_RECV in inet_csk_clone_lock(),
- * listen/hash failures).  Both fire the sock:inet_sock_set_state tracepoint
- * too; a probe at their entry sees the socket still in its old state and
- * the new one as the second argument.
+ * listen/hash failures), and both fire the sock:inet_sock_set_state
+ * tracepoint, before the new state is stored.  The module attaches to that
+ * tracepoint: a direct call, cheaper than a kprobe, and never dropped (a
+ * kprobe hit inside another handler is).
  *
  * The other probes tell what the state changes alone cannot: the timewait
  * socket that takes over an actively closed connection and how it ends, the
@@ -29,6 +30,7 @@
 #include <linux/tcp.h>
 #include <net/tcp.h>
 #include <linux/timer.h>
+#include <linux/tracepoint.h>
 #include <net/inet_connection_sock.h>
 #include <net/inet_timewait_sock.h>
 #include <net/net_namespace.h>
@@ -80,6 +82,9 @@ struct tlc_markers {
 
 static DEFINE_PER_CPU(struct tlc_markers, tlc_markers);
 
+/* The reasons feature is armed: its probes note the aborts. */
+static bool tlc_reasons_armed;
+
 /*
  * Benchmarking only: every handler returns at once, to measure what the
  * probes themselves cost.  The statistics are then wrong.
@@ -89,6 +94,12 @@ module_param_named(noop_handlers, tlc_noop, bool, 0644);
 MODULE_PARM_DESC(noop_handlers,
 		 "benchmarking only: probes stay armed but record nothing (default off)");
 static DEFINE_PER_CPU(u64, tlc_bad_state);
+
+/* Optional features left unarmed, to save their cost: a comma list. */
+static char tlc_disable[64];
+module_param_string(disable_features, tlc_disable, sizeof(tlc_disable), 0444);
+MODULE_PARM_DESC(disable_features,
+		 "comma-separated optional features not to arm: timewait, synrecv, reasons, owner, ports (default none)");
 
 #define TLC_MARK()	this_cpu_ptr(&tlc_markers)
 #define ARG(n)		tlc_kprobe_arg(regs, n)
@@ -106,6 +117,28 @@ static bool tlc_tw_is_tcp(const struct inet_timewait_sock *tw)
 }
 
 /* ---- states --------------------------------------------------------- */
+
+/*
+ * close() with data not read: __tcp_close() frees the receive queue, then
+ * goes to CLOSE and sends a RST.  Bytes the sequence numbers say arrived
+ * but nobody read, and a receive queue already empty, are that: anywhere
+ * else, unread bytes are still queued.  A received FIN (SOCK_DONE) takes a
+ * sequence number too.  Only while the reasons feature is armed (it notes
+ * the other aborts).
+ */
+static bool tlc_closed_unread(const struct sock *sk, int oldstate)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	s32 unread;
+
+	if (!tlc_reasons_armed ||
+	    ((1 << oldstate) & (TCPF_LISTEN | TCPF_SYN_SENT | TCPF_CLOSE)))
+		return false;
+	unread = (s32)(READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq));
+	if (sock_flag(sk, SOCK_DONE))
+		unread--;
+	return unread > 0 && skb_queue_empty_lockless(&sk->sk_receive_queue);
+}
 
 static void tlc_state_change(struct sock *sk, int newstate)
 {
@@ -138,41 +171,28 @@ static void tlc_state_change(struct sock *sk, int newstate)
 		if (mk->hint_sk == sk) {
 			ctx.hint = mk->hint;
 			mk->hint_sk = NULL;
+		} else if (tlc_closed_unread(sk, oldstate)) {
+			ctx.hint = TLC_HINT_UNREAD;
 		}
 	}
 	tlc_life_state_change(sk, oldstate, newstate, &ctx);
 }
 
 /*
- * Interrupts off for the whole handler: a softirq run on an interrupt's
- * exit while a handler runs would hit a probe again, and a nested kprobe
- * is dropped (counted as missed), losing a state change.
+ * sock:inet_sock_set_state(sk, oldstate, newstate), called with preemption
+ * off.  Interrupts off too: a softirq run on an interrupt's exit would
+ * change another socket's state in the middle of this one's.
  */
-static void tlc_state_change_irqsafe(struct pt_regs *regs)
+static void tlc_tp_set_state(void *data, const struct sock *sk,
+			     const int oldstate, const int newstate)
 {
 	unsigned long flags;
 
+	if (READ_ONCE(tlc_noop))
+		return;
 	local_irq_save(flags);
-	tlc_state_change((struct sock *)ARG(0), (int)ARG(1));
+	tlc_state_change((struct sock *)sk, newstate);
 	local_irq_restore(flags);
-}
-
-/* inet_sk_state_store(struct sock *sk, int newstate) */
-static int tlc_state_store_pre(struct kprobe *p, struct pt_regs *regs)
-{
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	tlc_state_change_irqsafe(regs);
-	return 0;
-}
-
-/* inet_sk_set_state(struct sock *sk, int state) */
-static int tlc_set_state_pre(struct kprobe *p, struct pt_regs *regs)
-{
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	tlc_state_change_irqsafe(regs);
-	return 0;
 }
 
 /* ---- timewait ------------------------------------------------------- */
@@ -403,26 +423,12 @@ static int tlc_reset_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-/* __tcp_close(sk, timeout): close() aborts on unread data or linger 0. */
-static int tlc_close_pre(struct kprobe *p, struct pt_regs *regs)
-{
-	struct sock *sk = (void *)ARG(0);
-	const struct tcp_sock *tp = tcp_sk(sk);
-	s32 unread;
-
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	unread = (s32)(READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq));
-	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
-		unread--;	/* the FIN */
-	if (unread > 0)
-		tlc_hint(sk, TLC_HINT_UNREAD);
-	else if (sock_flag(sk, SOCK_LINGER) && !READ_ONCE(sk->sk_lingertime))
-		tlc_hint(sk, TLC_HINT_LINGER0);
-	return 0;
-}
-
-/* tcp_disconnect(sk, flags) */
+/*
+ * tcp_disconnect(sk, flags): from close() of a socket with linger 0 and no
+ * unread data (__tcp_close() set every shutdown bit first), or
+ * connect(AF_UNSPEC).  A shutdown(SHUT_RDWR) linger-0 socket disconnected
+ * by connect(AF_UNSPEC) counts as linger 0 too.
+ */
 static int tlc_disconnect_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (void *)ARG(0);
@@ -430,10 +436,15 @@ static int tlc_disconnect_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (READ_ONCE(tlc_noop))
 		return 0;
-	/* Already classified by __tcp_close (linger 0 disconnects). */
+	/* Already classified (a RST received first). */
 	if (tlc_track_get(sk, &info) && info.hint != TLC_HINT_NONE)
 		return 0;
-	tlc_hint(sk, TLC_HINT_DISCONNECT);
+	if (READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK &&
+	    sock_flag(sk, SOCK_LINGER) && !READ_ONCE(sk->sk_lingertime) &&
+	    !tcp_sk(sk)->repair)
+		tlc_hint(sk, TLC_HINT_LINGER0);
+	else
+		tlc_hint(sk, TLC_HINT_DISCONNECT);
 	return 0;
 }
 
@@ -550,16 +561,26 @@ static int tlc_hash_connect_ret(struct kretprobe_instance *ri,
 
 /* ---- registration --------------------------------------------------- */
 
+enum tlc_probe_kind {
+	TLC_PK_KPROBE,		/* at a function's entry */
+	TLC_PK_KRETPROBE,	/* at its entry (optional) and return */
+	TLC_PK_TRACEPOINT,
+};
+
 struct tlc_probe {
 	struct kprobe kp;		/* entry probes */
-	struct kretprobe krp;		/* return probes: kp unused */
-	bool is_ret;
+	struct kretprobe krp;		/* return probes */
+	const char *tp_name;		/* tracepoints */
+	void *tp_func;
+	struct tracepoint *tp;
+	u8 kind;
 	u8 feature;
 	bool armed;
 };
 
 #define TLC_KPROBE(sym, handler, feat) {				\
 	.kp = { .symbol_name = (sym), .pre_handler = (handler) },	\
+	.kind = TLC_PK_KPROBE,						\
 	.feature = (feat),						\
 }
 
@@ -571,13 +592,19 @@ struct tlc_probe {
 		.data_size = (size),					\
 		.maxactive = (active),					\
 	},								\
-	.is_ret = true,							\
+	.kind = TLC_PK_KRETPROBE,					\
+	.feature = (feat),						\
+}
+
+#define TLC_TRACEPOINT(name, func, feat) {				\
+	.tp_name = (name),						\
+	.tp_func = (func),						\
+	.kind = TLC_PK_TRACEPOINT,					\
 	.feature = (feat),						\
 }
 
 static struct tlc_probe tlc_probes[] = {
-	TLC_KPROBE("inet_sk_state_store", tlc_state_store_pre, TLC_F_STATES),
-	TLC_KPROBE("inet_sk_set_state", tlc_set_state_pre, TLC_F_STATES),
+	TLC_TRACEPOINT("inet_sock_set_state", tlc_tp_set_state, TLC_F_STATES),
 
 	TLC_KPROBE(TLC_SYM_TW_HASHDANCE, tlc_tw_hashdance_pre, TLC_F_TIMEWAIT),
 	TLC_KPROBE("__inet_twsk_schedule", tlc_tw_schedule_pre, TLC_F_TIMEWAIT),
@@ -598,7 +625,6 @@ static struct tlc_probe tlc_probes[] = {
 		      TLC_F_SYNRECV),
 
 	TLC_KPROBE("tcp_reset", tlc_reset_pre, TLC_F_REASONS),
-	TLC_KPROBE("__tcp_close", tlc_close_pre, TLC_F_REASONS),
 	TLC_KPROBE("tcp_disconnect", tlc_disconnect_pre, TLC_F_REASONS),
 	TLC_KRETPROBE("tcp_keepalive_timer", tlc_keepalive_entry,
 		      tlc_keepalive_ret, sizeof(struct tlc_ka_run), 0,
@@ -614,35 +640,102 @@ static struct tlc_probe tlc_probes[] = {
 		      TLC_F_PORTS),
 };
 
-static bool tlc_feature_armed[TLC_NFEATURES];
+enum tlc_feature_status {
+	TLC_FS_UNAVAILABLE,
+	TLC_FS_AVAILABLE,
+	TLC_FS_DISABLED,
+};
+
+static const char * const tlc_feature_status_names[] = {
+	[TLC_FS_UNAVAILABLE]	= "unavailable",
+	[TLC_FS_AVAILABLE]	= "available",
+	[TLC_FS_DISABLED]	= "disabled",
+};
+
+static u8 tlc_feature_status[TLC_NFEATURES];
 
 static const char *tlc_probe_name(const struct tlc_probe *p)
 {
-	return p->is_ret ? p->krp.kp.symbol_name : p->kp.symbol_name;
+	switch (p->kind) {
+	case TLC_PK_KRETPROBE:
+		return p->krp.kp.symbol_name;
+	case TLC_PK_TRACEPOINT:
+		return p->tp_name;
+	}
+	return p->kp.symbol_name;
 }
 
+/* A tracepoint calls every function attached: nothing is ever missed. */
 static unsigned long tlc_probe_missed(const struct tlc_probe *p)
 {
-	return p->is_ret ? p->krp.nmissed + p->krp.kp.nmissed : p->kp.nmissed;
+	switch (p->kind) {
+	case TLC_PK_KRETPROBE:
+		return p->krp.nmissed + p->krp.kp.nmissed;
+	case TLC_PK_TRACEPOINT:
+		return 0;
+	}
+	return p->kp.nmissed;
+}
+
+struct tlc_tp_lookup {
+	const char *name;
+	struct tracepoint *tp;
+};
+
+static void tlc_tp_match(struct tracepoint *tp, void *priv)
+{
+	struct tlc_tp_lookup *l = priv;
+
+	if (!strcmp(tp->name, l->name))
+		l->tp = tp;
+}
+
+/* Tracepoints of the kernel proper are not exported one by one. */
+static int tlc_tp_arm(struct tlc_probe *p)
+{
+	struct tlc_tp_lookup l = { .name = p->tp_name };
+
+	for_each_kernel_tracepoint(tlc_tp_match, &l);
+	if (!l.tp)
+		return -ENOENT;
+	p->tp = l.tp;
+	return tracepoint_probe_register(p->tp, p->tp_func, NULL);
 }
 
 static int tlc_probe_arm(struct tlc_probe *p)
 {
-	int err = p->is_ret ? register_kretprobe(&p->krp) :
-			      register_kprobe(&p->kp);
+	int err;
 
+	switch (p->kind) {
+	case TLC_PK_KRETPROBE:
+		err = register_kretprobe(&p->krp);
+		break;
+	case TLC_PK_TRACEPOINT:
+		err = tlc_tp_arm(p);
+		break;
+	default:
+		err = register_kprobe(&p->kp);
+	}
 	p->armed = !err;
 	return err;
 }
 
+/* Only for a feature failing to arm: nothing has run that matters. */
 static void tlc_probe_disarm(struct tlc_probe *p)
 {
 	if (!p->armed)
 		return;
-	if (p->is_ret)
+	switch (p->kind) {
+	case TLC_PK_KRETPROBE:
 		unregister_kretprobe(&p->krp);
-	else
+		break;
+	case TLC_PK_TRACEPOINT:
+		tracepoint_probe_unregister(p->tp, p->tp_func, NULL);
+		tracepoint_synchronize_unregister();
+		break;
+	default:
 		unregister_kprobe(&p->kp);
+	}
 	p->armed = false;
 }
 
@@ -657,13 +750,17 @@ void tlc_probes_show(struct seq_file *m)
 
 	for (i = 0; i < TLC_NFEATURES; i++)
 		seq_printf(m, "feature %s %s\n", tlc_feature_names[i],
-			   tlc_feature_armed[i] ? "available" : "unavailable");
-	for (i = 0; i < ARRAY_SIZE(tlc_probes); i++)
+			   tlc_feature_status_names[tlc_feature_status[i]]);
+	for (i = 0; i < ARRAY_SIZE(tlc_probes); i++) {
+		const struct tlc_probe *p = &tlc_probes[i];
+
 		seq_printf(m, "probe %s %s %s missed %lu\n",
-			   tlc_probe_name(&tlc_probes[i]),
-			   tlc_feature_names[tlc_probes[i].feature],
-			   tlc_probes[i].armed ? "armed" : "unavailable",
-			   tlc_probe_missed(&tlc_probes[i]));
+			   tlc_probe_name(p), tlc_feature_names[p->feature],
+			   p->armed ? "armed" :
+			   tlc_feature_status[p->feature] == TLC_FS_DISABLED ?
+			   "disabled" : "unavailable",
+			   tlc_probe_missed(p));
+	}
 	for_each_possible_cpu(cpu)
 		bad += per_cpu(tlc_bad_state, cpu);
 	seq_printf(m, "bad_state %llu\n", bad);
@@ -688,24 +785,62 @@ static int tlc_feature_arm(int feature)
 			if (tlc_probes[i].feature == feature)
 				tlc_probe_disarm(&tlc_probes[i]);
 	}
-	tlc_feature_armed[feature] = !err;
+	tlc_feature_status[feature] = err ? TLC_FS_UNAVAILABLE :
+					    TLC_FS_AVAILABLE;
 	return err;
+}
+
+/* disable_features: which optional features to leave out, as a mask. */
+static int tlc_parse_disabled(unsigned int *mask)
+{
+	char buf[sizeof(tlc_disable)], *p = buf, *tok;
+	int f;
+
+	*mask = 0;
+	strscpy(buf, tlc_disable, sizeof(buf));
+	while ((tok = strsep(&p, ",")) != NULL) {
+		tok = strim(tok);
+		if (!*tok)
+			continue;
+		for (f = TLC_F_STATES + 1; f < TLC_NFEATURES; f++)
+			if (!strcmp(tok, tlc_feature_names[f]))
+				break;
+		if (f == TLC_NFEATURES) {
+			pr_err("disable_features: no optional feature \"%s\"\n",
+			       tok);
+			return -EINVAL;
+		}
+		*mask |= BIT(f);
+	}
+	return 0;
 }
 
 /**
  * tlc_probes_init() - arm every probe
  *
- * The state-change probes are needed for exact counts: without them loading
- * fails.  Any other feature the kernel cannot support is left unavailable.
+ * The state changes are needed for exact counts: without them loading
+ * fails.  Any other feature the kernel cannot support is left unavailable,
+ * and those named in disable_features are not armed.
  *
- * Return: 0, or the error of a state-change probe.
+ * Return: 0, -EINVAL for a bad disable_features, or the error of the
+ * state-change tracepoint.
  */
 int tlc_probes_init(void)
 {
+	unsigned int disabled;
 	int f, err;
 
-	for (f = TLC_NFEATURES - 1; f > TLC_F_STATES; f--)
-		tlc_feature_arm(f);
+	err = tlc_parse_disabled(&disabled);
+	if (err)
+		return err;
+	for (f = TLC_NFEATURES - 1; f > TLC_F_STATES; f--) {
+		if (disabled & BIT(f))
+			tlc_feature_status[f] = TLC_FS_DISABLED;
+		else
+			tlc_feature_arm(f);
+	}
+	tlc_reasons_armed = tlc_feature_status[TLC_F_REASONS] ==
+			    TLC_FS_AVAILABLE;
 	/* Last: from now on every event is seen whole. */
 	err = tlc_feature_arm(TLC_F_STATES);
 	if (err)
@@ -714,28 +849,39 @@ int tlc_probes_init(void)
 }
 
 /*
- * Disarms every probe, then waits until no handler runs (one RCU grace
- * period per batch): afterwards none can touch our data.
+ * Disarms every probe, the state changes first, then waits until no
+ * handler runs (an RCU grace period per batch of kprobes, and the
+ * tracepoints' own): afterwards none can touch our data.
  */
 void tlc_probes_exit(void)
 {
 	struct kretprobe *krps[ARRAY_SIZE(tlc_probes)];
 	struct kprobe *kps[ARRAY_SIZE(tlc_probes)];
 	int i, nk = 0, nr = 0;
+	bool tps = false;
 
 	for (i = 0; i < ARRAY_SIZE(tlc_probes); i++) {
 		struct tlc_probe *p = &tlc_probes[i];
 
 		if (!p->armed)
 			continue;
-		if (p->is_ret)
+		switch (p->kind) {
+		case TLC_PK_KRETPROBE:
 			krps[nr++] = &p->krp;
-		else
+			break;
+		case TLC_PK_TRACEPOINT:
+			tracepoint_probe_unregister(p->tp, p->tp_func, NULL);
+			tps = true;
+			break;
+		default:
 			kps[nk++] = &p->kp;
+		}
 		p->armed = false;
 	}
-	/* The state probes first: no half-seen change after this. */
 	unregister_kprobes(kps, nk);
 	unregister_kretprobes(krps, nr);
-	memset(tlc_feature_armed, 0, sizeof(tlc_feature_armed));
+	if (tps)
+		tracepoint_synchronize_unregister();
+	memset(tlc_feature_status, 0, sizeof(tlc_feature_status));
+	tlc_reasons_armed = false;
 }

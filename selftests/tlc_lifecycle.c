@@ -536,6 +536,29 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 	ASSERT_EQ(0, tlc_wait_eof(c, 5000));
 	close(c);
 
+	/*
+	 * rst_sent_unread from CLOSE_WAIT (server; the peer's FIN is no
+	 * unread byte) and rst_received (client, in FIN_WAIT2).
+	 */
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
+	ASSERT_EQ(sizeof(data), write(c, data, sizeof(data)));
+	ASSERT_EQ(0, shutdown(c, SHUT_WR));
+	tlc_sleep_ms(100);
+	close(s);
+	ASSERT_EQ(0, tlc_wait_eof(c, 5000));
+	close(c);
+
+	/* rst_sent_other (client, connect(AF_UNSPEC)), rst_received (server) */
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
+	{
+		struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+
+		ASSERT_EQ(0, connect(c, &unspec, sizeof(unspec)));
+	}
+	ASSERT_EQ(0, tlc_wait_eof(s, 5000));
+	close(s);
+	close(c);
+
 	/* refused */
 	EXPECT_EQ(-1, tlc_connect(AF_INET, closed_port));
 	EXPECT_EQ(ECONNREFUSED, errno);
@@ -593,8 +616,8 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 	{
 		static const struct { const char *name; uint64_t n; } want[] = {
 			{ "orderly_active", 0 }, { "orderly_passive", 1 },
-			{ "rst_received", 2 }, { "rst_sent_linger0", 1 },
-			{ "rst_sent_unread", 1 }, { "rst_sent_other", 0 },
+			{ "rst_received", 4 }, { "rst_sent_linger0", 1 },
+			{ "rst_sent_unread", 2 }, { "rst_sent_other", 1 },
 			{ "retrans_timeout", 1 }, { "keepalive_timeout", 1 },
 			{ "syn_timeout", 1 }, { "refused", 1 },
 			{ "fin_wait2_timeout", 1 }, { "other", 0 },
@@ -612,7 +635,7 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 	/* tcp_write_err(): SYN, retransmission and keepalive give-ups. */
 	EXPECT_EQ(3, tlc_netstat("TCPAbortOnTimeout") - abort_timeout0);
 	EXPECT_EQ(1, tlc_netstat("TCPAbortOnData") - abort_data0);
-	EXPECT_EQ(1, tlc_netstat("TCPAbortOnClose") - abort_close0);
+	EXPECT_EQ(2, tlc_netstat("TCPAbortOnClose") - abort_close0);
 	EXPECT_EQ(1, tlc_netstat("TWKilled") - twkilled0);
 	EXPECT_EQ(2, snmp("AttemptFails") - attempt0);
 	/* EstabResets counts ESTABLISHED/CLOSE_WAIT -> CLOSE, as we do. */

@@ -151,6 +151,48 @@ TEST(max_tracked_small)
 	ASSERT_EQ(0, tlc_module_reload(""));
 }
 
+/*
+ * Optional features can be left unarmed; the state changes still agree
+ * with the tracepoint, and a feature name the module does not know fails
+ * the load.
+ */
+TEST(disable_features)
+{
+	tlc_matrix m0, m1, mod, trace;
+	int c[CONNS], s[CONNS], lfd;
+	unsigned short port;
+
+	if (!getenv("TLC_KO"))
+		SKIP(return, "needs $TLC_KO to reload the module");
+	EXPECT_NE(0, tlc_module_reload("disable_features=owner,nosuch"));
+	EXPECT_FALSE(tlc_module_loaded());
+	ASSERT_EQ(0, tlc_module_reload("disable_features=owner,ports"));
+	EXPECT_EQ(0, tlc_sh("grep -qx 'feature owner disabled' " TLC_STATUS));
+	EXPECT_EQ(0, tlc_sh("grep -qx 'feature ports disabled' " TLC_STATUS));
+	EXPECT_EQ(0, tlc_sh("grep -qx 'feature timewait available' " TLC_STATUS));
+	EXPECT_EQ(0, tlc_sh("grep -q '^probe inet_csk_accept owner disabled ' "
+			    TLC_STATUS));
+	EXPECT_EQ(0, tlc_sh("grep -q '^probe inet_sock_set_state states armed ' "
+			    TLC_STATUS));
+
+	ASSERT_EQ(0, tlc_netns_new());
+	ASSERT_EQ(0, tlc_read_matrix("transitions_raw", m0));
+	ASSERT_EQ(0, tlc_trace_start());
+	lfd = tlc_listen(AF_INET, &port, CONNS);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, open_conns(lfd, port, c, s));
+	close_conns(c, s);
+	close(lfd);
+	ASSERT_EQ(0, tlc_wait_quiet(10000));
+	ASSERT_EQ(0, tlc_trace_stop(trace));
+	ASSERT_EQ(0, tlc_read_matrix("transitions_raw", m1));
+	tlc_matrix_sub(mod, m1, m0);
+	ASSERT_EQ(0, tlc_matrix_diff("module", mod, "tracepoint", trace));
+	EXPECT_EQ(0, tlc_probes_missed());
+	ASSERT_EQ(0, tlc_module_reload(""));
+	EXPECT_EQ(0, tlc_sh("grep -qx 'feature owner available' " TLC_STATUS));
+}
+
 static long long meminfo_kb(const char *field)
 {
 	char line[256];

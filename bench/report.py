@@ -14,6 +14,7 @@ CONFIGS = [
     ("base", "module not loaded (baseline)"),
     ("module", "tcp_lifecycle loaded"),
     ("noop", "loaded, noop_handlers=1 (probe floor)"),
+    ("states_only", "loaded, optional features disabled (tracepoint only)"),
     ("bpftrace_tcplife", "bpftrace tcplife.bt, module not loaded"),
 ]
 TARGET_PCT = 2.0
@@ -267,6 +268,10 @@ def main():
     if "noop" in ch:
         t, c, s, pr = ch["noop"]
         p(f"   probes alone (noop_handlers=1): throughput {(1 - t) * 100:.1f}% lower, "
+          f"CPU/transaction x{c:.3f}")
+    if "states_only" in ch:
+        t, c, s, pr = ch["states_only"]
+        p(f"   states only (disable_features=all optional): throughput {(1 - t) * 100:.1f}% lower, "
           f"CPU/transaction x{c:.3f}")
     if "module" in ch and "bpftrace_tcplife" in ch:
         t, c, s, pr = ch["module"]

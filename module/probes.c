@@ -101,6 +101,38 @@ module_param_string(disable_features, tlc_disable, sizeof(tlc_disable), 0444);
 MODULE_PARM_DESC(disable_features,
 		 "comma-separated optional features not to arm: timewait, synrecv, reasons, owner, ports (default none)");
 
+enum tlc_probe_kind {
+	TLC_PK_KPROBE,		/* at a function's entry */
+	TLC_PK_KRETPROBE,	/* at its entry (optional) and return */
+	TLC_PK_TRACEPOINT,
+};
+
+struct tlc_probe {
+	struct kprobe kp;		/* entry probes */
+	struct kretprobe krp;		/* return probes */
+	const char *tp_name;		/* tracepoints */
+	void *tp_func;
+	struct tracepoint *tp;
+	u8 kind;
+	u8 feature;
+	u8 idx;			/* in tlc_probes[] */
+	bool armed;
+};
+
+#define TLC_MAX_PROBES	24
+
+/* Hits per probe (after noop_handlers), per CPU: never shared. */
+static DEFINE_PER_CPU(u64 [TLC_MAX_PROBES], tlc_hits);
+
+static void tlc_hit(const struct tlc_probe *p)
+{
+	this_cpu_inc(tlc_hits[p->idx]);
+}
+
+#define TLC_KP_HIT(probe) tlc_hit(container_of(probe, struct tlc_probe, kp))
+#define TLC_KRP_HIT(ri)	\
+	tlc_hit(container_of(get_kretprobe(ri), struct tlc_probe, krp))
+
 #define TLC_MARK()	this_cpu_ptr(&tlc_markers)
 #define ARG(n)		tlc_kprobe_arg(regs, n)
 
@@ -190,6 +222,7 @@ static void tlc_tp_set_state(void *data, const struct sock *sk,
 
 	if (READ_ONCE(tlc_noop))
 		return;
+	tlc_hit(data);
 	local_irq_save(flags);
 	tlc_state_change((struct sock *)sk, newstate);
 	local_irq_restore(flags);
@@ -205,6 +238,7 @@ static int tlc_tw_hashdance_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (READ_ONCE(tlc_noop))
 		return 0;
+	TLC_KP_HIT(p);
 	if (!tlc_sk_is_tcp(sk))
 		return 0;
 	if (!tlc_life_tw_handover(tw, sk))
@@ -219,6 +253,7 @@ static int tlc_tw_schedule_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (READ_ONCE(tlc_noop))
 		return 0;
+	TLC_KP_HIT(p);
 	if (ARG(2) && tlc_tw_is_tcp(tw))
 		tlc_life_tw_rearm(tw);
 	return 0;
@@ -231,6 +266,7 @@ static int tlc_tw_timer_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (READ_ONCE(tlc_noop))
 		return 0;
+	TLC_KP_HIT(p);
 	TLC_MARK()->tw_timer = container_of(t, struct inet_timewait_sock,
 					    tw_timer);
 	return 0;
@@ -244,6 +280,7 @@ static int tlc_tw_segment_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (READ_ONCE(tlc_noop))
 		return 0;
+	TLC_KP_HIT(p);
 	mk->tw_seg = (void *)ARG(0);
 	mk->tw_seg_rst = th->rst;
 	mk->tw_seg_syn = th->syn;
@@ -259,6 +296,7 @@ static int tlc_tw_kill_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (READ_ONCE(tlc_noop))
 		return 0;
+	TLC_KP_HIT(p);
 	if (!tlc_tw_is_tcp(tw))
 		return 0;
 	if (mk->tw_timer == tw) {
@@ -289,6 +327,7 @@ static int tlc_req_add_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (READ_ONCE(tlc_noop))
 		return 0;
+	TLC_KP_HIT(p);
 	if (tlc_sk_is_tcp(sk))
 		tlc_life_req_birth(sk, (void *)ARG(1));
 	return 0;
@@ -299,6 +338,7 @@ static int tlc_req_synack_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	if (READ_ONCE(tlc_noop))
 		return 0;
+	TLC_KP_HIT(p);
 	tlc_life_req_synack((void *)ARG(0));
 	return 0;
 }
@@ -311,6 +351,7 @@ static int tlc_clone_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (READ_ONCE(tlc_noop))
 		return 0;
+	TLC_KP_HIT(p);
 	mk->clone_req = req;
 	mk->clone_req_hashed = sk_hashed(req_to_sk(req));
 	return 0;
@@ -324,6 +365,7 @@ static int tlc_check_req_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (READ_ONCE(tlc_noop))
 		return 0;
+	TLC_KP_HIT(p);
 	mk->req_seg = (void *)ARG(2);
 	mk->req_seg_rst = tcp_hdr(skb)->rst;
 	return 0;
@@ -339,6 +381,7 @@ static int tlc_req_drop_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (READ_ONCE(tlc_noop))
 		return 0;
+	TLC_KP_HIT(p);
 	if (!tlc_sk_is_tcp(sk))
 		return 0;
 	if (mk->completed_req == req) {
@@ -395,6 +438,7 @@ static int tlc_req_timer_ret(struct kretprobe_instance *ri,
 
 	if (READ_ONCE(tlc_noop))
 		return 0;
+	TLC_KRP_HIT(ri);
 	if (d->req && !timer_pending(&d->req->rsk_timer))
 		tlc_life_req_end(d->req, d->net, d->listening ? TLC_REQ_TIMEOUT :
 						 TLC_REQ_LISTENER_CLOSED);
@@ -419,6 +463,7 @@ static int tlc_reset_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	if (READ_ONCE(tlc_noop))
 		return 0;
+	TLC_KP_HIT(p);
 	tlc_hint((void *)ARG(0), TLC_HINT_RST_RECEIVED);
 	return 0;
 }
@@ -436,6 +481,7 @@ static int tlc_disconnect_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (READ_ONCE(tlc_noop))
 		return 0;
+	TLC_KP_HIT(p);
 	/* Already classified (a RST received first). */
 	if (tlc_track_get(sk, &info) && info.hint != TLC_HINT_NONE)
 		return 0;
@@ -491,6 +537,7 @@ static int tlc_keepalive_ret(struct kretprobe_instance *ri,
 
 	if (READ_ONCE(tlc_noop))
 		return 0;
+	TLC_KRP_HIT(ri);
 	mk->keepalive_sk = NULL;
 	if (!run->pcpu)
 		return 0;
@@ -510,6 +557,7 @@ static int tlc_write_wakeup_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (READ_ONCE(tlc_noop))
 		return 0;
+	TLC_KP_HIT(p);
 	if ((int)ARG(1) != LINUX_MIB_TCPKEEPALIVE ||
 	    READ_ONCE(sk->sk_state) == TCP_CLOSE)
 		return 0;
@@ -527,6 +575,7 @@ static int tlc_accept_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if (READ_ONCE(tlc_noop))
 		return 0;
+	TLC_KRP_HIT(ri);
 	if (sk && tlc_sk_is_tcp(sk))
 		tlc_life_owner(sk);
 	return 0;
@@ -553,6 +602,7 @@ static int tlc_hash_connect_ret(struct kretprobe_instance *ri,
 
 	if (READ_ONCE(tlc_noop))
 		return 0;
+	TLC_KRP_HIT(ri);
 	/* an int: the upper half of the register is not sign-extended */
 	if (net && (int)tlc_kprobe_ret(regs) == -EADDRNOTAVAIL)
 		tlc_life_port_exhausted(net);
@@ -560,23 +610,6 @@ static int tlc_hash_connect_ret(struct kretprobe_instance *ri,
 }
 
 /* ---- registration --------------------------------------------------- */
-
-enum tlc_probe_kind {
-	TLC_PK_KPROBE,		/* at a function's entry */
-	TLC_PK_KRETPROBE,	/* at its entry (optional) and return */
-	TLC_PK_TRACEPOINT,
-};
-
-struct tlc_probe {
-	struct kprobe kp;		/* entry probes */
-	struct kretprobe krp;		/* return probes */
-	const char *tp_name;		/* tracepoints */
-	void *tp_func;
-	struct tracepoint *tp;
-	u8 kind;
-	u8 feature;
-	bool armed;
-};
 
 #define TLC_KPROBE(sym, handler, feat) {				\
 	.kp = { .symbol_name = (sym), .pre_handler = (handler) },	\
@@ -699,7 +732,7 @@ static int tlc_tp_arm(struct tlc_probe *p)
 	if (!l.tp)
 		return -ENOENT;
 	p->tp = l.tp;
-	return tracepoint_probe_register(p->tp, p->tp_func, NULL);
+	return tracepoint_probe_register(p->tp, p->tp_func, p);
 }
 
 static int tlc_probe_arm(struct tlc_probe *p)
@@ -730,7 +763,7 @@ static void tlc_probe_disarm(struct tlc_probe *p)
 		unregister_kretprobe(&p->krp);
 		break;
 	case TLC_PK_TRACEPOINT:
-		tracepoint_probe_unregister(p->tp, p->tp_func, NULL);
+		tracepoint_probe_unregister(p->tp, p->tp_func, p);
 		tracepoint_synchronize_unregister();
 		break;
 	default:
@@ -754,12 +787,16 @@ void tlc_probes_show(struct seq_file *m)
 	for (i = 0; i < ARRAY_SIZE(tlc_probes); i++) {
 		const struct tlc_probe *p = &tlc_probes[i];
 
-		seq_printf(m, "probe %s %s %s missed %lu\n",
+		u64 hits = 0;
+
+		for_each_possible_cpu(cpu)
+			hits += per_cpu(tlc_hits[i], cpu);
+		seq_printf(m, "probe %s %s %s missed %lu hits %llu\n",
 			   tlc_probe_name(p), tlc_feature_names[p->feature],
 			   p->armed ? "armed" :
 			   tlc_feature_status[p->feature] == TLC_FS_DISABLED ?
 			   "disabled" : "unavailable",
-			   tlc_probe_missed(p));
+			   tlc_probe_missed(p), hits);
 	}
 	for_each_possible_cpu(cpu)
 		bad += per_cpu(tlc_bad_state, cpu);
@@ -830,9 +867,12 @@ int tlc_probes_init(void)
 	unsigned int disabled;
 	int f, err;
 
+	BUILD_BUG_ON(ARRAY_SIZE(tlc_probes) > TLC_MAX_PROBES);
 	err = tlc_parse_disabled(&disabled);
 	if (err)
 		return err;
+	for (f = 0; f < ARRAY_SIZE(tlc_probes); f++)
+		tlc_probes[f].idx = f;
 	for (f = TLC_NFEATURES - 1; f > TLC_F_STATES; f--) {
 		if (disabled & BIT(f))
 			tlc_feature_status[f] = TLC_FS_DISABLED;
@@ -870,7 +910,7 @@ void tlc_probes_exit(void)
 			krps[nr++] = &p->krp;
 			break;
 		case TLC_PK_TRACEPOINT:
-			tracepoint_probe_unregister(p->tp, p->tp_func, NULL);
+			tracepoint_probe_unregister(p->tp, p->tp_func, p);
 			tps = true;
 			break;
 		default:

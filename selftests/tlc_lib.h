@@ -305,10 +305,28 @@ static inline long long tlc_probes_missed(void)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "probe %*s %*s hits %*u missed %lu", &missed) == 1)
+		if (sscanf(line, "probe %*s %*s %*s missed %lu", &missed) == 1)
 			sum += missed;
 	fclose(f);
 	return sum;
+}
+
+/* Hits of one probe (or the tracepoint) since the load, -1 if not found. */
+static inline long long tlc_probe_hits(const char *name)
+{
+	char line[256], pname[64];
+	unsigned long long hits;
+	long long found = -1;
+	FILE *f = tlc_open_versioned(TLC_STATUS);
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "probe %63s %*s %*s missed %*u hits %llu",
+			   pname, &hits) == 2 && !strcmp(pname, name))
+			found = (long long)hits;
+	fclose(f);
+	return found;
 }
 
 /* A "Tcp:" or "TcpExt:" counter from /proc/net/snmp or /proc/net/netstat. */

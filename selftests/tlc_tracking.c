@@ -159,7 +159,8 @@ TEST(max_tracked_small)
 TEST(disable_features)
 {
 	tlc_matrix m0, m1, mod, trace;
-	int c[CONNS], s[CONNS], lfd;
+	int c[CONNS], s[CONNS], lfd, i, j;
+	long long sc0, req0, acc0, passive0, sc;
 	unsigned short port;
 
 	if (!getenv("TLC_KO"))
@@ -177,6 +178,10 @@ TEST(disable_features)
 
 	ASSERT_EQ(0, tlc_netns_new());
 	ASSERT_EQ(0, tlc_read_matrix("transitions_raw", m0));
+	sc0 = tlc_probe_hits("inet_sock_set_state");
+	req0 = tlc_probe_hits("inet_csk_reqsk_queue_hash_add");
+	acc0 = tlc_probe_hits("inet_csk_accept");
+	passive0 = tlc_snmp("/proc/net/snmp", "Tcp", "PassiveOpens");
 	ASSERT_EQ(0, tlc_trace_start());
 	lfd = tlc_listen(AF_INET, &port, CONNS);
 	ASSERT_LE(0, lfd);
@@ -189,6 +194,19 @@ TEST(disable_features)
 	tlc_matrix_sub(mod, m1, m0);
 	ASSERT_EQ(0, tlc_matrix_diff("module", mod, "tracepoint", trace));
 	EXPECT_EQ(0, tlc_probes_missed());
+	/*
+	 * Hit counts: every state change the tracepoint recorded, a request
+	 * socket per passive open (the kernel's count), none for a disabled
+	 * feature.
+	 */
+	for (sc = 0, i = 0; i < TLC_NSTATES; i++)
+		for (j = 0; j < TLC_NSTATES; j++)
+			sc += trace[i][j];
+	EXPECT_EQ(sc, tlc_probe_hits("inet_sock_set_state") - sc0);
+	EXPECT_EQ(tlc_snmp("/proc/net/snmp", "Tcp", "PassiveOpens") - passive0,
+		  tlc_probe_hits("inet_csk_reqsk_queue_hash_add") - req0);
+	EXPECT_EQ(CONNS, tlc_probe_hits("inet_csk_reqsk_queue_hash_add") - req0);
+	EXPECT_EQ(0, tlc_probe_hits("inet_csk_accept") - acc0);
 	ASSERT_EQ(0, tlc_module_reload(""));
 	EXPECT_EQ(0, tlc_sh("grep -qx 'feature owner available' " TLC_STATUS));
 }

@@ -4,15 +4,20 @@
  * benchmark.  Client threads loop connect / 1-byte request / 1-byte reply /
  * close against server threads sharing one listener, for a fixed time.
  *
- * Usage: tlc_churn [-d SECONDS] [-w WORKERS] [-6] [-S]
- *        tlc_churn -H CONNECTIONS [-K SECONDS] [-d SECONDS] [-6]
+ * Usage: tlc_churn [-d SECONDS] [-n TRANSACTIONS] [-w WORKERS] [-6] [-S]
+ *        tlc_churn -H CONNECTIONS [-K SECONDS] [-C] [-d SECONDS] [-6]
  *   -d  duration (default 5; 0 = until killed)
+ *   -n  stop after this many transactions instead (selftests that need a
+ *       known number of connections)
  *   -w  client threads, and as many server threads (default 2)
  *   -6  IPv6 loopback instead of IPv4
  *   -S  the server closes first (TIME_WAIT on the server side)
  *   -H  hold mode (scripts/bench): open CONNECTIONS connections, keep both
  *       ends open for the duration (-d 0: until killed), then exit
  *   -K  hold mode: SO_KEEPALIVE on both ends, idle and interval SECONDS
+ *   -C  hold mode: once all are open, shut down the clients' sending side
+ *       (shutdown(SHUT_WR)): the server ends sit in CLOSE_WAIT, the client
+ *       ends in FIN_WAIT2, both held open by this process
  * Prints one line: transactions, seconds, per-second rate, and the CPU time
  * (user + system of the whole process) per transaction in microseconds.
  * Hold mode prints "holding N connections" once they are all open (the
@@ -37,11 +42,12 @@
 
 static int family = AF_INET;
 static int hold, keepalive;
-static int server_first;
+static int server_first, close_wait;
+static unsigned long max_transactions;
 static unsigned short port;
 static int lfd;
 static atomic_bool stop, server_stop;
-static atomic_ulong transactions, failures;
+static atomic_ulong transactions, failures, started;
 
 static socklen_t addr_of(struct sockaddr_storage *ss)
 {
@@ -88,7 +94,12 @@ static void *client(void *arg)
 
 	(void)arg;
 	while (!atomic_load(&stop)) {
-		int fd = socket(family, SOCK_STREAM, 0);
+		int fd;
+
+		if (max_transactions &&
+		    atomic_fetch_add(&started, 1) >= max_transactions)
+			break;
+		fd = socket(family, SOCK_STREAM, 0);
 
 		if (fd < 0) {
 			atomic_fetch_add(&failures, 1);
@@ -141,12 +152,15 @@ static int hold_connections(int duration)
 	struct sockaddr_storage ss;
 	socklen_t len = addr_of(&ss);
 	double t0;
-	int i;
+	int i, *cfd;
 
 	if (setrlimit(RLIMIT_NOFILE, &rl)) {
 		perror("tlc_churn: RLIMIT_NOFILE");
 		return 1;
 	}
+	cfd = calloc(hold, sizeof(*cfd));
+	if (!cfd)
+		return 1;
 	for (i = 0; i < hold; i++) {
 		int c = socket(family, SOCK_STREAM, 0), a;
 
@@ -156,6 +170,7 @@ static int hold_connections(int duration)
 				strerror(errno));
 			return 1;
 		}
+		cfd[i] = c;
 		a = accept(lfd, NULL, NULL);
 		if (a < 0 || set_keepalive(a)) {
 			fprintf(stderr, "tlc_churn: accept %d: %s\n", i,
@@ -163,11 +178,19 @@ static int hold_connections(int duration)
 			return 1;
 		}
 	}
-	printf("holding %d connections\n", hold);
+	for (i = 0; close_wait && i < hold; i++) {
+		if (shutdown(cfd[i], SHUT_WR)) {
+			perror("tlc_churn: shutdown");
+			return 1;
+		}
+	}
+	printf("holding %d connections%s\n", hold,
+	       close_wait ? " in CLOSE_WAIT" : "");
 	fflush(stdout);
 	t0 = now_s();
 	while (!atomic_load(&stop) && (!duration || now_s() - t0 < duration))
 		usleep(100000);
+	free(cfd);
 	return 0;
 }
 
@@ -180,7 +203,7 @@ int main(int argc, char **argv)
 	double t0, t1, cpu;
 	socklen_t len;
 
-	while ((opt = getopt(argc, argv, "d:w:6SH:K:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:n:w:6SH:K:C")) != -1) {
 		switch (opt) {
 		case 'd': duration = atoi(optarg); break;
 		case 'w': workers = atoi(optarg); break;
@@ -188,9 +211,11 @@ int main(int argc, char **argv)
 		case 'S': server_first = 1; break;
 		case 'H': hold = atoi(optarg); break;
 		case 'K': keepalive = atoi(optarg); break;
+		case 'C': close_wait = 1; break;
+		case 'n': max_transactions = strtoul(optarg, NULL, 10); break;
 		default:
-			fprintf(stderr, "usage: %s [-d SECONDS] [-w WORKERS] [-6] [-S]\n"
-				"       %s -H CONNECTIONS [-K SECONDS] [-d SECONDS] [-6]\n",
+			fprintf(stderr, "usage: %s [-d SECONDS] [-n TRANSACTIONS] [-w WORKERS] [-6] [-S]\n"
+				"       %s -H CONNECTIONS [-K SECONDS] [-C] [-d SECONDS] [-6]\n",
 				argv[0], argv[0]);
 			return 2;
 		}
@@ -228,7 +253,11 @@ int main(int argc, char **argv)
 		pthread_create(&th[i], NULL, server, NULL);
 		pthread_create(&th[workers + i], NULL, client, NULL);
 	}
-	if (duration) {
+	if (max_transactions) {
+		/* the clients stop by themselves (or on a signal) */
+		for (i = 0; i < workers; i++)
+			pthread_join(th[workers + i], NULL);
+	} else if (duration) {
 		while (!atomic_load(&stop) && now_s() - t0 < duration)
 			usleep(10000);
 		atomic_store(&stop, true);
@@ -238,7 +267,8 @@ int main(int argc, char **argv)
 	}
 	t1 = now_s();
 	/* Clients finish their transaction, then servers (accept wakes every 200 ms). */
-	for (i = 0; i < workers; i++)
+	atomic_store(&stop, true);
+	for (i = 0; i < workers && !max_transactions; i++)
 		pthread_join(th[workers + i], NULL);
 	atomic_store(&server_stop, true);
 	for (i = 0; i < workers; i++)

@@ -17,6 +17,7 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/log2.h>
+#include <linux/mutex.h>
 #include <net/net_namespace.h>
 #include <net/tcp.h>
 
@@ -395,6 +396,9 @@ static int tlc_sockets_write(struct file *file, char *buf, size_t size)
 
 	if (!file_ns_capable(file, seq_file_net(m)->user_ns, CAP_NET_ADMIN))
 		return -EPERM;
+	/* A NUL byte would hide what follows it from the parser. */
+	if (strlen(buf) != size)
+		return -EINVAL;
 	while ((tok = strsep(&buf, " \t\n"))) {
 		if (!*tok)
 			continue;
@@ -418,7 +422,10 @@ static int tlc_sockets_write(struct file *file, char *buf, size_t size)
 	}
 	if (!seen)
 		return -EINVAL;
+	/* seq_read() holds it while it lists: one read, one filter. */
+	mutex_lock(&m->lock);
 	it->filter = f;
+	mutex_unlock(&m->lock);
 	return 0;
 }
 

@@ -16,7 +16,10 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <linux/uidgid.h>
+#include <linux/user_namespace.h>
 #include <linux/log2.h>
+#include <linux/mutex.h>
 #include <net/net_namespace.h>
 #include <net/tcp.h>
 
@@ -395,6 +398,9 @@ static int tlc_sockets_write(struct file *file, char *buf, size_t size)
 
 	if (!file_ns_capable(file, seq_file_net(m)->user_ns, CAP_NET_ADMIN))
 		return -EPERM;
+	/* A NUL byte would hide what follows it from the parser. */
+	if (strlen(buf) != size)
+		return -EINVAL;
 	while ((tok = strsep(&buf, " \t\n"))) {
 		if (!*tok)
 			continue;
@@ -418,7 +424,10 @@ static int tlc_sockets_write(struct file *file, char *buf, size_t size)
 	}
 	if (!seen)
 		return -EINVAL;
+	/* seq_read() holds it while it lists: one read, one filter. */
+	mutex_lock(&m->lock);
 	it->filter = f;
+	mutex_unlock(&m->lock);
 	return 0;
 }
 
@@ -430,7 +439,10 @@ static int tlc_sockets_write(struct file *file, char *buf, size_t size)
  */
 int tlc_procfs_net_init(struct net *net)
 {
-	struct proc_dir_entry *dir;
+	struct user_namespace *user_ns = net->user_ns;
+	kuid_t uid = make_kuid(user_ns, 0);
+	kgid_t gid = make_kgid(user_ns, 0);
+	struct proc_dir_entry *dir, *sockets;
 	int i;
 
 	dir = proc_net_mkdir(net, TLC_PROC_DIR, net->proc_net);
@@ -441,10 +453,26 @@ int tlc_procfs_net_init(struct net *net)
 					    tlc_proc_files[i].show, NULL))
 			goto err_remove;
 	}
-	if (!proc_create_net_data_write("sockets", 0600, dir, &tlc_sockets_ops,
-					tlc_sockets_write,
-					sizeof(struct tlc_sockets_iter), NULL))
+	sockets = proc_create_net_data_write("sockets", 0600, dir,
+					     &tlc_sockets_ops, tlc_sockets_write,
+					     sizeof(struct tlc_sockets_iter),
+					     NULL);
+	if (!sockets)
 		goto err_remove;
+	/*
+	 * The listing belongs to the namespace's root: in a container, the
+	 * root of its user namespace (as the kernel's own /proc/net does).  A
+	 * namespace created together with its user namespace (unshare -Urn)
+	 * comes before the uid map: take the user namespace's owner, the one
+	 * uid an unprivileged creator can map to root, and who holds every
+	 * capability over it anyway.
+	 */
+	if (!uid_valid(uid))
+		uid = user_ns->owner;
+	if (!gid_valid(gid))
+		gid = user_ns->group;
+	proc_set_user(dir, uid, gid);
+	proc_set_user(sockets, uid, gid);
 	return 0;
 
 err_remove:

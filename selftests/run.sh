@@ -6,6 +6,7 @@
 # test of its own, so that a crash can never read as a pass.
 #   TLC_KO   the module to load (default ../module/tcp_lifecycle.ko)
 #   TLC_ONLY run only the programs named (space separated)
+#   TLC_PROG_TIMEOUT  seconds one program may take (default 900)
 
 cd "$(dirname "$0")" || exit 1
 export TLC_KO=${TLC_KO:-$(cd .. && pwd)/module/tcp_lifecycle.ko}
@@ -15,7 +16,7 @@ rc=0
 for p in $progs; do
 	echo "# ---- $p"
 	out=$(mktemp)
-	timeout 900 "./$p" 2>&1 | tee "$out"
+	timeout "${TLC_PROG_TIMEOUT:-900}" "./$p" 2>&1 | tee "$out"
 	st=${PIPESTATUS[0]}
 	results=$(grep -cE '^(not )?ok [0-9]+ ' "$out")
 	if ((st == 4 && results == 0)); then

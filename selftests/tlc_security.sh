@@ -4,9 +4,10 @@
 # tcp_lifecycle: what an unprivileged user, a container and bad input can
 # and cannot do.  World-readable files carry no kernel pointers, addresses
 # or pids; the socket listing needs root (CAP_NET_ADMIN in the namespace);
-# a container sees only its own namespace; the write handler rejects
-# garbage with EINVAL and never crashes (the VM runner fails the run on any
-# kernel report).
+# a container (an unprivileged user namespace with its own network
+# namespace) sees only its own namespace and cannot touch another's; the
+# write handler rejects garbage with EINVAL and never crashes (the VM
+# runner fails the run on any kernel report).
 
 source "$(dirname "$0")/tlc_lib.sh"
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
@@ -41,14 +42,40 @@ mode=$(stat -c %a /sys/kernel/debug/tcp_lifecycle/status)
 [[ $mode == 400 ]] || { echo "# debugfs status: mode $mode"; ok=1; }
 ktap_result $ok modes
 
-# 2. no kernel pointers (or anything like an address) in world-readable files
+# 2. what everyone can read: read as nobody, in a namespace where a process
+#    with a recognisable name holds sockets.  Every line is names then
+#    decimal numbers (or bucket:count): no pointer (hashed %p or not), no
+#    address, and neither that process's pid nor its name.
 ok=0
+ip netns exec tlc-sec python3 -c '
+import os, socket, sys, time
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+c = socket.create_connection(l.getsockname()); s, _ = l.accept()
+os.write(1, b"ready\n"); time.sleep(1000)' >/tmp/tlc-sec-holder.$$ &
+holder=$!
+for ((i = 0; i < 100; i++)); do
+	[[ -s /tmp/tlc-sec-holder.$$ ]] && break
+	sleep 0.1
+done
+# Its name, as /proc shows it: python3 at the command line.
+holder_comm=$(cat /proc/$holder/comm)
 for f in $P/*; do
 	[[ ${f##*/} == sockets ]] && continue
-	if ip netns exec tlc-sec cat "$f" | grep -Eq 'ffff[0-9a-f]{8,}|[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+'; then
+	if ! out=$(ip netns exec tlc-sec "${NOBODY[@]}" cat "$f"); then
+		echo "# nobody cannot read $f"; ok=1; continue
+	fi
+	bad=$(grep -Evx '[A-Za-z][A-Za-z0-9_]*( [A-Za-z][A-Za-z0-9_]*)*( [0-9]+| [0-9]+:[0-9]+)*' <<<"$out")
+	[[ -z $bad ]] || { echo "# $f: unexpected lines:"; sed 's/^/#   /' <<<"$bad" | head -5; ok=1; }
+	if grep -Eqi '0x|ffff[0-9a-f]{8}|[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+|\[|::' <<<"$out"; then
 		echo "# $f shows a pointer or an address"; ok=1
 	fi
+	grep -qw -- "$holder_comm" <<<"$out" && { echo "# $f shows a comm"; ok=1; }
 done
+# The listing, which does name pids, would show the holder: the check above
+# looks at what it should.
+ip netns exec tlc-sec grep -Eq " $holder $holder_comm " $P/sockets ||
+	{ echo "# the sockets listing does not name pid $holder $holder_comm"; ok=1; }
+kill "$holder"; wait "$holder" 2>/dev/null; rm -f /tmp/tlc-sec-holder.$$
 ktap_result $ok no_pointers
 
 # 3. an unprivileged user reads the statistics, not the socket listing
@@ -62,70 +89,260 @@ if "${NOBODY[@]}" sh -c "echo all > $P/sockets" 2>/dev/null; then
 fi
 ktap_result $ok unprivileged
 
-# 4. a container (user + network namespace, no real root) sees its own
-#    namespace: its own sockets, none of tlc-sec's; it cannot touch others.
+# 4. containers: a user namespace with its own network namespace.
+#    a) nobody's container (unshare -Urn) sees its own sockets, all of them
+#       and nothing else, counted as /proc/net/tcp counts them; it can write
+#       no file of tlc-sec's and cannot read its listing;
+#    b) real root's container (its root is uid 0, so file modes let it open
+#       tlc-sec's listing): without CAP_NET_ADMIN over tlc-sec, reading and
+#       writing the filter fail with EPERM, and no statistics file takes a
+#       write, so nothing resets another namespace's counters.
+ip netns exec tlc-sec sleep 1000 &
+secpid=$!
+# shellcheck disable=SC2016 # expanded by the inner shell
+container_py='
+import errno, os, socket, sys
+P = "'$P'"
+other = "/proc/%s/net/tcp_lifecycle" % sys.argv[1]
+fails = []
+def check(cond, what):
+    if not cond:
+        fails.append(what)
+def write_err(path):
+    # A mode may let root open a file for writing (DAC override where its
+    # owner is mapped); the write itself must still fail.
+    try:
+        fd = os.open(path, os.O_WRONLY)
+    except OSError as e:
+        return e.errno
+    try:
+        os.write(fd, b"0\n")
+        return 0
+    except OSError as e:
+        return e.errno
+    finally:
+        os.close(fd)
+def err(f):
+    try:
+        f()
+        return 0
+    except OSError as e:
+        return e.errno
+if sys.argv[2] == "own":
+    l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(4)
+    pairs = []
+    for i in range(3):
+        c = socket.create_connection(l.getsockname()); s, _ = l.accept()
+        pairs.append((c, s))
+    # one pair closed by the client: TIME_WAIT on its side
+    pairs[0][0].close(); pairs[0][1].recv(1); pairs[0][1].close()
+    import time
+    for i in range(50):
+        kern = {}
+        for line in open("/proc/net/tcp").readlines()[1:]:
+            st = int(line.split()[3], 16)
+            kern[st] = kern.get(st, 0) + 1
+        if kern == {1: 4, 6: 1, 10: 1}:
+            break
+        time.sleep(0.1)
+    check(kern == {1: 4, 6: 1, 10: 1}, "/proc/net/tcp: %s" % kern)
+    listing = open(P + "/sockets").read().splitlines()[2:]
+    mine = {}
+    for line in listing:
+        mine[line.split()[0]] = mine.get(line.split()[0], 0) + 1
+        check(line.split()[1].startswith("127.0.0.1:"), "foreign socket " + line)
+    check(mine == {"ESTABLISHED": 4, "TIME_WAIT": 1, "LISTEN": 1}, "listing: %s" % mine)
+    names = {1: "ESTABLISHED", 6: "TIME_WAIT", 10: "LISTEN"}
+    now = {}
+    for line in open(P + "/states").readlines()[2:]:
+        f = line.split()
+        if int(f[5]):
+            now[f[0]] = int(f[5])
+    check(now == {names[k]: v for k, v in kern.items()}, "states now: %s" % now)
+    for line in open(P + "/counters"):
+        if line.startswith("tracked "):
+            check(int(line.split()[1]) == 6, "counters: " + line.strip())
+    # tlc-sec from here: opened by uid 65534, whom modes keep out
+    for name in os.listdir(other):
+        e = write_err(other + "/" + name)
+        check(e in (errno.EACCES, errno.EPERM), "%s of tlc-sec written (%d)" % (name, e))
+    e = err(lambda: open(other + "/sockets").read())
+    check(e in (errno.EACCES, errno.EPERM), "tlc-sec listing read (%d)" % e)
+else:
+    fd = os.open(other + "/sockets", os.O_RDWR)
+    check(err(lambda: os.write(fd, b"all")) == errno.EPERM, "filter written in tlc-sec")
+    check(err(lambda: os.read(fd, 4096)) == errno.EPERM, "tlc-sec listing read")
+    os.close(fd)
+    for name in os.listdir(other):
+        if name == "sockets":
+            continue
+        e = write_err(other + "/" + name)
+        check(e in (errno.EACCES, errno.EPERM, errno.EIO), "%s of tlc-sec written (%d)" % (name, e))
+    # its own namespace: CAP_NET_ADMIN there, so its own filter is fine
+    fd = os.open(P + "/sockets", os.O_RDWR)
+    check(err(lambda: os.write(fd, b"state=LISTEN")) == 0, "own filter refused")
+    os.close(fd)
+for f in fails:
+    print("# " + f)
+print("container", sys.argv[2], "ok" if not fails else "FAILED")
+'
 ok=0
-if ! unshare -U true 2>/dev/null; then
-	# e.g. in scripts/vm-run's chroot: the kernel refuses CLONE_NEWUSER
-	ktap_result 4 container "user namespaces unavailable here (chroot?)"
+if ! "${NOBODY[@]}" unshare -Urn true 2>/dev/null; then
+	echo "# nobody cannot create a user namespace here"
+	ok=1
 else
-out=$("${NOBODY[@]}" unshare -Urn sh -c "
-	ip link set lo up
-	python3 -c '
-import socket
-l = socket.socket(); l.bind((\"127.0.0.1\", 0)); l.listen(1)
-c = socket.create_connection(l.getsockname())
-print(open(\"$P/sockets\").read())
-print(open(\"$P/states\").read())
-'" 2>&1)
-grep -q '^ESTABLISHED 127.0.0.1' <<<"$out" || { echo "# container does not see its sockets"; ok=1; }
-grep -q '^LISTEN 127.0.0.1' <<<"$out" || { echo "# container does not see its listener"; ok=1; }
-[[ $(grep -c '^ESTABLISHED 127' <<<"$out") == 2 ]] || { echo "# container sees other sockets"; ok=1; }
-grep -q '^TIME_WAIT ' <<<"$out" && { echo "# container sees tlc-sec's TIME_WAIT"; ok=1; }
-((ok)) && sed 's/^/# /' <<<"$out" | head -20
-ktap_result $ok container
+	out=$("${NOBODY[@]}" unshare -Urn sh -c 'ip link set lo up && exec python3 -c "$1" "$2" own' \
+		sh "$container_py" "$secpid" 2>&1)
+	echo "$out"
+	grep -qx 'container own ok' <<<"$out" || ok=1
+	out=$(unshare -Urn sh -c 'ip link set lo up && exec python3 -c "$1" "$2" other' \
+		sh "$container_py" "$secpid" 2>&1)
+	echo "$out"
+	grep -qx 'container other ok' <<<"$out" || ok=1
 fi
+kill "$secpid"; wait "$secpid" 2>/dev/null
+ktap_result $ok container
 
-# 5. the write handler: random and crafted input, EINVAL, never a crash
+# 5. the write handler.  Each write() is one whole command (at most
+#    PAGE_SIZE - 1 bytes); anything malformed fails with EINVAL and leaves
+#    the filter as it was.  Crafted input (empty, oversized, binary, NUL
+#    bytes, out-of-range numbers, a command split over two writes),
+#    random bytes, then four processes writing at once, to their own files
+#    and to one shared file that a fifth process keeps reading.  The VM
+#    runner fails the run on any kernel report.
 out=$(ip netns exec tlc-sec python3 - "$P/sockets" <<'PY'
-import errno, os, random, sys
+import errno, os, random, socket, sys
 path = sys.argv[1]
 random.seed(1)
-crafted = [b"", b" ", b"state=", b"state=NOPE", b"min_age_ms=-1", b"min_age_ms=",
-           b"min_age_ms=18446744073709551616", b"min_age_ms=99999999999999999999",
-           b"state=LISTEN junk", b"all=1", b"\0state=LISTEN", b"state=listen",
-           b"x" * 5000, b"state=CLOSE_WAIT" * 300, bytes(range(256))]
-inputs = crafted + [os.urandom(random.randint(1, 300)) for _ in range(1000)]
-accepted = 0
-for data in inputs:
-    fd = os.open(path, os.O_RDWR)
+PAGE = os.sysconf("SC_PAGE_SIZE")
+problems = []
+tried = 0
+
+def write(fd, data):
+    global tried
+    tried += 1
     try:
         os.write(fd, data)
-        if data in crafted:
-            print("# crafted input accepted:", data[:40])
-        accepted += 1
+        return 0
     except OSError as e:
-        if e.errno != errno.EINVAL:
-            print("# unexpected error", e.errno, "for", data[:40])
-            accepted += 1000
-    os.close(fd)
-for good in [b"all", b"state=CLOSE_WAIT", b"min_age_ms=1000", b"state=LISTEN min_age_ms=0\n"]:
-    fd = os.open(path, os.O_RDWR)
-    try:
-        os.write(fd, good)
-    except OSError:
-        print("# valid input rejected:", good)
-        accepted += 1000
-    os.close(fd)
-print("accepted", accepted, "of", len(inputs))
+        return e.errno
+
+def listing(fd):
+    os.lseek(fd, 0, os.SEEK_SET)
+    data = b""
+    while True:
+        b = os.read(fd, 65536)
+        if not b:
+            break
+        data += b
+    return [l.split()[0].decode() for l in data.splitlines()[2:]]
+
+# Something to list: a listener and an established pair.
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+c = socket.create_connection(l.getsockname()); s, _ = l.accept()
+
+U64MS = (2**64 - 1) // 10**6      # largest min_age_ms
+bad = [b"", b" ", b"\n", b"\t \n", b"state=", b"state=NOPE", b"state=listen",
+       b"state=LISTEN junk", b"state=LISTEN state=NOPE", b"all=1", b"=all",
+       b"min_age_ms=", b"min_age_ms=-1", b"min_age_ms=0x10", b"min_age_ms=1.5",
+       b"min_age_ms=%d" % (U64MS + 1), b"min_age_ms=18446744073709551616",
+       b"min_age_ms=99999999999999999999999999",
+       b"\0", b"\0state=LISTEN", b"state=LISTEN\0", b"state=LISTEN\0junk",
+       b"all\0all", b"\xff\xfe\xfd", bytes(range(256)), b"state=\xc3\xa9",
+       b"x" * (PAGE - 1), b"all" + b" " * (PAGE - 3),
+       b"state=CLOSE_WAIT " * 300, b"a" * (1 << 20)]
+good = [b"all", b"all\n", b"state=CLOSE_WAIT", b"min_age_ms=1000",
+        b"state=LISTEN min_age_ms=0\n", b"min_age_ms=%d" % U64MS,
+        b"all" + b" " * (PAGE - 4), b"\tstate=ESTABLISHED\t"]
+
+fd = os.open(path, os.O_RDWR)
+for data in bad:
+    e = write(fd, data)
+    if e != errno.EINVAL:
+        problems.append("bad input %r...: errno %d" % (data[:30], e))
+for data in good:
+    if write(fd, data):
+        problems.append("good input %r... refused" % data[:30])
+
+# A failed write leaves the filter as it was.
+write(fd, b"state=LISTEN")
+for data in bad + [b"state=ESTAB", b"LISHED"]:
+    write(fd, data)
+got = listing(fd)
+if got != ["LISTEN"]:
+    problems.append("filter changed by failed writes: %s" % got)
+# A command split over two writes is two commands: each write replaces the
+# whole filter, and half a token is malformed.
+for a, b in [(b"state=CLO", b"SE_WAIT"), (b"min_age", b"_ms=5"), (b"sta", b"te=LISTEN")]:
+    if write(fd, a) != errno.EINVAL:
+        problems.append("first half %r accepted" % a)
+    if write(fd, b) not in (errno.EINVAL, 0):
+        problems.append("second half %r: unexpected" % b)
+write(fd, b"state=LISTEN")
+write(fd, b"min_age_ms=0")
+got = set(listing(fd))
+if not {"ESTABLISHED", "LISTEN"} <= got:
+    problems.append("second write did not replace the filter: %s" % got)
+os.close(fd)
+
+# Random bytes; one may happen to spell a valid command.
+accepted = 0
+fd = os.open(path, os.O_RDWR)
+for i in range(1000):
+    data = os.urandom(random.randint(1, 300))
+    e = write(fd, data)
+    if e == 0:
+        accepted += 1
+    elif e != errno.EINVAL:
+        problems.append("random input: errno %d" % e)
+os.close(fd)
+if accepted > 3:
+    problems.append("%d random inputs accepted" % accepted)
+
+# Concurrent writers and a reader.
+shared = os.open(path, os.O_RDWR)
+kids = []
+reader = os.fork()
+if reader == 0:
+    while True:
+        try:
+            listing(shared)
+        except OSError:
+            os._exit(3)
+for w in range(4):
+    pid = os.fork()
+    if pid == 0:
+        random.seed(w)
+        own = os.open(path, os.O_RDWR)
+        rc = 0
+        for i in range(300):
+            f = random.choice((own, shared))
+            if random.random() < 0.5:
+                data, want = random.choice(good), 0
+            else:
+                data, want = random.choice(bad[:-1]), errno.EINVAL
+            if write(f, data) != want:
+                rc = 1
+        os._exit(rc)
+    kids.append(pid)
+tried += 4 * 300
+for pid in kids:
+    _, st = os.waitpid(pid, 0)
+    if st:
+        problems.append("a concurrent writer saw a wrong result")
+os.kill(reader, 9)
+_, st = os.waitpid(reader, 0)
+if os.WIFEXITED(st):
+    problems.append("the concurrent reader failed")
+os.close(shared)
+for p in problems:
+    print("# " + p)
+print("tried", tried, "random_accepted", accepted, "problems", len(problems))
 PY
 )
-echo "$out" | sed 's/^accepted/# accepted/'
-acc=$(awk '/^accepted/ { print $2 }' <<<"$out")
+echo "$out" | sed 's/^tried/# tried/'
 ok=0
-# A random input may happen to be valid ("all"); crafted ones never are.
-[[ -n $acc ]] && ((acc <= 3)) || ok=1
-grep -q '^# crafted' <<<"$out" && ok=1
+grep -q '^tried .* problems 0$' <<<"$out" || ok=1
 ktap_result $ok write_fuzz
 
 # 6. root without CAP_NET_ADMIN cannot read the listing either

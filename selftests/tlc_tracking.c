@@ -7,6 +7,7 @@
  * could not track.
  */
 #include "tlc_lib.h"
+#include <sys/resource.h>
 #include "kselftest_harness.h"
 
 #define CONNS	50
@@ -240,27 +241,101 @@ FIXTURE_TEARDOWN(slow)
 {
 }
 
+/* Send or receive one file descriptor over a unix socket. */
+static int send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = {}, b = 0;
+	struct iovec iov = { &b, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &mh, 0) == 1 ? 0 : -1;
+}
+
+static int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))], b;
+	struct iovec iov = { &b, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+	int fd;
+
+	if (recvmsg(sock, &mh, 0) != 1)
+		return -1;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+/* The whole of a /proc file from its start, NUL-terminated; -1 on error. */
+static ssize_t read_all(int fd, char *buf, size_t size)
+{
+	ssize_t n, got = 0;
+
+	if (lseek(fd, 0, SEEK_SET))
+		return -1;
+	while ((n = read(fd, buf + got, size - 1 - got)) > 0)
+		got += n;
+	buf[got] = 0;
+	return n < 0 ? -1 : got;
+}
+
+/* The "now" column of @state in a states file's text, or -1. */
+static long long states_now(const char *text, const char *state)
+{
+	char pat[32];
+	const char *p;
+	unsigned long long v[6];
+
+	snprintf(pat, sizeof(pat), "\n%s ", state);
+	p = strstr(text, pat);
+	if (!p || sscanf(p + strlen(pat), "%llu %llu %llu %llu %llu %llu",
+			 &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
+		return -1;
+	return v[4];
+}
+
 /*
  * 200 namespaces, each with connections left in TIME_WAIT, come and go:
- * their statistics and table entries go with them.
+ * their statistics and table entries go with them.  While each one dies, the
+ * parent keeps reading its states file through /proc/PID/net (the reads may
+ * fail once the process is gone, never crash).  Every 10th namespace also
+ * hands its open states and sockets files to the parent before its last
+ * process exits: an open /proc/net file pins its namespace, so reading them
+ * then still shows its three TIME_WAIT sockets; once they are closed the
+ * namespace goes, with its entries (checked at the end through "tracked").
  */
-TEST_F_TIMEOUT(slow, netns_churn, 600)
+TEST_F_TIMEOUT(slow, netns_churn, 900)
 {
-	long long tracked0, pcpu0, pcpu1;
-	int i, st, n = 200;
+	static char buf[65536];
+	long long tracked0, pcpu0, pcpu1, tw;
+	int i, st, n = 200, pinned = 0, racing_reads = 0;
 
 	if (tlc_module_ensure())
 		SKIP(return, "tcp_lifecycle not loaded and $TLC_KO not loadable");
 	tracked0 = tlc_read_key(TLC_STATUS, "tracked");
 	pcpu0 = meminfo_kb("Percpu");
 	for (i = 0; i < n; i++) {
-		pid_t pid = fork();
+		int sv[2], fd_states = -1, fd_sockets = -1, pin = i % 10 == 0;
+		char path[64];
+		pid_t pid;
 
+		ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+		pid = fork();
 		ASSERT_LE(0, pid);
 		if (!pid) {
-			unsigned short port;
+			unsigned short port = 0;
 			int lfd, c, s, k;
 
+			close(sv[0]);
 			if (tlc_netns_new())
 				_exit(1);
 			lfd = tlc_listen(AF_INET, &port, 4);
@@ -273,13 +348,51 @@ TEST_F_TIMEOUT(slow, netns_churn, 600)
 				tlc_wait_eof(s, 2000);
 				close(s);
 			}
+			close(lfd);
 			if (tlc_read_key(TLC_PROC "/counters", "tracked") < 3)
 				_exit(2);
+			if (tlc_wait_quiet(5000))
+				_exit(3);
+			if (pin &&
+			    (send_fd(sv[1], open(TLC_PROC "/states", O_RDONLY)) ||
+			     send_fd(sv[1], open(TLC_PROC "/sockets", O_RDWR))))
+				_exit(4);
 			_exit(0);
 		}
-		ASSERT_EQ(pid, waitpid(pid, &st, 0));
+		close(sv[1]);
+		if (pin) {
+			fd_states = recv_fd(sv[0]);
+			fd_sockets = recv_fd(sv[0]);
+		}
+		close(sv[0]);
+		/* Read the namespace's file as it dies. */
+		snprintf(path, sizeof(path), "/proc/%d/net/tcp_lifecycle/states", pid);
+		while (waitpid(pid, &st, WNOHANG) == 0) {
+			int fd = open(path, O_RDONLY);
+
+			if (fd >= 0 && read_all(fd, buf, sizeof(buf)) > 0)
+				racing_reads++;
+			if (fd >= 0)
+				close(fd);
+		}
+		ASSERT_TRUE(WIFEXITED(st));
 		ASSERT_EQ(0, WEXITSTATUS(st));
+		if (!pin)
+			continue;
+		ASSERT_LE(0, fd_states);
+		ASSERT_LE(0, fd_sockets);
+		/* Its last process is gone: the open files still hold it. */
+		ASSERT_LT(0, read_all(fd_states, buf, sizeof(buf)));
+		tw = states_now(buf, "TIME_WAIT");
+		EXPECT_EQ(3, tw);
+		ASSERT_LT(0, read_all(fd_sockets, buf, sizeof(buf)));
+		EXPECT_NE(NULL, strstr(buf, "\nTIME_WAIT 127.0.0.1:"));
+		close(fd_states);
+		close(fd_sockets);
+		pinned++;
 	}
+	TH_LOG("%d namespaces, %d read through files held open after their last process exited, %d reads of a dying one's states",
+	       n, pinned, racing_reads);
 	/* Namespaces are destroyed by a workqueue: give it time. */
 	for (i = 0; i < 100; i++) {
 		if (tlc_read_key(TLC_STATUS, "tracked") == tracked0)
@@ -292,6 +405,112 @@ TEST_F_TIMEOUT(slow, netns_churn, 600)
 	TH_LOG("Percpu %lld -> %lld kB after %d namespaces", pcpu0, pcpu1, n);
 	/* Each namespace's statistics take ~15 kB of per-CPU memory. */
 	EXPECT_GT(pcpu0 + 1024, pcpu1);
+}
+
+static long long pressure_key(const char *key)
+{
+	return tlc_read_key(TLC_PROC "/counters", key);
+}
+
+static long long tcp_opens(void)
+{
+	return tlc_snmp("/proc/net/snmp", "Tcp", "ActiveOpens") +
+	       tlc_snmp("/proc/net/snmp", "Tcp", "PassiveOpens");
+}
+
+/*
+ * Table pressure: max_tracked=1000, then 100k connections ($TLC_PRESSURE_CONNS)
+ * opened and reset one after another on loopback.  600 held connections fill
+ * the table first and keep it full, so that every later birth finds it full:
+ * the untracked counts must equal what /proc/net/snmp counts (ActiveOpens:
+ * clients, PassiveOpens: children of request sockets).  The module allocates
+ * nothing per socket: slab and vmalloc use must not grow with the load, and
+ * no probe may miss.  The time per 10k connections is logged, not asserted.
+ */
+#define PRESSURE_CAP	1000
+#define PRESSURE_HOLD	600
+
+TEST_F_TIMEOUT(slow, table_pressure, 3000)
+{
+	static int hc[PRESSURE_HOLD], hs[PRESSURE_HOLD];
+	struct rlimit rl = { 4 * PRESSURE_HOLD + 64, 4 * PRESSURE_HOLD + 64 };
+	long long n = 100000, i, opens0, opens, untr0, untr, req0, req;
+	long long act0, pas0, vm0, vm1, slab0, slab1;
+	uint64_t t0, tb;
+	unsigned short port;
+	int lfd, c, s;
+	const char *env = getenv("TLC_PRESSURE_CONNS");
+
+	if (!getenv("TLC_KO"))
+		SKIP(return, "needs $TLC_KO to reload the module");
+	if (env)
+		n = atoll(env);
+	ASSERT_LT(0, n);
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	ASSERT_EQ(0, tlc_module_reload("max_tracked=1000"));
+	ASSERT_EQ(0, tlc_netns_new());
+	lfd = tlc_listen(AF_INET, &port, 1024);
+	ASSERT_LE(0, lfd);
+
+	/* Fill: 1 listener + 2 * 600 sockets, the table holds 1000. */
+	for (i = 0; i < PRESSURE_HOLD; i++)
+		ASSERT_EQ(0, tlc_pair(lfd, port, &hc[i], &hs[i]));
+	EXPECT_EQ(PRESSURE_CAP, tlc_read_key(TLC_STATUS, "tracked"));
+	opens = tcp_opens();
+	EXPECT_EQ(2 * PRESSURE_HOLD, opens);
+	EXPECT_EQ(1 + opens - PRESSURE_CAP, pressure_key("untracked"));
+
+	untr0 = pressure_key("untracked");
+	req0 = pressure_key("synrecv_untracked");
+	act0 = tlc_snmp("/proc/net/snmp", "Tcp", "ActiveOpens");
+	pas0 = tlc_snmp("/proc/net/snmp", "Tcp", "PassiveOpens");
+	opens0 = act0 + pas0;
+	vm0 = meminfo_kb("VmallocUsed");
+	slab0 = meminfo_kb("Slab");
+	t0 = tb = tlc_now_ns();
+	for (i = 1; i <= n; i++) {
+		ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
+		tlc_linger0(c);
+		close(c);
+		close(s);
+		if (i % 10000 == 0 || i == n) {
+			uint64_t t = tlc_now_ns();
+
+			TH_LOG("connections %lld: last block %.1f s, %.0f/s; tracked %lld untracked %lld",
+			       i, (t - tb) / 1e9,
+			       (i % 10000 ? i % 10000 : 10000) / ((t - tb) / 1e9),
+			       tlc_read_key(TLC_STATUS, "tracked"),
+			       pressure_key("untracked"));
+			tb = t;
+		}
+	}
+	TH_LOG("%lld connections in %.1f s", n, (tlc_now_ns() - t0) / 1e9);
+	opens = tcp_opens() - opens0;
+	untr = pressure_key("untracked") - untr0;
+	req = pressure_key("synrecv_untracked") - req0;
+	vm1 = meminfo_kb("VmallocUsed");
+	slab1 = meminfo_kb("Slab");
+	TH_LOG("ActiveOpens +%lld PassiveOpens +%lld; untracked +%lld synrecv_untracked +%lld",
+	       tlc_snmp("/proc/net/snmp", "Tcp", "ActiveOpens") - act0,
+	       tlc_snmp("/proc/net/snmp", "Tcp", "PassiveOpens") - pas0,
+	       untr, req);
+	TH_LOG("VmallocUsed %lld -> %lld kB, Slab %lld -> %lld kB", vm0, vm1,
+	       slab0, slab1);
+	EXPECT_EQ(2 * n, opens);
+	EXPECT_EQ(opens, untr);
+	EXPECT_EQ(n, req);
+	EXPECT_EQ(PRESSURE_CAP, tlc_read_key(TLC_STATUS, "tracked"));
+	EXPECT_EQ(0, tlc_probes_missed());
+	EXPECT_GT(512, vm1 - vm0);
+	/* 100k connections: 8 MB is 80 bytes each. */
+	EXPECT_GT(8192, slab1 - slab0);
+
+	for (i = 0; i < PRESSURE_HOLD; i++) {
+		close(hc[i]);
+		close(hs[i]);
+	}
+	close(lfd);
+	ASSERT_EQ(0, tlc_module_reload(""));
 }
 
 TEST_HARNESS_MAIN

@@ -4,13 +4,34 @@
 # /tlc/run.conf (tlc_release, tlc_moddir) and /tlc/cmd.sh from the host.
 #
 # Builds /newroot = overlay(host root read-only over 9p or virtiofs, tmpfs
-# upper), runs
-# /tlc/cmd.sh chrooted there with stdout/stderr on virtio port tlc.out,
-# writes "TLC-EXIT <status>" to port tlc.status and the kernel log to port
-# tlc.dmesg, then powers off.  Console messages are prefixed "tlc-init:".
+# upper) and switch_root's into it (a chroot would do, but the kernel
+# refuses unprivileged user namespaces to a chrooted process, and the
+# selftests need them for containers); then, as PID 1 of the new root
+# ("stage2" below, this same script copied to /run/tlc), runs /tlc/cmd.sh
+# with stdout/stderr on virtio port tlc.out, writes "TLC-EXIT <status>" to
+# port tlc.status and the kernel log to port tlc.dmesg, and powers off.
+# Console messages are prefixed "tlc-init:".
 
 PATH=/sbin:/bin
 export PATH
+
+# Stage 2, after switch_root: PID 1 in the host's root (overlay), with a
+# copy of busybox at /run/tlc/busybox.  Arguments: the three port devices.
+if [ "$1" = stage2 ]; then
+	bb=/run/tlc/busybox
+	out=$2 status=$3 kmsg=$4
+	echo "tlc-init: [$($bb cut -d" " -f1 /proc/uptime)] running command"
+	$bb env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/root USER=root LOGNAME=root TLC_IN_VM=1 \
+		/bin/sh /run/tlc/cmd.sh </dev/null >"$out" 2>&1
+	rc=$?
+	echo "tlc-init: [$($bb cut -d" " -f1 /proc/uptime)] command exited with status $rc"
+	echo "TLC-EXIT $rc" >"$status"
+	$bb dmesg -s 16777216 >"$kmsg"
+	$bb poweroff -f
+	$bb sleep 60
+	exit 1
+fi
 
 say() { echo "tlc-init: [$(cut -d" " -f1 /proc/uptime 2>/dev/null)] $*"; }
 # Something is broken: power off without an exit marker (vm-run reports it).
@@ -90,13 +111,10 @@ done
 
 mkdir -p $n/run/tlc
 must cp /tlc/cmd.sh $n/run/tlc/cmd.sh
-say "running command"
-env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-	HOME=/root USER=root LOGNAME=root TLC_IN_VM=1 \
-	chroot $n /bin/sh /run/tlc/cmd.sh <$n/dev/null >"$out" 2>&1
-rc=$?
-say "command exited with status $rc"
-echo "TLC-EXIT $rc" >"$status"
-dmesg -s 16777216 >"$kmsg"
-poweroff -f
-sleep 60
+must cp /init $n/run/tlc/init.sh
+must cp /bin/busybox $n/run/tlc/busybox
+# From now on the kernel's module autoloading finds the real modprobe at
+# /sbin/modprobe: PID 1 shares its root with the kernel's threads.
+say "switching root"
+exec switch_root $n /run/tlc/busybox sh /run/tlc/init.sh stage2 "$out" "$status" "$kmsg"
+fail "switch_root"

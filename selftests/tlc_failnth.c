@@ -15,10 +15,10 @@
  *
  * N = 0 injects nothing.  Only the operation itself runs armed: the
  * program's own start-up and output are outside.  Last line of stdout:
- *   failnth ret=<0|errno name> injected=<0|1>[ procdir=<0|1>]
+ *   failnth ret=<0|errno name> injected=<0|1>[ procdir=<0|1>][ points=P]
  * injected=1: the Nth point was reached, and failed, within the operation;
- * injected=0: the operation passed fewer than N points (so a caller
- * counting N up has covered them all).  Exit status 0 (1 on usage or
+ * injected=0: the operation passed fewer than N points, P of them (so a
+ * caller counting N up has covered them all).  Exit status 0 (1 on usage or
  * set-up errors).
  */
 #define _GNU_SOURCE
@@ -51,21 +51,25 @@ static void arm(unsigned int n)
 		die("write fail-nth");
 }
 
+/* Points the operation passed, when it did not reach the armed one. */
+static unsigned int points;
+
 /* Disarms; returns 1 if the armed point was reached (the count hit 0). */
 static int disarm(unsigned int n)
 {
 	char buf[16] = "";
 	ssize_t len;
-	int left;
+	unsigned int left;
 
 	if (!n)
 		return 0;
 	len = pread(nth_fd, buf, sizeof(buf) - 1, 0);
 	if (len <= 0)
 		die("read fail-nth");
-	left = atoi(buf);
+	left = strtoul(buf, NULL, 10);
 	if (left && pwrite(nth_fd, "0", 1, 0) != 1)
 		die("reset fail-nth");
+	points = n - left;
 	return left == 0;
 }
 
@@ -184,6 +188,8 @@ int main(int argc, char **argv)
 	printf("failnth ret=%s injected=%d", err_name(err), injected);
 	if (procdir >= 0)
 		printf(" procdir=%d", procdir);
+	if (n && !injected)
+		printf(" points=%u", points);
 	printf("\n");
 	return 0;
 usage:

@@ -18,6 +18,8 @@
 # the failure.  Oopses and leaks are caught by the VM runner (console scan)
 # and scripts/test-debug (kmemleak).
 #   TLC_FAULTS_STRIDE=K  inject at every Kth point only (default 1: all)
+#   TLC_FAULTS_NETNS_STRIDE=K  the same for the kernel's own points of
+#                        namespace creation (default TLC_FAULTS_STRIDE)
 
 source "$(dirname "$0")/tlc_lib.sh"
 FAILNTH=$TLC_DIR/tlc_failnth
@@ -74,7 +76,7 @@ set_knob $FI/fail_page_alloc/min-order 0
 set_knob $FI/fail_page_alloc/ignore-gfp-highmem N
 echo "tlc_faults: injecting allocation failures" >/dev/kmsg
 
-# failnth N OP ARGS: sets ret, injected, procdir.
+# failnth N OP ARGS: sets ret, injected, procdir, points.
 failnth() {
 	local out last
 	out=$("$FAILNTH" "$@") || return 1
@@ -82,6 +84,7 @@ failnth() {
 	ret=$(sed -n 's/.* ret=\([^ ]*\).*/\1/p' <<<"$last")
 	injected=$(sed -n 's/.* injected=\([01]\).*/\1/p' <<<"$last")
 	procdir=$(sed -n 's/.* procdir=\([01]\).*/\1/p' <<<"$last")
+	points=$(sed -n 's/.* points=\([0-9]*\).*/\1/p' <<<"$last")
 	[[ -n $ret && -n $injected ]]
 }
 
@@ -127,7 +130,8 @@ while :; do
 	elif ((!injected)); then
 		echo "# load $n: no $STATUS without an injected fault"; ok=1
 	else
-		# debugfs is best effort (documented); /proc must then be whole.
+		# debugfs is best effort (Documentation/tcp_lifecycle.rst);
+		# /proc must then be whole.
 		degraded=$((degraded + 1))
 		[[ -f /proc/net/tcp_lifecycle/states ]] || {
 			echo "# load $n: no debugfs status and no /proc/net/tcp_lifecycle/states"; ok=1; }
@@ -142,10 +146,24 @@ echo "# load: $n points tried, $failed loads failed cleanly, $degraded loaded wi
 ktap_result $ok load
 
 # ---- netns_create ---------------------------------------------------------
+# Most of a new namespace's allocations are the kernel's own pernet
+# subsystems'; the module's come last (its pernet operations were
+# registered after theirs).  The last (module's share + 32) points are all
+# tried, the earlier ones every NETNS_STRIDE-th.
+NETNS_STRIDE=${TLC_FAULTS_NETNS_STRIDE:-$STRIDE}
+tlc_loaded && rmmod tcp_lifecycle
+failnth 1000000 netns && t0=${points:-0}
 insmod "$TLC_KO" "$PARAMS" || echo "# insmod failed"
+failnth 1000000 netns && t1=${points:-0}
+tail_from=$((t0 - 32))
+echo "# a new namespace passes $t0 injection points without the module, $t1 with it"
 ok=0 n=0 failed=0 degraded=0
 while tlc_loaded; do
-	n=$((n + STRIDE))
+	if ((n + 1 < tail_from)); then
+		n=$((n + NETNS_STRIDE))
+	else
+		n=$((n + STRIDE))
+	fi
 	unc0=$(status_field nets_uncounted)
 	failnth "$n" netns || { echo "# netns $n: tlc_failnth failed"; ok=1; break; }
 	unc1=$(status_field nets_uncounted)
@@ -163,7 +181,7 @@ while tlc_loaded; do
 	fi
 	((ok == 0 && injected)) || break
 done
-echo "# netns_create: $n points tried, $failed namespaces refused by the kernel, $degraded left uncounted"
+echo "# netns_create: up to point $n tried, $failed namespaces refused by the kernel, $degraded left uncounted"
 ((n > 1 && ret == 0 && injected == 0)) || ok=1
 ktap_result $ok netns_create
 

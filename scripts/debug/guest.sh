@@ -23,7 +23,7 @@ echo scan >$kml
 report=$(cat $kml)
 echo "# kmemleak: two scans in $((SECONDS - t0)) s"
 if [[ -n $report ]]; then
-	sed 's/^/# /' <<<"$report" | head -n 200
+	head -n 200 <<<"$report" | sed 's/^/# /'
 	echo "not ok 0 kmemleak: $(grep -c '^unreferenced object' <<<"$report") suspected leaks after the selftests"
 	exit 1
 fi

@@ -8,6 +8,8 @@
 #   make test             every test (host and VM); last line "N passed, N failed"
 #   make check            W=1, sparse, checkpatch --strict, kernel-doc
 #   make test-matrix      build and VM-test every Debian kernel, one table
+#   make test-debug       the VM selftests on a KASAN/lockdep/kmemleak kernel
+#                         built from linux-source-6.1, with allocation failures
 #   make deps             install the Debian packages and kernel headers needed
 #   make install          module (modules_install + depmod), tcplc, man page
 #   make uninstall        remove what install put there
@@ -42,7 +44,7 @@ INSTALL_MOD_DIR ?= extra
 DEPMOD ?= /sbin/depmod
 MODINFO ?= /sbin/modinfo
 
-.PHONY: all module tcplc deps headers check test test-matrix demo bench \
+.PHONY: all module tcplc deps headers check test test-matrix test-debug demo bench \
 	clean selftests install uninstall dkms-src version
 
 all: module tcplc
@@ -78,6 +80,9 @@ test:
 
 test-matrix:
 	scripts/test-matrix
+
+test-debug:
+	scripts/test-debug
 
 # The module into /lib/modules/KVER/INSTALL_MOD_DIR/module/ with kbuild
 # (signed only if the build tree has a signing key: Debian's have none),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: scripts/deps.sh [host|vm|bench|all]     (default: all)
+# Usage: scripts/deps.sh [host|vm|bench|debug|all]     (default: all)
 #
 # Installs the Debian packages the project needs, only those missing
 # (apt-get update runs once first when something is missing).
@@ -7,6 +7,9 @@
 #   vm    run scripts/vm-run (QEMU, initramfs tools, and the tools the
 #         tests use inside the guest, which shares the host's root fs)
 #   bench what `make bench` adds (bpftrace for tcplife.bt, GNU time)
+#   debug what scripts/debug-kernel needs to build the `make test-debug`
+#         kernel from linux-source-6.1 (compiler, bc, flex, bison, libelf,
+#         libssl headers)
 #   all   all of these
 # Not root and something missing: prints the apt-get command, exits 1.
 # Kernel headers are per kernel: scripts/kernel-fetch --headers installs them.
@@ -16,22 +19,23 @@ set -euo pipefail
 PACKAGES='
 qemu-system-x86   vm
 busybox-static    vm
-kmod              vm host
+kmod              vm host debug
 cpio              vm
-xz-utils          vm host
+xz-utils          vm host debug
 zstd              vm
 iproute2          vm host
 nftables          vm host
 procps            vm host
 python3           vm host
 sparse            host
-make              host
-gcc               host
-libelf-dev        host
-bc                host
-flex              host
-bison             host
-linux-source-6.1  host
+make              host debug
+gcc               host debug
+libelf-dev        host debug
+libssl-dev        debug
+bc                host debug
+flex              host debug
+bison             host debug
+linux-source-6.1  host debug
 groff             host
 python3-prometheus-client host
 clang             host
@@ -47,11 +51,11 @@ dkms              vm host
 
 group=${1:-all}
 case $group in
-host | vm | bench | all) ;;
+host | vm | bench | debug | all) ;;
 -h | --help) sed -n '2,/^set -/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-*) tlc_die "usage: scripts/deps.sh [host|vm|bench|all]" ;;
+*) tlc_die "usage: scripts/deps.sh [host|vm|bench|debug|all]" ;;
 esac
-(($# <= 1)) || tlc_die "usage: scripts/deps.sh [host|vm|bench|all]"
+(($# <= 1)) || tlc_die "usage: scripts/deps.sh [host|vm|bench|debug|all]"
 
 wanted=()
 while read -r pkg groups; do

@@ -10,7 +10,7 @@
 
 cd "$(dirname "$0")" || exit 1
 export TLC_KO=${TLC_KO:-$(cd .. && pwd)/module/tcp_lifecycle.ko}
-progs=${TLC_ONLY:-"tlc_transitions tlc_tracking tlc_lifecycle tlc_keepalive tlc_security.sh tlc_tcplc.sh tlc_module.sh"}
+progs=${TLC_ONLY:-"tlc_transitions tlc_tracking tlc_lifecycle tlc_keepalive tlc_security.sh tlc_tcplc.sh tlc_module.sh tlc_faults.sh"}
 rc=0
 
 for p in $progs; do

@@ -1,0 +1,247 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tcp_lifecycle under allocation failure.  With /proc/self/fail-nth
+# (CONFIG_FAULT_INJECTION, FAILSLAB, FAIL_PAGE_ALLOC: the `make test-debug`
+# kernel; no Debian kernel has it, and there the whole program skips),
+# makes the 1st, 2nd, ... allocation fail, in turn, until an attempt passes
+# without reaching the armed one, of:
+#   - loading the module (the kernel's module loader and our init);
+#   - creating a network namespace while the module is loaded;
+#   - opening and reading each /proc/net/tcp_lifecycle file;
+#   - writing a filter to the sockets file.
+# What Documentation/tcp_lifecycle.rst promises: a load either fails with
+# nothing left behind (no module, no /proc files) or works completely, with
+# a namespace it could not equip counted in nets_uncounted and without
+# /proc files; a namespace is never refused because of the module; a read
+# or a write fails with an error or gives exactly what it gives without
+# the failure.  Oopses and leaks are caught by the VM runner (console scan)
+# and scripts/test-debug (kmemleak).
+#   TLC_FAULTS_STRIDE=K  inject at every Kth point only (default 1: all)
+#   TLC_FAULTS_NETNS_STRIDE=K  the same for the kernel's own points of
+#                        namespace creation (default TLC_FAULTS_STRIDE)
+
+source "$(dirname "$0")/tlc_lib.sh"
+FAILNTH=$TLC_DIR/tlc_failnth
+STRIDE=${TLC_FAULTS_STRIDE:-1}
+# A small table: the default one is 1024 vmalloc'ed pages, as many more
+# injection points of the same kind, each costing a load.
+PARAMS="max_tracked=64"
+NS=tlc-faults-$$
+FI=/sys/kernel/debug
+STATUS=/sys/kernel/debug/tcp_lifecycle/status
+saved=()
+
+cleanup() {
+	local s
+	for s in "${saved[@]}"; do echo "${s#*=}" >"${s%%=*}"; done
+	echo "tlc_faults: injection over" >/dev/kmsg 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+	tlc_loaded && rmmod tcp_lifecycle 2>/dev/null
+}
+
+tlc_require_root
+tests=(load netns_create proc_read sockets_filter)
+ktap_header ${#tests[@]}
+skip_all() {
+	local t
+	for t in "${tests[@]}"; do ktap_result 4 "$t" "$1"; done
+	ktap_finish
+}
+fail_all() {
+	local t
+	for t in "${tests[@]}"; do ktap_result 1 "$t"; done
+	ktap_finish
+}
+[[ -e /proc/self/fail-nth ]] || skip_all "no /proc/self/fail-nth (kernel without CONFIG_FAULT_INJECTION)"
+[[ -d $FI/failslab && -d $FI/fail_page_alloc ]] ||
+	skip_all "no failslab/fail_page_alloc in debugfs (CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC, CONFIG_FAULT_INJECTION_DEBUG_FS)"
+[[ -f $TLC_KO ]] || skip_all "no module at $TLC_KO"
+[[ -x $FAILNTH ]] || skip_all "no $FAILNTH (make selftests)"
+trap cleanup EXIT
+
+# set FILE VALUE: remembered, restored on exit.
+set_knob() {
+	saved+=("$1=$(cat "$1")")
+	echo "$2" >"$1"
+}
+# fail-nth reaches only the allocations these let through: by default
+# both ignore allocations that may sleep (nearly all of ours), and
+# fail_page_alloc single pages.  No stack dump per injected failure.
+for a in failslab fail_page_alloc; do
+	set_knob $FI/$a/ignore-gfp-wait N
+	set_knob $FI/$a/verbose 0
+done
+set_knob $FI/fail_page_alloc/min-order 0
+set_knob $FI/fail_page_alloc/ignore-gfp-highmem N
+echo "tlc_faults: injecting allocation failures" >/dev/kmsg
+
+# failnth N OP ARGS: sets ret, injected, procdir, points.
+failnth() {
+	local out last
+	out=$("$FAILNTH" "$@") || return 1
+	last=$(tail -n 1 <<<"$out")
+	ret=$(sed -n 's/.* ret=\([^ ]*\).*/\1/p' <<<"$last")
+	injected=$(sed -n 's/.* injected=\([01]\).*/\1/p' <<<"$last")
+	procdir=$(sed -n 's/.* procdir=\([01]\).*/\1/p' <<<"$last")
+	points=$(sed -n 's/.* points=\([0-9]*\).*/\1/p' <<<"$last")
+	[[ -n $ret && -n $injected ]]
+}
+
+status_field() { awk -v k="$1" '$1 == k { print $2 }' "$STATUS"; }
+# What must not change with a fault absorbed: everything but the counters
+# of sockets and namespaces.
+status_shape() { grep -Ev '^(tracked|stale_entries|nets_uncounted) ' "$STATUS"; }
+
+# ---- load ---------------------------------------------------------------
+tlc_loaded && rmmod tcp_lifecycle
+insmod "$TLC_KO" "$PARAMS" || { echo "# the module does not load even without faults"; fail_all; }
+ref_status=$(status_shape)
+rmmod tcp_lifecycle
+ok=0 n=0 failed=0 degraded=0
+while :; do
+	n=$((n + STRIDE))
+	failnth "$n" load "$TLC_KO" "$PARAMS" || { echo "# load $n: tlc_failnth failed"; ok=1; break; }
+	if [[ $ret != 0 ]]; then
+		failed=$((failed + 1))
+		if ((!injected)); then
+			echo "# load $n: failed ($ret) without an injected fault"; ok=1; break
+		fi
+		if tlc_loaded || [[ -e /proc/net/tcp_lifecycle || -e $FI/tcp_lifecycle ]]; then
+			echo "# load $n: failed ($ret) but left the module or its files behind"; ok=1; break
+		fi
+		continue
+	fi
+	# Loaded: completely, or with the init namespace counted as uncounted.
+	if [[ -f $STATUS ]]; then
+		unc=$(status_field nets_uncounted)
+		if [[ $(status_shape) != "$ref_status" ]]; then
+			echo "# load $n: loaded with a different status:"
+			diff <(echo "$ref_status") <(status_shape) | sed 's/^/# /'
+			ok=1
+		fi
+		if ((unc > 0)); then
+			degraded=$((degraded + 1))
+			[[ -e /proc/net/tcp_lifecycle ]] && {
+				echo "# load $n: nets_uncounted $unc but /proc/net/tcp_lifecycle exists"; ok=1; }
+		elif [[ ! -f /proc/net/tcp_lifecycle/states ]]; then
+			echo "# load $n: nets_uncounted 0 but no /proc/net/tcp_lifecycle/states"; ok=1
+		fi
+	elif ((!injected)); then
+		echo "# load $n: no $STATUS without an injected fault"; ok=1
+	else
+		# debugfs is best effort (Documentation/tcp_lifecycle.rst);
+		# /proc must then be whole.
+		degraded=$((degraded + 1))
+		[[ -f /proc/net/tcp_lifecycle/states ]] || {
+			echo "# load $n: no debugfs status and no /proc/net/tcp_lifecycle/states"; ok=1; }
+	fi
+	if ! rmmod tcp_lifecycle; then
+		echo "# load $n: rmmod failed"; ok=1; break
+	fi
+	((ok == 0 && injected)) || break
+done
+echo "# load: $n points tried, $failed loads failed cleanly, $degraded loaded with a namespace or debugfs left out"
+((n > 1 && ret == 0 && injected == 0)) || ok=1
+ktap_result $ok load
+
+# ---- netns_create ---------------------------------------------------------
+# Most of a new namespace's allocations are the kernel's own pernet
+# subsystems'; the module's come last (its pernet operations were
+# registered after theirs).  The last (module's share + 32) points are all
+# tried, the earlier ones every NETNS_STRIDE-th.
+NETNS_STRIDE=${TLC_FAULTS_NETNS_STRIDE:-$STRIDE}
+tlc_loaded && rmmod tcp_lifecycle
+failnth 1000000 netns && t0=${points:-0}
+insmod "$TLC_KO" "$PARAMS" || echo "# insmod failed"
+failnth 1000000 netns && t1=${points:-0}
+tail_from=$((t0 - 32))
+echo "# a new namespace passes $t0 injection points without the module, $t1 with it"
+ok=0 n=0 failed=0 degraded=0
+while tlc_loaded; do
+	if ((n + 1 < tail_from)); then
+		n=$((n + NETNS_STRIDE))
+	else
+		n=$((n + STRIDE))
+	fi
+	unc0=$(status_field nets_uncounted)
+	failnth "$n" netns || { echo "# netns $n: tlc_failnth failed"; ok=1; break; }
+	unc1=$(status_field nets_uncounted)
+	if [[ $ret != 0 ]]; then
+		failed=$((failed + 1))
+		((injected)) || { echo "# netns $n: failed ($ret) without an injected fault"; ok=1; break; }
+		# Refused by the kernel itself: not counted as ours.
+		((unc1 == unc0)) || { echo "# netns $n: refused, yet nets_uncounted went $unc0 -> $unc1"; ok=1; }
+	elif ((procdir)); then
+		((unc1 == unc0)) || { echo "# netns $n: equipped, yet nets_uncounted went $unc0 -> $unc1"; ok=1; }
+	else
+		degraded=$((degraded + 1))
+		((injected)) || { echo "# netns $n: no /proc/net/tcp_lifecycle without an injected fault"; ok=1; }
+		((unc1 == unc0 + 1)) || { echo "# netns $n: left without statistics, nets_uncounted went $unc0 -> $unc1"; ok=1; }
+	fi
+	((ok == 0 && injected)) || break
+done
+echo "# netns_create: up to point $n tried, $failed namespaces refused by the kernel, $degraded left uncounted"
+((n > 1 && ret == 0 && injected == 0)) || ok=1
+ktap_result $ok netns_create
+
+# ---- proc_read ------------------------------------------------------------
+# In a namespace of its own without traffic, so that every read of a file
+# must give the same bytes.
+ok=0 total=0 failed=0
+ip netns add "$NS" || ok=1
+files=$(ip netns exec "$NS" ls /proc/net/tcp_lifecycle 2>/dev/null)
+[[ -n $files ]] || { echo "# no files in /proc/net/tcp_lifecycle of $NS"; ok=1; }
+for f in $files; do
+	p=/proc/net/tcp_lifecycle/$f
+	ip netns exec "$NS" "$FAILNTH" 0 read "$p" >/tmp/tlc_faults.ref.$$ || { ok=1; continue; }
+	ref=$(sed '$d' /tmp/tlc_faults.ref.$$)
+	n=0
+	while :; do
+		n=$((n + STRIDE))
+		out=$(ip netns exec "$NS" "$FAILNTH" "$n" read "$p") || { ok=1; break; }
+		last=$(tail -n 1 <<<"$out")
+		ret=$(sed -n 's/.* ret=\([^ ]*\).*/\1/p' <<<"$last")
+		injected=$(sed -n 's/.* injected=\([01]\).*/\1/p' <<<"$last")
+		if [[ $ret != 0 ]]; then
+			failed=$((failed + 1))
+			((injected)) || { echo "# $f $n: failed ($ret) without an injected fault"; ok=1; break; }
+			[[ $ret == ENOMEM ]] || { echo "# $f $n: failed with $ret, not ENOMEM"; ok=1; }
+		elif [[ $(sed '$d' <<<"$out") != "$ref" ]]; then
+			echo "# $f $n: read differs from the reference:"
+			diff <(echo "$ref") <(sed '$d' <<<"$out") | head -n 10 | sed 's/^/# /'
+			ok=1
+		fi
+		((ok == 0 && injected)) || break
+	done
+	total=$((total + n))
+	echo "# $f: $n points"
+done
+rm -f /tmp/tlc_faults.ref.$$
+echo "# proc_read: $total points tried over $(wc -w <<<"$files") files, $failed reads failed with ENOMEM"
+ktap_result $ok proc_read
+
+# ---- sockets_filter -------------------------------------------------------
+ok=0 n=0 failed=0
+sock=/proc/net/tcp_lifecycle/sockets
+ref=$(ip netns exec "$NS" "$FAILNTH" 0 filter $sock "state=ESTABLISHED min_age_ms=5" | sed '$d')
+[[ -n $ref ]] || ok=1
+while ((ok == 0)); do
+	n=$((n + STRIDE))
+	out=$(ip netns exec "$NS" "$FAILNTH" "$n" filter $sock "state=ESTABLISHED min_age_ms=5") || { ok=1; break; }
+	last=$(tail -n 1 <<<"$out")
+	ret=$(sed -n 's/.* ret=\([^ ]*\).*/\1/p' <<<"$last")
+	injected=$(sed -n 's/.* injected=\([01]\).*/\1/p' <<<"$last")
+	if [[ $ret != 0 ]]; then
+		failed=$((failed + 1))
+		((injected)) || { echo "# filter $n: failed ($ret) without an injected fault"; ok=1; break; }
+		[[ $ret == ENOMEM ]] || { echo "# filter $n: failed with $ret, not ENOMEM"; ok=1; }
+	fi
+	[[ $(sed '$d' <<<"$out") == "$ref" ]] || { echo "# filter $n: listing differs after the write"; ok=1; }
+	((injected)) || break
+done
+echo "# sockets_filter: $n points tried, $failed writes failed with ENOMEM"
+((n > 1)) || ok=1
+ktap_result $ok sockets_filter
+
+ktap_finish

@@ -18,6 +18,8 @@
 # the failure.  Oopses and leaks are caught by the VM runner (console scan)
 # and scripts/test-debug (kmemleak).
 #   TLC_FAULTS_STRIDE=K  inject at every Kth point only (default 1: all)
+#   TLC_FAULTS_LOAD_STRIDE=K  of a load, every Kth of the loader's points,
+#                        then all from just before our init (default 32)
 #   TLC_FAULTS_NETNS_STRIDE=K  the same for the kernel's own points of
 #                        namespace creation (default TLC_FAULTS_STRIDE)
 
@@ -76,16 +78,22 @@ set_knob $FI/fail_page_alloc/min-order 0
 set_knob $FI/fail_page_alloc/ignore-gfp-highmem N
 echo "tlc_faults: injecting allocation failures" >/dev/kmsg
 
-# failnth N OP ARGS: sets ret, injected, procdir, points.
-failnth() {
-	local out last
-	out=$("$FAILNTH" "$@") || return 1
-	last=$(tail -n 1 <<<"$out")
+# parse_last OUTPUT: sets ret, injected, procdir, points from the last
+# line of tlc_failnth's output.
+parse_last() {
+	local last
+	last=$(tail -n 1 <<<"$1")
 	ret=$(sed -n 's/.* ret=\([^ ]*\).*/\1/p' <<<"$last")
 	injected=$(sed -n 's/.* injected=\([01]\).*/\1/p' <<<"$last")
 	procdir=$(sed -n 's/.* procdir=\([01]\).*/\1/p' <<<"$last")
 	points=$(sed -n 's/.* points=\([0-9]*\).*/\1/p' <<<"$last")
 	[[ -n $ret && -n $injected ]]
+}
+# failnth N OP ARGS: runs tlc_failnth, then parse_last.
+failnth() {
+	local out
+	out=$("$FAILNTH" "$@") || return 1
+	parse_last "$out"
 }
 
 status_field() { awk -v k="$1" '$1 == k { print $2 }' "$STATUS"; }
@@ -94,23 +102,29 @@ status_field() { awk -v k="$1" '$1 == k { print $2 }' "$STATUS"; }
 status_shape() { grep -Ev '^(tracked|stale_entries|nets_uncounted) ' "$STATUS"; }
 
 # ---- load ---------------------------------------------------------------
-tlc_loaded && rmmod tcp_lifecycle
-insmod "$TLC_KO" "$PARAMS" || { echo "# the module does not load even without faults"; fail_all; }
-ref_status=$(status_shape)
-rmmod tcp_lifecycle
-ok=0 n=0 failed=0 degraded=0
-while :; do
-	n=$((n + STRIDE))
-	failnth "$n" load "$TLC_KO" "$PARAMS" || { echo "# load $n: tlc_failnth failed"; ok=1; break; }
+# A load passes some 2300 injection points (6.1 debug kernel), nearly all
+# of them the module loader's, before it calls our init; our init's (and
+# everything it calls) come last, with the loader's few after a successful
+# init.  Where ours start: a load with max_tracked=0, which our init
+# refuses before it allocates anything, passes only the loader's.  Every
+# point from LOAD_MARGIN before there to the end is tried, and every
+# LOAD_STRIDE-th before (the counts vary a little from load to load).
+
+# load_attempt N: load with the Nth point failing, check the outcome, and
+# unload.  Returns 1 on a problem (reported), 2 when the load passed
+# without reaching the Nth point, 0 otherwise.
+load_attempt() {
+	local n=$1 unc bad=0
+	failnth "$n" load "$TLC_KO" "$PARAMS" || { echo "# load $n: tlc_failnth failed"; return 1; }
 	if [[ $ret != 0 ]]; then
 		failed=$((failed + 1))
 		if ((!injected)); then
-			echo "# load $n: failed ($ret) without an injected fault"; ok=1; break
+			echo "# load $n: failed ($ret) without an injected fault"; return 1
 		fi
 		if tlc_loaded || [[ -e /proc/net/tcp_lifecycle || -e $FI/tcp_lifecycle ]]; then
-			echo "# load $n: failed ($ret) but left the module or its files behind"; ok=1; break
+			echo "# load $n: failed ($ret) but left the module or its files behind"; return 1
 		fi
-		continue
+		return 0
 	fi
 	# Loaded: completely, or with the init namespace counted as uncounted.
 	if [[ -f $STATUS ]]; then
@@ -118,31 +132,61 @@ while :; do
 		if [[ $(status_shape) != "$ref_status" ]]; then
 			echo "# load $n: loaded with a different status:"
 			diff <(echo "$ref_status") <(status_shape) | sed 's/^/# /'
-			ok=1
+			bad=1
 		fi
 		if ((unc > 0)); then
 			degraded=$((degraded + 1))
 			[[ -e /proc/net/tcp_lifecycle ]] && {
-				echo "# load $n: nets_uncounted $unc but /proc/net/tcp_lifecycle exists"; ok=1; }
+				echo "# load $n: nets_uncounted $unc but /proc/net/tcp_lifecycle exists"; bad=1; }
 		elif [[ ! -f /proc/net/tcp_lifecycle/states ]]; then
-			echo "# load $n: nets_uncounted 0 but no /proc/net/tcp_lifecycle/states"; ok=1
+			echo "# load $n: nets_uncounted 0 but no /proc/net/tcp_lifecycle/states"; bad=1
 		fi
 	elif ((!injected)); then
-		echo "# load $n: no $STATUS without an injected fault"; ok=1
+		echo "# load $n: no $STATUS without an injected fault"; bad=1
 	else
 		# debugfs is best effort (Documentation/tcp_lifecycle.rst);
 		# /proc must then be whole.
 		degraded=$((degraded + 1))
 		[[ -f /proc/net/tcp_lifecycle/states ]] || {
-			echo "# load $n: no debugfs status and no /proc/net/tcp_lifecycle/states"; ok=1; }
+			echo "# load $n: no debugfs status and no /proc/net/tcp_lifecycle/states"; bad=1; }
 	fi
 	if ! rmmod tcp_lifecycle; then
-		echo "# load $n: rmmod failed"; ok=1; break
+		echo "# load $n: rmmod failed"; return 1
 	fi
-	((ok == 0 && injected)) || break
+	((bad)) && return 1
+	((injected)) || return 2
+	return 0
+}
+
+LOAD_STRIDE=${TLC_FAULTS_LOAD_STRIDE:-32}
+LOAD_MARGIN=64
+tlc_loaded && rmmod tcp_lifecycle
+insmod "$TLC_KO" "$PARAMS" || { echo "# the module does not load even without faults"; fail_all; }
+ref_status=$(status_shape)
+rmmod tcp_lifecycle
+failnth 1000000 load "$TLC_KO" "$PARAMS" && total=${points:-0}
+[[ $ret == 0 ]] || echo "# a load without an injected fault failed: $ret"
+tlc_loaded && rmmod tcp_lifecycle
+failnth 1000000 load "$TLC_KO" max_tracked=0 && loader=${points:-0}
+[[ $ret == EINVAL ]] || echo "# a load with max_tracked=0 did not fail with EINVAL: $ret"
+tlc_loaded && rmmod tcp_lifecycle
+echo "# a load passes $total points, $loader of them before our init"
+ok=0 failed=0 degraded=0 tried=0 st=0
+tail_from=$((loader - LOAD_MARGIN))
+for ((n = LOAD_STRIDE; st != 2; )); do
+	tried=$((tried + 1))
+	load_attempt "$n"
+	st=$?
+	((st == 1)) && { ok=1; break; }
+	if ((n + LOAD_STRIDE < tail_from)); then
+		n=$((n + LOAD_STRIDE))
+	else
+		n=$((n + 1))
+	fi
 done
-echo "# load: $n points tried, $failed loads failed cleanly, $degraded loaded with a namespace or debugfs left out"
-((n > 1 && ret == 0 && injected == 0)) || ok=1
+echo "# load: up to point $n, $tried tried (all from $tail_from): $failed loads failed cleanly, $degraded loaded with a namespace or debugfs left out"
+((total > 1 && loader > 1 && loader < total)) || ok=1
+((n >= total - LOAD_MARGIN)) || { echo "# load: stopped at $n, before the end"; ok=1; }
 ktap_result $ok load
 
 # ---- netns_create ---------------------------------------------------------
@@ -199,10 +243,9 @@ for f in $files; do
 	n=0
 	while :; do
 		n=$((n + STRIDE))
-		out=$(ip netns exec "$NS" "$FAILNTH" "$n" read "$p") || { ok=1; break; }
-		last=$(tail -n 1 <<<"$out")
-		ret=$(sed -n 's/.* ret=\([^ ]*\).*/\1/p' <<<"$last")
-		injected=$(sed -n 's/.* injected=\([01]\).*/\1/p' <<<"$last")
+		if ! out=$(ip netns exec "$NS" "$FAILNTH" "$n" read "$p") || ! parse_last "$out"; then
+			ok=1; break
+		fi
 		if [[ $ret != 0 ]]; then
 			failed=$((failed + 1))
 			((injected)) || { echo "# $f $n: failed ($ret) without an injected fault"; ok=1; break; }
@@ -228,10 +271,10 @@ ref=$(ip netns exec "$NS" "$FAILNTH" 0 filter $sock "state=ESTABLISHED min_age_m
 [[ -n $ref ]] || ok=1
 while ((ok == 0)); do
 	n=$((n + STRIDE))
-	out=$(ip netns exec "$NS" "$FAILNTH" "$n" filter $sock "state=ESTABLISHED min_age_ms=5") || { ok=1; break; }
-	last=$(tail -n 1 <<<"$out")
-	ret=$(sed -n 's/.* ret=\([^ ]*\).*/\1/p' <<<"$last")
-	injected=$(sed -n 's/.* injected=\([01]\).*/\1/p' <<<"$last")
+	if ! out=$(ip netns exec "$NS" "$FAILNTH" "$n" filter $sock "state=ESTABLISHED min_age_ms=5") ||
+		! parse_last "$out"; then
+		ok=1; break
+	fi
 	if [[ $ret != 0 ]]; then
 		failed=$((failed + 1))
 		((injected)) || { echo "# filter $n: failed ($ret) without an injected fault"; ok=1; break; }

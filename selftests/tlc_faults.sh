@@ -18,8 +18,10 @@
 # the failure.  Oopses and leaks are caught by the VM runner (console scan)
 # and scripts/test-debug (kmemleak).
 #   TLC_FAULTS_STRIDE=K  inject at every Kth point only (default 1: all)
-#   TLC_FAULTS_LOAD_STRIDE=K  of a load, every Kth of the loader's points,
-#                        then all from just before our init (default 32)
+#   TLC_FAULTS_LOAD_STRIDE=K  of a load, every Kth of the loader's points
+#                        (default 32); then ours, by site (see load below)
+#   TLC_FAULTS_LOAD_MAX_STEP=K  the longest step through a run of one
+#                        allocation site of ours (default 8)
 #   TLC_FAULTS_NETNS_STRIDE=K  the same for the kernel's own points of
 #                        namespace creation (default TLC_FAULTS_STRIDE)
 
@@ -102,20 +104,38 @@ status_field() { awk -v k="$1" '$1 == k { print $2 }' "$STATUS"; }
 status_shape() { grep -Ev '^(tracked|stale_entries|nets_uncounted) ' "$STATUS"; }
 
 # ---- load ---------------------------------------------------------------
-# A load passes some 2300 injection points (6.1 debug kernel), nearly all
-# of them the module loader's, before it calls our init; our init's (and
-# everything it calls) come last, with the loader's few after a successful
-# init.  Where ours start: a load with max_tracked=0, which our init
-# refuses before it allocates anything, passes only the loader's.  Every
-# point from LOAD_MARGIN before there to the end is tried, and every
-# LOAD_STRIDE-th before (the counts vary a little from load to load).
+# A load passes some 2200 injection points (6.1 debug kernel): the module
+# loader's first, then our init's (and everything it calls), then a few of
+# the loader's again.  Where ours start: a load with max_tracked=0, which
+# our init refuses before it allocates anything, passes only the loader's.
+# Of the loader's, every LOAD_STRIDE-th point is tried.  Most of ours are
+# alike: a return probe allocates its maxactive instances one by one (512
+# for inet_csk_accept).  So each injected failure's stack is read
+# (verbose=2: the frames up to our first one, with offsets, are its
+# "site"), and through a run of points of one site the step doubles, up to
+# LOAD_MAX_STEP; where the site changes, the first point of the new one is
+# found by bisection.  Every site is made to fail at least once, and every
+# point of ours not of a repeated site.  A failure the kernel does not
+# report (an allocation with __GFP_NOWARN) has an unknown site: the step
+# after it is 1.
 
 # load_attempt N: load with the Nth point failing, check the outcome, and
-# unload.  Returns 1 on a problem (reported), 2 when the load passed
-# without reaching the Nth point, 0 otherwise.
+# unload.  Sets site.  Returns 1 on a problem (reported), 2 when the load
+# passed without reaching the Nth point, 0 otherwise.
 load_attempt() {
-	local n=$1 unc bad=0
+	local n=$1 bad=0 mark="tlc_faults: load attempt $1 of $$" log cur
+	site=
+	echo "$mark" >/dev/kmsg
 	failnth "$n" load "$TLC_KO" "$PARAMS" || { echo "# load $n: tlc_failnth failed"; return 1; }
+	log=$(dmesg | awk -v m="$mark" 'index($0, m) { on = 1; next } on')
+	if ((injected)); then
+		site=$(awk '/FAULT_INJECTION: forcing a failure/ { on = 1 } /Call Trace:/ && on { ct = 1; next }
+			ct && /<\/TASK>/ { exit } ct && !/\] +\? / { sub(/^\[[^]]*\] +/, ""); print; if (/\[tcp_lifecycle\]/) exit }' <<<"$log" |
+			grep -Ev '^(dump_stack|should_fail|should_failslab|<TASK>)' | tr '\n' ' ')
+		[[ -n $site ]] || site="?$n"
+	else
+		site=END
+	fi
 	if [[ $ret != 0 ]]; then
 		failed=$((failed + 1))
 		if ((!injected)); then
@@ -126,14 +146,25 @@ load_attempt() {
 		fi
 		return 0
 	fi
-	# Loaded: completely, or with the init namespace counted as uncounted.
+	# Loaded: completely, or with what the failure hit left out, as
+	# documented: an optional feature unavailable (its probe could not be
+	# registered: the kernel log says so), the init namespace uncounted
+	# (no /proc/net/tcp_lifecycle), or no debugfs (but /proc whole).
 	if [[ -f $STATUS ]]; then
-		unc=$(status_field nets_uncounted)
-		if [[ $(status_shape) != "$ref_status" ]]; then
-			echo "# load $n: loaded with a different status:"
-			diff <(echo "$ref_status") <(status_shape) | sed 's/^/# /'
-			bad=1
+		cur=$(status_shape)
+		if [[ $cur != "$ref_status" ]]; then
+			if ((injected)) && [[ $(sed -E 's/ unavailable( |$)/ X\1/' <<<"$cur") == \
+				"$(sed -E 's/ (available|armed)( |$)/ X\2/' <<<"$ref_status")" ]] &&
+				grep -q 'cannot probe .* (-12): .* unavailable' <<<"$log"; then
+				unavail=$((unavail + 1))
+			else
+				echo "# load $n: loaded with a different status:"
+				diff <(echo "$ref_status") <(echo "$cur") | sed 's/^/# /'
+				bad=1
+			fi
 		fi
+		local unc
+		unc=$(status_field nets_uncounted)
 		if ((unc > 0)); then
 			degraded=$((degraded + 1))
 			[[ -e /proc/net/tcp_lifecycle ]] && {
@@ -144,8 +175,6 @@ load_attempt() {
 	elif ((!injected)); then
 		echo "# load $n: no $STATUS without an injected fault"; bad=1
 	else
-		# debugfs is best effort (Documentation/tcp_lifecycle.rst);
-		# /proc must then be whole.
 		degraded=$((degraded + 1))
 		[[ -f /proc/net/tcp_lifecycle/states ]] || {
 			echo "# load $n: no debugfs status and no /proc/net/tcp_lifecycle/states"; bad=1; }
@@ -159,7 +188,11 @@ load_attempt() {
 }
 
 LOAD_STRIDE=${TLC_FAULTS_LOAD_STRIDE:-32}
-LOAD_MARGIN=64
+LOAD_MAX_STEP=${TLC_FAULTS_LOAD_MAX_STEP:-8}
+LOAD_MARGIN=16
+# The kernel's dump of an injected failure (fail_dump) is rate limited to
+# 10 per 5 s: more than one attempt makes.
+for a in failslab fail_page_alloc; do set_knob $FI/$a/verbose 2; done
 tlc_loaded && rmmod tcp_lifecycle
 insmod "$TLC_KO" "$PARAMS" || { echo "# the module does not load even without faults"; fail_all; }
 ref_status=$(status_shape)
@@ -171,22 +204,50 @@ failnth 1000000 load "$TLC_KO" max_tracked=0 && loader=${points:-0}
 [[ $ret == EINVAL ]] || echo "# a load with max_tracked=0 did not fail with EINVAL: $ret"
 tlc_loaded && rmmod tcp_lifecycle
 echo "# a load passes $total points, $loader of them before our init"
-ok=0 failed=0 degraded=0 tried=0 st=0
-tail_from=$((loader - LOAD_MARGIN))
-for ((n = LOAD_STRIDE; st != 2; )); do
-	tried=$((tried + 1))
-	load_attempt "$n"
-	st=$?
-	((st == 1)) && { ok=1; break; }
-	if ((n + LOAD_STRIDE < tail_from)); then
-		n=$((n + LOAD_STRIDE))
-	else
-		n=$((n + 1))
+ok=0 failed=0 degraded=0 unavail=0 tried=0
+declare -A site_of=()
+# try N: load_attempt N once (remembered); sets site.  Returns 1 on a
+# problem.
+try() {
+	if [[ -z ${site_of[$1]:-} ]]; then
+		tried=$((tried + 1))
+		load_attempt "$1"
+		(($? == 1)) && { ok=1; return 1; }
+		site_of[$1]=$site
 	fi
+	site=${site_of[$1]}
+	return 0
+}
+# The loader's points, strided.
+tail_from=$((loader - LOAD_MARGIN))
+for ((n = LOAD_STRIDE; n < tail_from && ok == 0; n += LOAD_STRIDE)); do
+	try "$n"
 done
-echo "# load: up to point $n, $tried tried (all from $tail_from): $failed loads failed cleanly, $degraded loaded with a namespace or debugfs left out"
+# Ours, by site.
+n=$tail_from step=1 sites=0 prev=END
+((n < 1)) && n=1
+try "$n" && prev=$site
+while ((ok == 0)) && [[ $prev != END ]]; do
+	m=$((n + step))
+	try "$m" || break
+	if [[ $site == "$prev" && $prev != \?* ]]; then
+		n=$m
+		((step < LOAD_MAX_STEP)) && step=$((step * 2))
+		continue
+	fi
+	# The first point after n whose site is not prev's.
+	lo=$n hi=$m
+	while ((hi - lo > 1 && ok == 0)); do
+		mid=$(((lo + hi) / 2))
+		try "$mid" || break
+		if [[ $site == "$prev" && $prev != \?* ]]; then lo=$mid; else hi=$mid; fi
+	done
+	n=$hi prev=${site_of[$hi]:-END} step=1 sites=$((sites + 1))
+done
+echo "# load: $tried points tried up to $n, $sites changes of site from point $tail_from: $failed loads failed cleanly, $unavail with a feature unavailable, $degraded with a namespace or debugfs left out"
 ((total > 1 && loader > 1 && loader < total)) || ok=1
-((n >= total - LOAD_MARGIN)) || { echo "# load: stopped at $n, before the end"; ok=1; }
+((ok || n > loader)) || { echo "# load: stopped at $n, before our init"; ok=1; }
+for a in failslab fail_page_alloc; do echo 0 >$FI/$a/verbose; done
 ktap_result $ok load
 
 # ---- netns_create ---------------------------------------------------------

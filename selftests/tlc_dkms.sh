@@ -55,10 +55,6 @@ for d in "$MODDIR/build" "/usr/src/linux-headers-$REL" \
 done
 [[ -n $kdir ]] || skip_all "no build tree for $REL (scripts/kernel-fetch --headers $REL, or linux-headers-$REL)"
 
-# dkms reads command output through <(...): bash needs /dev/fd, which a
-# bare devtmpfs (the scripts/vm-run guest) lacks.
-[[ -e /dev/fd ]] || ln -s /proc/self/fd /dev/fd
-
 TMP=$(mktemp -d)
 if ! touch "$MODDIR/.tlc-dkms-w" 2>/dev/null; then
 	# Writes go to a temporary upper layer.  The lower layer is a thin

@@ -74,6 +74,11 @@ say "setting up /newroot"
 must mount -t proc proc $n/proc
 must mount -t sysfs sysfs $n/sys
 must mount -t devtmpfs devtmpfs $n/dev
+# What udev makes on any system: bash's <(...) needs /dev/fd.
+ln -s /proc/self/fd $n/dev/fd
+ln -s /proc/self/fd/0 $n/dev/stdin
+ln -s /proc/self/fd/1 $n/dev/stdout
+ln -s /proc/self/fd/2 $n/dev/stderr
 mkdir -p $n/dev/pts $n/dev/shm
 must mount -t devpts -o gid=5,mode=0620,ptmxmode=0666 devpts $n/dev/pts
 must mount -t tmpfs -o mode=1777 tmpfs $n/dev/shm

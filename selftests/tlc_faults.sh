@@ -223,14 +223,16 @@ tail_from=$((loader - LOAD_MARGIN))
 for ((n = LOAD_STRIDE; n < tail_from && ok == 0; n += LOAD_STRIDE)); do
 	try "$n"
 done
-# Ours, by site.
+# Ours, by site.  same_site: the last point tried is of prev's site (never
+# so for an unknown site).
+same_site() { [[ $site == "$prev" && $prev != \?* ]]; }
 n=$tail_from step=1 sites=0 prev=END
 ((n < 1)) && n=1
 try "$n" && prev=$site
 while ((ok == 0)) && [[ $prev != END ]]; do
 	m=$((n + step))
 	try "$m" || break
-	if [[ $site == "$prev" && $prev != \?* ]]; then
+	if same_site; then
 		n=$m
 		((step < LOAD_MAX_STEP)) && step=$((step * 2))
 		continue
@@ -240,7 +242,7 @@ while ((ok == 0)) && [[ $prev != END ]]; do
 	while ((hi - lo > 1 && ok == 0)); do
 		mid=$(((lo + hi) / 2))
 		try "$mid" || break
-		if [[ $site == "$prev" && $prev != \?* ]]; then lo=$mid; else hi=$mid; fi
+		if same_site; then lo=$mid; else hi=$mid; fi
 	done
 	n=$hi prev=${site_of[$hi]:-END} step=1 sites=$((sites + 1))
 done

@@ -390,6 +390,25 @@ void tlc_life_hint(struct sock *sk, u8 hint)
 }
 
 /**
+ * tlc_life_hint_of() - why a socket is about to close, as noted so far
+ * @sk: the socket
+ *
+ * Return: the table's enum tlc_hint for @sk, TLC_HINT_NONE if it has none
+ * or is not tracked.
+ */
+u8 tlc_life_hint_of(const struct sock *sk)
+{
+	struct tlc_sock_info info;
+	unsigned long flags;
+	bool tracked;
+
+	local_irq_save(flags);
+	tracked = tlc_track_get(sk, &info);
+	local_irq_restore(flags);
+	return tracked ? info.hint : TLC_HINT_NONE;
+}
+
+/**
  * tlc_life_owner() - the current process accepted @sk: it owns it
  * @sk: the accepted socket
  */

@@ -60,6 +60,7 @@ void tlc_life_req_synack(const struct sock *listener);
 void tlc_life_req_end(const struct request_sock *req, const struct net *net,
 		      int how);
 void tlc_life_hint(struct sock *sk, u8 hint);
+u8 tlc_life_hint_of(const struct sock *sk);
 void tlc_life_owner(struct sock *sk);
 void tlc_life_port_exhausted(struct net *net);
 struct tlc_stats __percpu *tlc_life_ka_timer(struct sock *sk);

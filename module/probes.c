@@ -477,13 +477,12 @@ static int tlc_reset_pre(struct kprobe *p, struct pt_regs *regs)
 static int tlc_disconnect_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (void *)ARG(0);
-	struct tlc_sock_info info;
 
 	if (READ_ONCE(tlc_noop))
 		return 0;
 	TLC_KP_HIT(p);
 	/* Already classified (a RST received first). */
-	if (tlc_track_get(sk, &info) && info.hint != TLC_HINT_NONE)
+	if (tlc_life_hint_of(sk) != TLC_HINT_NONE)
 		return 0;
 	if (READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK &&
 	    sock_flag(sk, SOCK_LINGER) && !READ_ONCE(sk->sk_lingertime) &&

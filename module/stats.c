@@ -182,6 +182,7 @@ void tlc_dwell_add(struct tlc_dwell *d, u64 ns)
 void tlc_stats_move(struct tlc_stats *s, int from, int to, bool timed,
 		    u64 dwell)
 {
+	lockdep_assert_irqs_disabled();
 	s->life[from][to]++;
 	s->entered[to]++;
 	s->exited[from]++;
@@ -203,6 +204,7 @@ void tlc_stats_move(struct tlc_stats *s, int from, int to, bool timed,
  */
 void tlc_stats_birth(struct tlc_stats *s, int from, int to)
 {
+	lockdep_assert_irqs_disabled();
 	s->life[from][to]++;
 	s->entered[to]++;
 }
@@ -218,6 +220,7 @@ void tlc_stats_birth(struct tlc_stats *s, int from, int to)
  */
 void tlc_stats_end(struct tlc_stats *s, int reason, u64 birth_ts, u64 now)
 {
+	lockdep_assert_irqs_disabled();
 	if (birth_ts && now >= birth_ts)
 		tlc_dwell_add(&s->lifetime[reason], now - birth_ts);
 	else
@@ -234,6 +237,7 @@ void tlc_stats_end(struct tlc_stats *s, int reason, u64 birth_ts, u64 now)
  */
 void tlc_stats_detect(struct tlc_stats *s, int how, u64 ns)
 {
+	lockdep_assert_irqs_disabled();
 	tlc_dwell_add(&s->detect[how], ns);
 }
 

@@ -26,6 +26,7 @@
  */
 
 #include <linux/hash.h>
+#include <linux/lockdep.h>
 #include <linux/log2.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
@@ -263,6 +264,7 @@ bool tlc_track_insert(const void *key, const struct net *net,
 	struct tlc_entry *e;
 	u32 idx, prev;
 
+	lockdep_assert_irqs_disabled();
 	raw_spin_lock(&b->lock);
 	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL) {
@@ -298,6 +300,7 @@ bool tlc_track_get(const void *key, struct tlc_sock_info *info)
 	struct tlc_bucket *b = tlc_bucket(key);
 	u32 idx, prev;
 
+	lockdep_assert_irqs_disabled();
 	raw_spin_lock(&b->lock);
 	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL)
@@ -320,6 +323,7 @@ bool tlc_track_remove(const void *key, struct tlc_sock_info *info)
 	struct tlc_bucket *b = tlc_bucket(key);
 	u32 idx, prev;
 
+	lockdep_assert_irqs_disabled();
 	raw_spin_lock(&b->lock);
 	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL) {
@@ -350,6 +354,7 @@ bool tlc_track_set_state(const void *key, int state, u64 now,
 	struct tlc_entry *e;
 	u32 idx, prev;
 
+	lockdep_assert_irqs_disabled();
 	raw_spin_lock(&b->lock);
 	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL) {
@@ -381,6 +386,7 @@ bool tlc_track_set_hint(const void *key, u8 hint)
 	struct tlc_bucket *b = tlc_bucket(key);
 	u32 idx, prev;
 
+	lockdep_assert_irqs_disabled();
 	raw_spin_lock(&b->lock);
 	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL)
@@ -404,6 +410,7 @@ bool tlc_track_set_owner(const void *key, u32 pid, const char *comm)
 	struct tlc_bucket *b = tlc_bucket(key);
 	u32 idx, prev;
 
+	lockdep_assert_irqs_disabled();
 	raw_spin_lock(&b->lock);
 	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL) {
@@ -430,6 +437,7 @@ bool tlc_track_update_flags(const void *key, u8 set, u8 clear, u8 *old)
 	struct tlc_bucket *b = tlc_bucket(key);
 	u32 idx, prev;
 
+	lockdep_assert_irqs_disabled();
 	raw_spin_lock(&b->lock);
 	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL) {

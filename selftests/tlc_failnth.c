@@ -8,7 +8,8 @@
  *   tlc_failnth N netns               unshare(CLONE_NEWNET); prints whether
  *                                     /proc/net/tcp_lifecycle exists in it
  *   tlc_failnth N read FILE           open and read FILE to its end; the
- *                                     content goes to stdout
+ *                                     content goes to stdout.  The walk
+ *                                     to FILE's directory is not injected
  *   tlc_failnth N filter FILE TEXT    open FILE (not injected), write TEXT
  *                                     (injected), then read it to its end
  *                                     (not injected); content to stdout
@@ -157,8 +158,25 @@ int main(int argc, char **argv)
 		if (!err)
 			procdir = !stat("/proc/net/tcp_lifecycle", &st);
 	} else if (!strcmp(op, "read") && argc == 4) {
+		char *slash = strrchr(argv[3], '/');
+		const char *base = argv[3];
+		int dirfd = AT_FDCWD;
+
+		/*
+		 * The walk to FILE's directory runs unarmed: /proc/<pid>
+		 * itself answers ENOENT when its inode cannot be allocated,
+		 * and that lookup is the kernel's, not the file's.
+		 */
+		if (slash) {
+			*slash = '\0';
+			dirfd = open(slash == argv[3] ? "/" : argv[3],
+				     O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (dirfd < 0)
+				die(argv[3]);
+			base = slash + 1;
+		}
 		arm(n);
-		fd = open(argv[3], O_RDONLY | O_CLOEXEC);
+		fd = openat(dirfd, base, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			err = errno;
 		else
@@ -166,6 +184,8 @@ int main(int argc, char **argv)
 		injected = disarm(n);
 		if (fd >= 0)
 			close(fd);
+		if (dirfd >= 0)
+			close(dirfd);
 	} else if (!strcmp(op, "filter") && argc == 5) {
 		size_t len = strlen(argv[4]);
 

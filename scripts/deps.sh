@@ -31,6 +31,7 @@ sparse            host
 make              host debug
 gcc               host debug
 libelf-dev        host debug
+pahole            host vm
 libssl-dev        debug
 bc                host debug
 flex              host debug

@@ -333,6 +333,7 @@ TEST_F_TIMEOUT(slow, netns_churn, 900)
 		ASSERT_LE(0, pid);
 		if (!pid) {
 			unsigned short port = 0;
+			long long tracked;
 			int lfd, c, s, k;
 
 			close(sv[0]);
@@ -349,8 +350,16 @@ TEST_F_TIMEOUT(slow, netns_churn, 900)
 				close(s);
 			}
 			close(lfd);
-			if (tlc_read_key(TLC_PROC "/counters", "tracked") < 3)
+			tracked = tlc_read_key(TLC_PROC "/counters", "tracked");
+			if (tracked < 3) {
+				/* What the table and the kernel saw instead. */
+				fprintf(stderr, "# namespace %d: tracked %lld, untracked %lld, missed %lld\n",
+					i, tracked,
+					tlc_read_key(TLC_PROC "/counters", "untracked"),
+					tlc_probes_missed());
+				tlc_sh("sed 's/^/# /' " TLC_PROC "/states /proc/net/tcp >&2");
 				_exit(2);
+			}
 			if (tlc_wait_quiet(5000))
 				_exit(3);
 			if (pin &&

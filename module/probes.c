@@ -514,9 +514,15 @@ static int tlc_keepalive_entry(struct kretprobe_instance *ri,
 	mk->ka_probe_sent = false;
 	mk->ka_killed = false;
 	run->pcpu = tlc_sk_is_tcp(sk) ? tlc_life_ka_timer(sk) : NULL;
+	/*
+	 * What the timer will do, read before it takes the socket's lock
+	 * (hence the owner flag without lockdep's check): a socket a
+	 * process holds is tried again later.
+	 */
 	if (state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD))
 		run->outcome = TLC_KA_FIN_WAIT2;
-	else if (!sock_flag(sk, SOCK_KEEPOPEN) || sock_owned_by_user(sk) ||
+	else if (!sock_flag(sk, SOCK_KEEPOPEN) ||
+		 sock_owned_by_user_nocheck(sk) ||
 		 (state != TCP_ESTABLISHED && state != TCP_CLOSE_WAIT))
 		run->outcome = TLC_KA_OTHER;
 	else if (READ_ONCE(tcp_sk(sk)->packets_out) ||

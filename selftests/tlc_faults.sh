@@ -102,6 +102,9 @@ status_field() { awk -v k="$1" '$1 == k { print $2 }' "$STATUS"; }
 # What must not change with a fault absorbed: everything but the counters
 # of sockets and namespaces.
 status_shape() { grep -Ev '^(tracked|stale_entries|nets_uncounted) ' "$STATUS"; }
+# A status with every feature's and probe's availability blanked out, to
+# compare two loads but for which features came up.
+feature_blind() { sed -E 's/ (available|unavailable|armed)( |$)/ X\2/'; }
 
 # ---- load ---------------------------------------------------------------
 # A load passes some 2200 injection points (6.1 debug kernel): the module
@@ -153,8 +156,7 @@ load_attempt() {
 	if [[ -f $STATUS ]]; then
 		cur=$(status_shape)
 		if [[ $cur != "$ref_status" ]]; then
-			if ((injected)) && [[ $(sed -E 's/ unavailable( |$)/ X\1/' <<<"$cur") == \
-				"$(sed -E 's/ (available|armed)( |$)/ X\2/' <<<"$ref_status")" ]] &&
+			if ((injected)) && [[ $(feature_blind <<<"$cur") == "$(feature_blind <<<"$ref_status")" ]] &&
 				grep -q 'cannot probe .* (-12): .* unavailable' <<<"$log"; then
 				unavail=$((unavail + 1))
 			else

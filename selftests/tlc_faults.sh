@@ -21,7 +21,7 @@
 #   TLC_FAULTS_LOAD_STRIDE=K  of a load, every Kth of the loader's points
 #                        (default 32); then ours, by site (see load below)
 #   TLC_FAULTS_LOAD_MAX_STEP=K  the longest step through a run of one
-#                        allocation site of ours (default 16)
+#                        allocation site of ours (default 32)
 #   TLC_FAULTS_NETNS_STRIDE=K  the same for the kernel's own points of
 #                        namespace creation (default TLC_FAULTS_STRIDE)
 
@@ -114,22 +114,24 @@ feature_blind() { sed -E 's/ (available|unavailable|armed)( |$)/ X\2/'; }
 # Of the loader's, every LOAD_STRIDE-th point is tried.  Most of ours are
 # alike: a return probe allocates its maxactive instances one by one (512
 # for inet_csk_accept).  So each injected failure's stack is read
-# (verbose=2: the frames up to our first one, with offsets, are its
-# "site"), and through a run of points of one site the step doubles, up to
-# LOAD_MAX_STEP; where the site changes, the first point of the new one is
-# found by bisection.  Every site is made to fail at least once, and every
-# point of ours not of a repeated site.  A failure the kernel does not
-# report (an allocation with __GFP_NOWARN) has an unknown site and is taken
-# as part of the run it falls in: on the debug kernel every other point is
+# (verbose=2): its innermost frame of ours, the call of ours that led to
+# the allocation, with its offset, is its "site" (the kernel's allocations
+# under one call of ours are one run).  Through a run of points of one
+# site the step doubles, up to LOAD_MAX_STEP; where the site changes, the
+# first point of the new one is found by bisection.  Every site is made
+# to fail at least once.  A failure the kernel does not
+# report (an allocation with __GFP_NOWARN) has an unknown site: the next
+# point is tried in its place.  On the debug kernel every other point is
 # one, kmemleak's record of the allocation before it (its failure is
-# absorbed by kmemleak's reserve pool), and treating them as changes of
-# site made the walk try nearly every point, 1760 loads of ours.
+# absorbed by kmemleak's reserve pool).  Taken as a change of site, they
+# made the walk try nearly every point (1760 loads of ours); taken as part
+# of the run, a walk with an even step saw only them and missed sites.
 
 # load_attempt N: load with the Nth point failing, check the outcome, and
 # unload.  Sets site.  Returns 1 on a problem (reported), 2 when the load
 # passed without reaching the Nth point, 0 otherwise.
 load_attempt() {
-	local n=$1 bad=0 mark="tlc_faults: load attempt $1 of $$" log cur
+	local n=$1 bad=0 mark="tlc_faults: load attempt $1 of $$" log cur ours
 	site=
 	echo "$mark" >/dev/kmsg
 	failnth "$n" load "$TLC_KO" "$PARAMS" || { echo "# load $n: tlc_failnth failed"; return 1; }
@@ -138,6 +140,10 @@ load_attempt() {
 		site=$(awk '/FAULT_INJECTION: forcing a failure/ { on = 1 } /Call Trace:/ && on { ct = 1; next }
 			ct && /<\/TASK>/ { exit } ct && !/\] +\? / { sub(/^\[[^]]*\] +/, ""); print; if (/\[tcp_lifecycle\]/) exit }' <<<"$log" |
 			grep -Ev '^(dump_stack|should_fail|should_failslab|<TASK>)' | tr '\n' ' ')
+		# The call of ours (our innermost frame) names the site: the
+		# kernel's own allocations under it are a run of it.
+		ours=$(grep -oE '[^ ]+\+0x[0-9a-f]+/0x[0-9a-f]+ \[tcp_lifecycle\]' <<<"$site" | tail -n 1)
+		[[ -n $ours ]] && site=$ours
 		[[ -n $site ]] || site="?$n"
 	else
 		site=END
@@ -193,7 +199,7 @@ load_attempt() {
 }
 
 LOAD_STRIDE=${TLC_FAULTS_LOAD_STRIDE:-32}
-LOAD_MAX_STEP=${TLC_FAULTS_LOAD_MAX_STEP:-16}
+LOAD_MAX_STEP=${TLC_FAULTS_LOAD_MAX_STEP:-32}
 LOAD_MARGIN=16
 # The kernel's dump of an injected failure (fail_dump) is rate limited to
 # 10 per 5 s: more than one attempt makes.
@@ -228,28 +234,49 @@ tail_from=$((loader - LOAD_MARGIN))
 for ((n = LOAD_STRIDE; n < tail_from && ok == 0; n += LOAD_STRIDE)); do
 	try "$n"
 done
-# Ours, by site.  same_site: the last point tried is of prev's site, or of
-# an unknown one (prev itself is unknown only if the first point is).
-same_site() { [[ $prev != \?* && ($site == "$prev" || $site == \?*) ]]; }
+# Ours, by site.  known N: tries N, then the points after it (3 at most)
+# while their site is unknown; sets pt to the last one tried.  Returns 1 on
+# a problem.  same_site: the last point tried is of prev's site (never so
+# for an unknown site).
+known() {
+	local k=0
+	pt=$1
+	try "$pt" || return 1
+	while [[ $site == \?* ]] && ((k++ < 3)); do
+		pt=$((pt + 1))
+		try "$pt" || return 1
+	done
+	return 0
+}
+same_site() { [[ $site == "$prev" && $prev != \?* ]]; }
 n=$tail_from step=1 sites=0 prev=END
 ((n < 1)) && n=1
-try "$n" && prev=$site
+known "$n" && n=$pt prev=$site
 while ((ok == 0)) && [[ $prev != END ]]; do
-	m=$((n + step))
-	try "$m" || break
+	known $((n + step)) || break
+	m=$pt
 	if same_site; then
 		n=$m
 		((step < LOAD_MAX_STEP)) && step=$((step * 2))
 		continue
 	fi
-	# The first point after n whose site is not prev's.
+	# The first point after n whose site is not prev's.  Where mid up to
+	# hi are all unknown, it is before mid or hi itself.
 	lo=$n hi=$m
 	while ((hi - lo > 1 && ok == 0)); do
 		mid=$(((lo + hi) / 2))
-		try "$mid" || break
-		if same_site; then lo=$mid; else hi=$mid; fi
+		known "$mid" || break
+		if ((pt >= hi)); then
+			hi=$mid
+		elif same_site; then
+			lo=$pt
+		else
+			hi=$pt
+		fi
 	done
-	n=$hi prev=${site_of[$hi]:-END} step=1 sites=$((sites + 1))
+	n=$hi
+	[[ ${site_of[$n]:-} == \?* ]] && { known "$n" || break; n=$pt; }
+	prev=${site_of[$n]:-END} step=1 sites=$((sites + 1))
 done
 echo "# load: $tried points tried up to $n, $sites changes of site from point $tail_from: $failed loads failed cleanly, $unavail with a feature unavailable, $degraded with a namespace or debugfs left out"
 ((total > 1 && loader > 1 && loader < total)) || ok=1

@@ -118,8 +118,9 @@ feature_blind() { sed -E 's/ (available|unavailable|armed)( |$)/ X\2/'; }
 # the allocation, with its offset, is its "site" (the kernel's allocations
 # under one call of ours are one run).  Through a run of points of one
 # site the step doubles, up to LOAD_MAX_STEP; where the site changes, the
-# first point of the new one is found by bisection.  Every site is made
-# to fail at least once.  A failure the kernel does not
+# first point of the new one is found by bisection.  So every site fails
+# at least once, unless all its points lie inside one step between two of
+# another site.  A failure the kernel does not
 # report (an allocation with __GFP_NOWARN) has an unknown site: the next
 # point is tried in its place.  On the debug kernel every other point is
 # one, kmemleak's record of the allocation before it (its failure is

@@ -433,9 +433,9 @@ TEST_F_TIMEOUT(slow, netns_churn, 900)
 	EXPECT_EQ(0, tlc_read_key(TLC_STATUS, "nets_uncounted"));
 	/*
 	 * Each namespace's statistics take ~15 kB of per-CPU memory: a leak
-	 * would keep 3 MB per CPU.  The kernel frees a namespace's own per-CPU data
-	 * after an RCU grace period and gives back pages in a work item
-	 * too, later still on a busy host: wait up to 30 s for it.
+	 * would keep 3 MB per CPU.  The kernel frees a namespace's own
+	 * per-CPU data after an RCU grace period and gives back pages in a
+	 * work item too, later still on a busy host: wait up to 30 s for it.
 	 */
 	for (i = 0; i < 150; i++) {
 		pcpu1 = meminfo_kb("Percpu");

@@ -17,9 +17,11 @@
 #
 # KERNEL selects the Debian kernel the VM boots and the module is built for:
 # 6.1 (default), 6.1-rt, 6.1-cloud, 6.12, 6.12-rt, 6.12-cloud, or an exact
-# release.  Its build tree is unpacked, not installed, under .cache/kernels
-# (scripts/kernel-fetch --headers-only).  KVER/KDIR override the build: to
-# build and install for the running kernel,
+# release.  Its build tree is unpacked, not installed, under
+# $(TLC_CACHE)/kernels (scripts/kernel-fetch --headers-only); TLC_CACHE is
+# outside the tree, /var/cache/tcp_lifecycle for root, else
+# ~/.cache/tcp_lifecycle (scripts/lib/cache.sh).  KVER/KDIR override the
+# build: to build and install for the running kernel,
 #   make KDIR=/lib/modules/$(uname -r)/build KVER=$(uname -r) all install
 # install honours DESTDIR, PREFIX (tcplc, default /usr/local) and
 # INSTALL_MOD_DIR (default extra: /lib/modules/KVER/extra/module/).
@@ -27,7 +29,7 @@
 KERNEL ?= 6.1
 # A VERSION file stands in for git in copies of the tree (make dkms-src).
 TLC_VERSION ?= $(shell cat VERSION 2>/dev/null || git describe --always --dirty 2>/dev/null || echo 0.1)
-export TLC_CACHE ?= $(CURDIR)/.cache
+export TLC_CACHE := $(shell . ./scripts/lib/cache.sh && echo "$$TLC_CACHE")
 
 # Resolved once, and only when a target needs it.
 KVER ?= $(eval KVER := $(shell scripts/kernel-fetch --print-release $(KERNEL)))$(KVER)
@@ -138,8 +140,8 @@ demo:
 bench:
 	scripts/bench --kernel $(KERNEL) $(VMARGS) -- $(BENCHARGS)
 
-# Not kbuild's clean: with M= at the top it would also delete the kernels
-# cached under .cache/.
+# Not kbuild's clean yet: with M= at the top it would also delete the
+# kernels of a TLC_CACHE inside the tree.
 clean:
 	rm -f module/*.o module/*.ko module/*.mod module/*.mod.c \
 		module/.*.cmd module/*.o.d .*.cmd Module.symvers modules.order

@@ -39,15 +39,18 @@ skip_all() {
 
 tlc_require_root
 command -v dkms >/dev/null || skip_all "dkms is not installed (scripts/deps.sh installs it)"
-[[ -f $REPO/dkms.conf && -f $REPO/Kbuild && -f $REPO/Makefile ]] ||
+[[ -f $REPO/dkms.conf && -f $REPO/Kbuild && -f $REPO/Makefile &&
+	-f $REPO/scripts/lib/cache.sh ]] ||
 	skip_all "no tcp_lifecycle tree with dkms.conf at $REPO"
 [[ -d $MODDIR ]] || skip_all "no $MODDIR"
 # A build tree for the running kernel: what /lib/modules/$REL/build points
 # to (scripts/kernel-fetch links it to the tree it unpacks), else an
 # installed linux-headers package.
+# shellcheck source=scripts/lib/cache.sh
+. "$REPO/scripts/lib/cache.sh"
 kdir=
 for d in "$MODDIR/build" "/usr/src/linux-headers-$REL" \
-	"${TLC_CACHE:-$REPO/.cache}/kernels/$REL/build"; do
+	"$TLC_CACHE/kernels/$REL/build"; do
 	if [[ -f $d/Makefile && -f $d/.config ]]; then
 		kdir=$(cd "$d" && pwd -P)
 		break

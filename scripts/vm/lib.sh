@@ -9,7 +9,9 @@
 
 TLC_SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TLC_REPO=$(cd "$TLC_SCRIPTS_DIR/.." && pwd)
-TLC_CACHE_DIR=${TLC_CACHE:-$TLC_REPO/.cache}
+# shellcheck source=scripts/lib/cache.sh
+. "$TLC_SCRIPTS_DIR/lib/cache.sh"
+TLC_CACHE_DIR=$TLC_CACHE
 TLC_PROG=${TLC_PROG:-$(basename "$0")}
 
 tlc_log() { printf '%s: %s\n' "$TLC_PROG" "$*" >&2; }

@@ -24,7 +24,7 @@
 # build: to build and install for the running kernel,
 #   make KDIR=/lib/modules/$(uname -r)/build KVER=$(uname -r) all install
 # install honours DESTDIR, PREFIX (tcplc, default /usr/local) and
-# INSTALL_MOD_DIR (default extra: /lib/modules/KVER/extra/module/).
+# INSTALL_MOD_DIR (default extra: /lib/modules/KVER/extra/tcp_lifecycle.ko).
 
 KERNEL ?= 6.1
 # A VERSION file stands in for git in copies of the tree (make dkms-src).
@@ -36,7 +36,11 @@ KVER ?= $(eval KVER := $(shell scripts/kernel-fetch --print-release $(KERNEL)))$
 CACHE_KDIR = $(TLC_CACHE)/kernels/$(KVER)/build
 KDIR ?= $(CACHE_KDIR)
 
-KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) TLC_VERSION=$(TLC_VERSION)
+# M= is module/ (module/Kbuild), not the top: modules_install keeps a
+# module's path below M=, and the module goes to INSTALL_MOD_DIR itself.
+# The top-level Kbuild (obj-m += module/) is for make -C KDIR M=$PWD and
+# DKMS.
+KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)/module TLC_VERSION=$(TLC_VERSION)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/sbin
@@ -86,13 +90,13 @@ test-matrix:
 test-debug:
 	scripts/test-debug
 
-# The module into /lib/modules/KVER/INSTALL_MOD_DIR/module/ with kbuild
+# The module into /lib/modules/KVER/INSTALL_MOD_DIR/ with kbuild
 # (signed only if the build tree has a signing key: Debian's have none),
 # then depmod (kbuild skips it: Debian's build trees have no System.map);
 # tcplc, its man page and bash completion under PREFIX.  All under DESTDIR
 # if set (depmod -b DESTDIR then warns about the files a kernel package
 # would bring).
-MOD_DEST = $(DESTDIR)/lib/modules/$(KVER)/$(INSTALL_MOD_DIR)/module
+MOD_DEST = $(DESTDIR)/lib/modules/$(KVER)/$(INSTALL_MOD_DIR)
 SIG_KEY = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"$$/\1/p' $(KDIR)/.config 2>/dev/null)
 SIG_KEY_PATH = $(if $(SIG_KEY),$(if $(filter /%,$(SIG_KEY)),,$(KDIR)/)$(SIG_KEY))
 install: all
@@ -109,7 +113,7 @@ install: all
 
 uninstall:
 	rm -f $(MOD_DEST)/tcp_lifecycle.ko $(MOD_DEST)/tcp_lifecycle.ko.*
-	-rmdir $(MOD_DEST) $(dir $(MOD_DEST)) 2>/dev/null
+	-rmdir $(MOD_DEST) 2>/dev/null
 	test ! -f $(DESTDIR)/lib/modules/$(KVER)/modules.dep || \
 		$(DEPMOD) $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
 	rm -f $(DESTDIR)$(BINDIR)/tcplc $(DESTDIR)$(MANDIR)/man8/tcplc.8 \
@@ -123,7 +127,7 @@ dkms-src:
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)/module
 	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
-	install -m 0644 $(filter-out %.mod.c,$(wildcard module/*.c)) \
+	install -m 0644 module/Kbuild $(filter-out %.mod.c,$(wildcard module/*.c)) \
 		$(wildcard module/*.h) $(DKMS_SRC)/module/
 	echo '$(TLC_VERSION)' >$(DKMS_SRC)/VERSION
 
@@ -140,10 +144,13 @@ demo:
 bench:
 	scripts/bench --kernel $(KERNEL) $(VMARGS) -- $(BENCHARGS)
 
-# Not kbuild's clean yet: with M= at the top it would also delete the
-# kernels of a TLC_CACHE inside the tree.
+# kbuild's own clean, over what KMAKE built.  Any kernel build tree will
+# do; without one nothing can have been built.
 clean:
-	rm -f module/*.o module/*.ko module/*.mod module/*.mod.c \
-		module/.*.cmd module/*.o.d .*.cmd Module.symvers modules.order
+	@if test -f "$(KDIR)/Makefile"; then \
+	  $(KMAKE) clean; \
+	else \
+	  echo "make clean: no kernel build tree at $(KDIR): module/ left as is" >&2; \
+	fi
 	$(MAKE) -C userspace clean
 	$(MAKE) -C selftests clean

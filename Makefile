@@ -71,8 +71,11 @@ headers-present:
 tcplc:
 	$(MAKE) -C userspace VERSION=$(TLC_VERSION)
 
+# kselftest.h and kselftest_harness.h from linux-source (scripts/ksrc-fetch,
+# under TLC_CACHE); if it fails, say so rather than build against "/tools".
 selftests:
-	$(MAKE) -C selftests KSFT_DIR=$$(scripts/ksrc-fetch)/tools/testing/selftests
+	ksrc=$$(scripts/ksrc-fetch) && \
+	$(MAKE) -C selftests KSFT_DIR=$$ksrc/tools/testing/selftests
 
 deps:
 	scripts/deps.sh all

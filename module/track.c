@@ -47,15 +47,8 @@
 struct tlc_entry {
 	const void *key;
 	const struct net *net;
-	u64 state_ts;
-	u64 birth_ts;
+	struct tlc_sock_info info;
 	u32 next;
-	u32 pid;
-	char comm[TASK_COMM_LEN];
-	u8 state;
-	u8 kind;
-	u8 hint;
-	u8 flags;
 };
 
 static_assert(sizeof(struct tlc_entry) <= 64);
@@ -196,18 +189,35 @@ static void tlc_entry_put(u32 idx)
 	raw_spin_unlock(&tlc_table.free_lock);
 }
 
-/* Find @key in @b; *prevp gets the index of the entry before it (or NIL). */
-static u32 tlc_find(struct tlc_bucket *b, const void *key, u32 *prevp)
+/*
+ * Lock @key's bucket and find @key in it: its index, or NIL if it is not
+ * tracked.  *bp gets the bucket, to unlock with tlc_unlock(); *prevp the
+ * index of the entry before it (NIL if it is the first).  Interrupts are off.
+ */
+static u32 tlc_lock_find(const void *key, struct tlc_bucket **bp, u32 *prevp)
+	__acquires(&(*bp)->lock)
 {
+	struct tlc_bucket *b = tlc_bucket(key);
 	u32 idx, prev = TLC_NIL;
 
+	lockdep_assert_irqs_disabled();
+	raw_spin_lock(&b->lock);
 	for (idx = b->head; idx != TLC_NIL; idx = tlc_entry(idx)->next) {
 		if (tlc_entry(idx)->key == key)
 			break;
 		prev = idx;
 	}
+	*bp = b;
 	*prevp = prev;
 	return idx;
+}
+
+/* Unlock what tlc_lock_find() locked; whether it found an entry. */
+static bool tlc_unlock(struct tlc_bucket *b, u32 idx)
+	__releases(&b->lock)
+{
+	raw_spin_unlock(&b->lock);
+	return idx != TLC_NIL;
 }
 
 static void tlc_unlink(struct tlc_bucket *b, u32 idx, u32 prev)
@@ -218,30 +228,6 @@ static void tlc_unlink(struct tlc_bucket *b, u32 idx, u32 prev)
 		b->head = next;
 	else
 		tlc_entry(prev)->next = next;
-}
-
-static void tlc_info_get(const struct tlc_entry *e, struct tlc_sock_info *info)
-{
-	info->state_ts = e->state_ts;
-	info->birth_ts = e->birth_ts;
-	info->pid = e->pid;
-	memcpy(info->comm, e->comm, sizeof(info->comm));
-	info->state = e->state;
-	info->kind = e->kind;
-	info->hint = e->hint;
-	info->flags = e->flags;
-}
-
-static void tlc_info_set(struct tlc_entry *e, const struct tlc_sock_info *info)
-{
-	e->state_ts = info->state_ts;
-	e->birth_ts = info->birth_ts;
-	e->pid = info->pid;
-	memcpy(e->comm, info->comm, sizeof(e->comm));
-	e->state = info->state;
-	e->kind = info->kind;
-	e->hint = info->hint;
-	e->flags = info->flags;
 }
 
 /**
@@ -260,30 +246,24 @@ static void tlc_info_set(struct tlc_entry *e, const struct tlc_sock_info *info)
 bool tlc_track_insert(const void *key, const struct net *net,
 		      const struct tlc_sock_info *info)
 {
-	struct tlc_bucket *b = tlc_bucket(key);
+	struct tlc_bucket *b;
 	struct tlc_entry *e;
-	u32 idx, prev;
+	u32 prev, idx = tlc_lock_find(key, &b, &prev);
 
-	lockdep_assert_irqs_disabled();
-	raw_spin_lock(&b->lock);
-	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL) {
 		tlc_table.stale++;
 	} else {
 		idx = tlc_entry_get();
-		if (idx == TLC_NIL) {
-			raw_spin_unlock(&b->lock);
-			return false;
-		}
+		if (idx == TLC_NIL)
+			return tlc_unlock(b, idx);
 		tlc_entry(idx)->next = b->head;
 		b->head = idx;
 	}
 	e = tlc_entry(idx);
 	e->key = key;
 	e->net = net;
-	tlc_info_set(e, info);
-	raw_spin_unlock(&b->lock);
-	return true;
+	e->info = *info;
+	return tlc_unlock(b, idx);
 }
 
 /**
@@ -297,16 +277,12 @@ bool tlc_track_insert(const void *key, const struct net *net,
  */
 bool tlc_track_get(const void *key, struct tlc_sock_info *info)
 {
-	struct tlc_bucket *b = tlc_bucket(key);
-	u32 idx, prev;
+	struct tlc_bucket *b;
+	u32 prev, idx = tlc_lock_find(key, &b, &prev);
 
-	lockdep_assert_irqs_disabled();
-	raw_spin_lock(&b->lock);
-	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL)
-		tlc_info_get(tlc_entry(idx), info);
-	raw_spin_unlock(&b->lock);
-	return idx != TLC_NIL;
+		*info = tlc_entry(idx)->info;
+	return tlc_unlock(b, idx);
 }
 
 /**
@@ -320,20 +296,16 @@ bool tlc_track_get(const void *key, struct tlc_sock_info *info)
  */
 bool tlc_track_remove(const void *key, struct tlc_sock_info *info)
 {
-	struct tlc_bucket *b = tlc_bucket(key);
-	u32 idx, prev;
+	struct tlc_bucket *b;
+	u32 prev, idx = tlc_lock_find(key, &b, &prev);
 
-	lockdep_assert_irqs_disabled();
-	raw_spin_lock(&b->lock);
-	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL) {
 		if (info)
-			tlc_info_get(tlc_entry(idx), info);
+			*info = tlc_entry(idx)->info;
 		tlc_unlink(b, idx, prev);
 		tlc_entry_put(idx);
 	}
-	raw_spin_unlock(&b->lock);
-	return idx != TLC_NIL;
+	return tlc_unlock(b, idx);
 }
 
 /**
@@ -350,26 +322,22 @@ bool tlc_track_remove(const void *key, struct tlc_sock_info *info)
 bool tlc_track_set_state(const void *key, int state, u64 now,
 			 struct tlc_sock_info *before)
 {
-	struct tlc_bucket *b = tlc_bucket(key);
+	struct tlc_bucket *b;
 	struct tlc_entry *e;
-	u32 idx, prev;
+	u32 prev, idx = tlc_lock_find(key, &b, &prev);
 
-	lockdep_assert_irqs_disabled();
-	raw_spin_lock(&b->lock);
-	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL) {
 		e = tlc_entry(idx);
-		tlc_info_get(e, before);
+		*before = e->info;
 		if (state == TCP_CLOSE) {
 			tlc_unlink(b, idx, prev);
 			tlc_entry_put(idx);
 		} else {
-			e->state = state;
-			e->state_ts = now;
+			e->info.state = state;
+			e->info.state_ts = now;
 		}
 	}
-	raw_spin_unlock(&b->lock);
-	return idx != TLC_NIL;
+	return tlc_unlock(b, idx);
 }
 
 /**
@@ -383,16 +351,12 @@ bool tlc_track_set_state(const void *key, int state, u64 now,
  */
 bool tlc_track_set_hint(const void *key, u8 hint)
 {
-	struct tlc_bucket *b = tlc_bucket(key);
-	u32 idx, prev;
+	struct tlc_bucket *b;
+	u32 prev, idx = tlc_lock_find(key, &b, &prev);
 
-	lockdep_assert_irqs_disabled();
-	raw_spin_lock(&b->lock);
-	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL)
-		tlc_entry(idx)->hint = hint;
-	raw_spin_unlock(&b->lock);
-	return idx != TLC_NIL;
+		tlc_entry(idx)->info.hint = hint;
+	return tlc_unlock(b, idx);
 }
 
 /**
@@ -407,18 +371,16 @@ bool tlc_track_set_hint(const void *key, u8 hint)
  */
 bool tlc_track_set_owner(const void *key, u32 pid, const char *comm)
 {
-	struct tlc_bucket *b = tlc_bucket(key);
-	u32 idx, prev;
+	struct tlc_bucket *b;
+	struct tlc_entry *e;
+	u32 prev, idx = tlc_lock_find(key, &b, &prev);
 
-	lockdep_assert_irqs_disabled();
-	raw_spin_lock(&b->lock);
-	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL) {
-		tlc_entry(idx)->pid = pid;
-		memcpy(tlc_entry(idx)->comm, comm, TASK_COMM_LEN);
+		e = tlc_entry(idx);
+		e->info.pid = pid;
+		memcpy(e->info.comm, comm, TASK_COMM_LEN);
 	}
-	raw_spin_unlock(&b->lock);
-	return idx != TLC_NIL;
+	return tlc_unlock(b, idx);
 }
 
 /**
@@ -434,19 +396,17 @@ bool tlc_track_set_owner(const void *key, u32 pid, const char *comm)
  */
 bool tlc_track_update_flags(const void *key, u8 set, u8 clear, u8 *old)
 {
-	struct tlc_bucket *b = tlc_bucket(key);
-	u32 idx, prev;
+	struct tlc_bucket *b;
+	struct tlc_entry *e;
+	u32 prev, idx = tlc_lock_find(key, &b, &prev);
 
-	lockdep_assert_irqs_disabled();
-	raw_spin_lock(&b->lock);
-	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL) {
+		e = tlc_entry(idx);
 		if (old)
-			*old = tlc_entry(idx)->flags;
-		tlc_entry(idx)->flags = (tlc_entry(idx)->flags & ~clear) | set;
+			*old = e->info.flags;
+		e->info.flags = (e->info.flags & ~clear) | set;
 	}
-	raw_spin_unlock(&b->lock);
-	return idx != TLC_NIL;
+	return tlc_unlock(b, idx);
 }
 
 /**
@@ -460,7 +420,6 @@ bool tlc_track_update_flags(const void *key, u8 set, u8 clear, u8 *old)
  */
 void tlc_track_walk(const struct net *net, tlc_walk_fn fn, void *arg)
 {
-	struct tlc_sock_info info;
 	unsigned long flags;
 	unsigned int i;
 
@@ -472,8 +431,7 @@ void tlc_track_walk(const struct net *net, tlc_walk_fn fn, void *arg)
 		for (idx = b->head; idx != TLC_NIL; idx = tlc_entry(idx)->next) {
 			if (tlc_entry(idx)->net != net)
 				continue;
-			tlc_info_get(tlc_entry(idx), &info);
-			fn(tlc_entry(idx)->key, &info, arg);
+			fn(tlc_entry(idx)->key, &tlc_entry(idx)->info, arg);
 		}
 		raw_spin_unlock_irqrestore(&b->lock, flags);
 		if (!(i & 1023))
@@ -573,28 +531,28 @@ void tlc_track_show_bucket(struct seq_file *m, unsigned int bucket,
 	for (idx = b->head; idx != TLC_NIL; idx = tlc_entry(idx)->next) {
 		const struct tlc_entry *e = tlc_entry(idx);
 		const struct sock_common *skc = e->key;
-		u64 age = now > e->state_ts ? now - e->state_ts : 0;
+		u64 age = now > e->info.state_ts ? now - e->info.state_ts : 0;
 		u64 cookie;
 
-		if (e->net != net || e->kind == TLC_KIND_HANDOVER)
+		if (e->net != net || e->info.kind == TLC_KIND_HANDOVER)
 			continue;
-		if ((f->state && e->state != f->state) || age < f->min_age)
+		if ((f->state && e->info.state != f->state) || age < f->min_age)
 			continue;
 		if (skc->skc_family != AF_INET && skc->skc_family != AF_INET6)
 			continue;
-		seq_printf(m, "%s", tlc_state_name(e->state));
+		seq_printf(m, "%s", tlc_state_name(e->info.state));
 		tlc_show_addr(m, skc, true);
 		tlc_show_addr(m, skc, false);
 		seq_printf(m, " %llu", age);
-		if (e->birth_ts)
-			seq_printf(m, " %llu", now - e->birth_ts);
+		if (e->info.birth_ts)
+			seq_printf(m, " %llu", now - e->info.birth_ts);
 		else
 			seq_puts(m, " -");
-		if (e->pid)
-			seq_printf(m, " %u", e->pid);
+		if (e->info.pid)
+			seq_printf(m, " %u", e->info.pid);
 		else
 			seq_puts(m, " -");
-		tlc_show_comm(m, e->pid ? e->comm : "");
+		tlc_show_comm(m, e->info.pid ? e->info.comm : "");
 		cookie = atomic64_read(&skc->skc_cookie);
 		if (cookie)
 			seq_printf(m, " %llu\n", cookie);

@@ -20,29 +20,27 @@
  * Keys are full sockets, timewait sockets and request sockets.  All three
  * slabs are SLAB_TYPESAFE_BY_RCU: memory is reused at once, so an entry must
  * end with its socket, and a birth replaces whatever entry it finds.  For
- * the same reason the listing may read a tracked socket's addresses under
- * the bucket lock: a socket cannot finish a state change (its handler waits
- * for the lock) and the memory stays a socket of the same kind.
+ * the same reason a walk's callback (the sockets listing) may read a tracked
+ * socket's addresses under the bucket lock: a socket cannot finish a state
+ * change (its handler waits for the lock) and the memory stays a socket of
+ * the same kind.
  */
 
 #include <linux/hash.h>
 #include <linux/lockdep.h>
 #include <linux/log2.h>
 #include <linux/sched.h>
-#include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
-#include <net/sock.h>
 #include <net/tcp_states.h>
 
-#include "stats.h"
 #include "track.h"
 
 #define TLC_NIL		U32_MAX
 
-/* The key and the namespace are compared, never dereferenced, except by the
- * listing (see above).  64 bytes: one cache line.
+/* The key and the namespace are compared, never dereferenced, except by a
+ * walk's callback (see above).  64 bytes: one cache line.
  */
 struct tlc_entry {
 	const void *key;
@@ -410,30 +408,47 @@ bool tlc_track_update_flags(const void *key, u8 set, u8 clear, u8 *old)
 }
 
 /**
- * tlc_track_walk() - call @fn for every tracked socket of a namespace
+ * tlc_track_walk_bucket() - call @fn for a namespace's sockets in one bucket
+ * @bucket: bucket index, below tlc_track_buckets()
  * @net: the namespace
  * @fn: called with the bucket lock held and interrupts off: it must not
- *	sleep; it may read the socket at @key (see the top of this file)
+ *	sleep nor call back into the table; it may read the socket at @key
+ *	(see the top of this file)
+ * @arg: passed to @fn
+ *
+ * Context: process context.
+ */
+void tlc_track_walk_bucket(unsigned int bucket, const struct net *net,
+			   tlc_walk_fn fn, void *arg)
+{
+	struct tlc_bucket *b = &tlc_table.buckets[bucket];
+	unsigned long flags;
+	u32 idx;
+
+	raw_spin_lock_irqsave(&b->lock, flags);
+	for (idx = b->head; idx != TLC_NIL; idx = tlc_entry(idx)->next) {
+		const struct tlc_entry *e = tlc_entry(idx);
+
+		if (e->net == net)
+			fn(e->key, &e->info, arg);
+	}
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+}
+
+/**
+ * tlc_track_walk() - call @fn for every tracked socket of a namespace
+ * @net: the namespace
+ * @fn: as for tlc_track_walk_bucket()
  * @arg: passed to @fn
  *
  * Context: process context.  O(max_tracked).
  */
 void tlc_track_walk(const struct net *net, tlc_walk_fn fn, void *arg)
 {
-	unsigned long flags;
 	unsigned int i;
 
 	for (i = 0; i < tlc_track_buckets(); i++) {
-		struct tlc_bucket *b = &tlc_table.buckets[i];
-		u32 idx;
-
-		raw_spin_lock_irqsave(&b->lock, flags);
-		for (idx = b->head; idx != TLC_NIL; idx = tlc_entry(idx)->next) {
-			if (tlc_entry(idx)->net != net)
-				continue;
-			fn(tlc_entry(idx)->key, &tlc_entry(idx)->info, arg);
-		}
-		raw_spin_unlock_irqrestore(&b->lock, flags);
+		tlc_track_walk_bucket(i, net, fn, arg);
 		if (!(i & 1023))
 			cond_resched();
 	}
@@ -476,90 +491,6 @@ void tlc_track_purge_net(const struct net *net)
 unsigned int tlc_track_buckets(void)
 {
 	return 1U << tlc_table.hash_bits;
-}
-
-static void tlc_show_addr(struct seq_file *m, const struct sock_common *skc,
-			  bool local)
-{
-	u16 port = local ? skc->skc_num : ntohs(skc->skc_dport);
-
-#if IS_ENABLED(CONFIG_IPV6)
-	if (skc->skc_family == AF_INET6) {
-		seq_printf(m, " [%pI6c]:%u", local ? &skc->skc_v6_rcv_saddr :
-			   &skc->skc_v6_daddr, port);
-		return;
-	}
-#endif
-	seq_printf(m, " %pI4:%u", local ? &skc->skc_rcv_saddr :
-		   &skc->skc_daddr, port);
-}
-
-/* Process names may hold anything: keep the line format intact. */
-static void tlc_show_comm(struct seq_file *m, const char *comm)
-{
-	char c[TASK_COMM_LEN];
-	int i;
-
-	for (i = 0; i < TASK_COMM_LEN - 1 && comm[i]; i++)
-		c[i] = comm[i] > ' ' && comm[i] < 0x7f ? comm[i] : '?';
-	c[i] = 0;
-	seq_printf(m, " %s", i ? c : "-");
-}
-
-/**
- * tlc_track_show_bucket() - list a namespace's tracked sockets of a bucket
- * @m: the seq_file
- * @bucket: bucket index, below tlc_track_buckets()
- * @net: the namespace
- * @f: which sockets to show
- * @now: ktime_get_ns() to measure ages against
- *
- * One line per socket: state, local and remote address, ns in state, ns
- * since birth, owner pid and command, socket cookie ("-" where unknown).
- *
- * Context: process context.
- */
-void tlc_track_show_bucket(struct seq_file *m, unsigned int bucket,
-			   const struct net *net, const struct tlc_filter *f,
-			   u64 now)
-{
-	struct tlc_bucket *b = &tlc_table.buckets[bucket];
-	unsigned long flags;
-	u32 idx;
-
-	raw_spin_lock_irqsave(&b->lock, flags);
-	for (idx = b->head; idx != TLC_NIL; idx = tlc_entry(idx)->next) {
-		const struct tlc_entry *e = tlc_entry(idx);
-		const struct sock_common *skc = e->key;
-		u64 age = now > e->info.state_ts ? now - e->info.state_ts : 0;
-		u64 cookie;
-
-		if (e->net != net || e->info.kind == TLC_KIND_HANDOVER)
-			continue;
-		if ((f->state && e->info.state != f->state) || age < f->min_age)
-			continue;
-		if (skc->skc_family != AF_INET && skc->skc_family != AF_INET6)
-			continue;
-		seq_printf(m, "%s", tlc_state_name(e->info.state));
-		tlc_show_addr(m, skc, true);
-		tlc_show_addr(m, skc, false);
-		seq_printf(m, " %llu", age);
-		if (e->info.birth_ts)
-			seq_printf(m, " %llu", now - e->info.birth_ts);
-		else
-			seq_puts(m, " -");
-		if (e->info.pid)
-			seq_printf(m, " %u", e->info.pid);
-		else
-			seq_puts(m, " -");
-		tlc_show_comm(m, e->info.pid ? e->info.comm : "");
-		cookie = atomic64_read(&skc->skc_cookie);
-		if (cookie)
-			seq_printf(m, " %llu\n", cookie);
-		else
-			seq_puts(m, " -\n");
-	}
-	raw_spin_unlock_irqrestore(&b->lock, flags);
 }
 
 unsigned int tlc_track_capacity(void)

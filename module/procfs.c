@@ -86,7 +86,24 @@ static int tlc_states_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static void tlc_show_matrix(struct seq_file *m, u64 mat[][TLC_NSTATES])
+/*
+ * A file that shows only the namespace's statistics, summed over CPUs: the
+ * snapshot is taken, shown by @show and freed here.
+ */
+static int tlc_sum_show(struct seq_file *m,
+			void (*show)(struct seq_file *m,
+				     const struct tlc_stats *s))
+{
+	struct tlc_stats *s = tlc_stats_sum(seq_file_single_net(m));
+
+	if (!s)
+		return -ENOMEM;
+	show(m, s);
+	kfree(s);
+	return 0;
+}
+
+static void tlc_show_matrix(struct seq_file *m, const u64 mat[][TLC_NSTATES])
 {
 	int i, j;
 
@@ -99,26 +116,25 @@ static void tlc_show_matrix(struct seq_file *m, u64 mat[][TLC_NSTATES])
 					   tlc_state_name(j), mat[i][j]);
 }
 
+static void tlc_show_transitions(struct seq_file *m, const struct tlc_stats *s)
+{
+	tlc_show_matrix(m, s->life);
+}
+
 static int tlc_transitions_show(struct seq_file *m, void *v)
 {
-	struct tlc_stats *s = tlc_stats_sum(seq_file_single_net(m));
+	return tlc_sum_show(m, tlc_show_transitions);
+}
 
-	if (!s)
-		return -ENOMEM;
-	tlc_show_matrix(m, s->life);
-	kfree(s);
-	return 0;
+static void tlc_show_transitions_raw(struct seq_file *m,
+				     const struct tlc_stats *s)
+{
+	tlc_show_matrix(m, s->raw);
 }
 
 static int tlc_transitions_raw_show(struct seq_file *m, void *v)
 {
-	struct tlc_stats *s = tlc_stats_sum(seq_file_single_net(m));
-
-	if (!s)
-		return -ENOMEM;
-	tlc_show_matrix(m, s->raw);
-	kfree(s);
-	return 0;
+	return tlc_sum_show(m, tlc_show_transitions_raw);
 }
 
 static void tlc_show_dwell(struct seq_file *m, const char *name,
@@ -136,37 +152,37 @@ static void tlc_show_dwell(struct seq_file *m, const char *name,
 	seq_putc(m, '\n');
 }
 
-static int tlc_hist_show(struct seq_file *m, void *v)
+static void tlc_show_hist(struct seq_file *m, const struct tlc_stats *s)
 {
-	struct tlc_stats *s = tlc_stats_sum(seq_file_single_net(m));
 	int i;
 
-	if (!s)
-		return -ENOMEM;
 	tlc_show_version(m);
 	seq_puts(m, "unit ns\n");
 	seq_puts(m, "state count sum min max buckets\n");
 	for (i = TLC_FIRST_STATE; i < TLC_NSTATES; i++)
 		tlc_show_dwell(m, tlc_state_name(i), &s->dwell[i], NULL);
-	kfree(s);
-	return 0;
 }
 
-static int tlc_reasons_show(struct seq_file *m, void *v)
+static int tlc_hist_show(struct seq_file *m, void *v)
 {
-	struct tlc_stats *s = tlc_stats_sum(seq_file_single_net(m));
+	return tlc_sum_show(m, tlc_show_hist);
+}
+
+static void tlc_show_reasons(struct seq_file *m, const struct tlc_stats *s)
+{
 	int i;
 
-	if (!s)
-		return -ENOMEM;
 	tlc_show_version(m);
 	seq_puts(m, "unit ns\n");
 	seq_puts(m, "reason count unknown sum min max buckets\n");
 	for (i = 0; i < TLC_NREASONS; i++)
 		tlc_show_dwell(m, tlc_reason_name(i), &s->lifetime[i],
 			       &s->lifetime_unknown[i]);
-	kfree(s);
-	return 0;
+}
+
+static int tlc_reasons_show(struct seq_file *m, void *v)
+{
+	return tlc_sum_show(m, tlc_show_reasons);
 }
 
 static int tlc_counters_show(struct seq_file *m, void *v)

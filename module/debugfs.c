@@ -11,6 +11,7 @@
 
 #include "debugfs.h"
 #include "main.h"
+#include "netns.h"
 #include "probes.h"
 #include "stats.h"
 #include "track.h"
@@ -24,7 +25,7 @@ static int tlc_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "max_tracked %u\n", tlc_track_capacity());
 	seq_printf(m, "tracked %u\n", tlc_track_used());
 	seq_printf(m, "stale_entries %llu\n", tlc_track_stale());
-	seq_printf(m, "nets_uncounted %d\n", tlc_stats_nets_failed());
+	seq_printf(m, "nets_uncounted %d\n", tlc_netns_uncounted());
 	tlc_probes_show(m);
 	return 0;
 }

@@ -2,9 +2,9 @@
 /*
  * tcp_lifecycle: how TCP connections live and die.
  *
- * Only sequences the parts: the tracking table, the per-namespace statistics
- * and their /proc files, debugfs, and last the probes that feed them all.
- * Exit is the exact mirror of init.
+ * Only sequences the parts: the tracking table, the network namespaces
+ * (their statistics and /proc files, netns.c), debugfs, and last the probes
+ * that feed them all.  Exit is the exact mirror of init.
  */
 
 #include <linux/kernel.h>
@@ -13,8 +13,8 @@
 
 #include "debugfs.h"
 #include "main.h"
+#include "netns.h"
 #include "probes.h"
-#include "stats.h"
 #include "track.h"
 
 #define TLC_MAX_TRACKED_LIMIT	(4U * 1024 * 1024)
@@ -36,25 +36,24 @@ static int __init tlc_init(void)
 
 	err = tlc_track_init(max_tracked);
 	if (err)
-		goto err_track;
-	err = tlc_stats_init();
+		return err;
+	err = tlc_netns_init();
 	if (err)
-		goto err_stats;
+		goto err_track;
 	tlc_debugfs_init();
 	err = tlc_probes_init();
 	if (err)
-		goto err_probes;
+		goto err_debugfs;
 
 	pr_info("version %s loaded, tracking up to %u sockets\n", TLC_VERSION,
 		max_tracked);
 	return 0;
 
-err_probes:
+err_debugfs:
 	tlc_debugfs_exit();
-	tlc_stats_exit();
-err_stats:
-	tlc_track_exit();
+	tlc_netns_exit();
 err_track:
+	tlc_track_exit();
 	return err;
 }
 
@@ -62,7 +61,7 @@ static void __exit tlc_exit(void)
 {
 	tlc_probes_exit();
 	tlc_debugfs_exit();
-	tlc_stats_exit();
+	tlc_netns_exit();
 	tlc_track_exit();
 	pr_info("unloaded\n");
 }

@@ -6,24 +6,22 @@
  * ABI, documented in Documentation/tcp_lifecycle.rst.  The statistics files
  * are a snapshot summed over CPUs when read, readable by everyone: they hold
  * counts and times, never addresses, pids or kernel pointers.  "sockets"
- * names addresses and processes: it belongs to the namespace's root (and
- * needs CAP_NET_ADMIN there), and streams one hash bucket at a time.
+ * (sockets.c) names addresses and processes: it and the directory belong
+ * to the namespace's root.
  */
 
-#include <linux/capability.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/uidgid.h>
 #include <linux/user_namespace.h>
 #include <linux/log2.h>
-#include <linux/mutex.h>
 #include <net/net_namespace.h>
 #include <net/tcp.h>
 
 #include "procfs.h"
+#include "sockets.h"
 #include "stats.h"
 #include "track.h"
 
@@ -88,7 +86,24 @@ static int tlc_states_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static void tlc_show_matrix(struct seq_file *m, u64 mat[][TLC_NSTATES])
+/*
+ * A file that shows only the namespace's statistics, summed over CPUs: the
+ * snapshot is taken, shown by @show and freed here.
+ */
+static int tlc_sum_show(struct seq_file *m,
+			void (*show)(struct seq_file *m,
+				     const struct tlc_stats *s))
+{
+	struct tlc_stats *s = tlc_stats_sum(seq_file_single_net(m));
+
+	if (!s)
+		return -ENOMEM;
+	show(m, s);
+	kfree(s);
+	return 0;
+}
+
+static void tlc_show_matrix(struct seq_file *m, const u64 mat[][TLC_NSTATES])
 {
 	int i, j;
 
@@ -101,26 +116,25 @@ static void tlc_show_matrix(struct seq_file *m, u64 mat[][TLC_NSTATES])
 					   tlc_state_name(j), mat[i][j]);
 }
 
+static void tlc_show_transitions(struct seq_file *m, const struct tlc_stats *s)
+{
+	tlc_show_matrix(m, s->life);
+}
+
 static int tlc_transitions_show(struct seq_file *m, void *v)
 {
-	struct tlc_stats *s = tlc_stats_sum(seq_file_single_net(m));
+	return tlc_sum_show(m, tlc_show_transitions);
+}
 
-	if (!s)
-		return -ENOMEM;
-	tlc_show_matrix(m, s->life);
-	kfree(s);
-	return 0;
+static void tlc_show_transitions_raw(struct seq_file *m,
+				     const struct tlc_stats *s)
+{
+	tlc_show_matrix(m, s->raw);
 }
 
 static int tlc_transitions_raw_show(struct seq_file *m, void *v)
 {
-	struct tlc_stats *s = tlc_stats_sum(seq_file_single_net(m));
-
-	if (!s)
-		return -ENOMEM;
-	tlc_show_matrix(m, s->raw);
-	kfree(s);
-	return 0;
+	return tlc_sum_show(m, tlc_show_transitions_raw);
 }
 
 static void tlc_show_dwell(struct seq_file *m, const char *name,
@@ -138,37 +152,37 @@ static void tlc_show_dwell(struct seq_file *m, const char *name,
 	seq_putc(m, '\n');
 }
 
-static int tlc_hist_show(struct seq_file *m, void *v)
+static void tlc_show_hist(struct seq_file *m, const struct tlc_stats *s)
 {
-	struct tlc_stats *s = tlc_stats_sum(seq_file_single_net(m));
 	int i;
 
-	if (!s)
-		return -ENOMEM;
 	tlc_show_version(m);
 	seq_puts(m, "unit ns\n");
 	seq_puts(m, "state count sum min max buckets\n");
 	for (i = TLC_FIRST_STATE; i < TLC_NSTATES; i++)
 		tlc_show_dwell(m, tlc_state_name(i), &s->dwell[i], NULL);
-	kfree(s);
-	return 0;
 }
 
-static int tlc_reasons_show(struct seq_file *m, void *v)
+static int tlc_hist_show(struct seq_file *m, void *v)
 {
-	struct tlc_stats *s = tlc_stats_sum(seq_file_single_net(m));
+	return tlc_sum_show(m, tlc_show_hist);
+}
+
+static void tlc_show_reasons(struct seq_file *m, const struct tlc_stats *s)
+{
 	int i;
 
-	if (!s)
-		return -ENOMEM;
 	tlc_show_version(m);
 	seq_puts(m, "unit ns\n");
 	seq_puts(m, "reason count unknown sum min max buckets\n");
 	for (i = 0; i < TLC_NREASONS; i++)
 		tlc_show_dwell(m, tlc_reason_name(i), &s->lifetime[i],
 			       &s->lifetime_unknown[i]);
-	kfree(s);
-	return 0;
+}
+
+static int tlc_reasons_show(struct seq_file *m, void *v)
+{
+	return tlc_sum_show(m, tlc_show_reasons);
 }
 
 static int tlc_counters_show(struct seq_file *m, void *v)
@@ -318,119 +332,6 @@ static const struct tlc_proc_file tlc_proc_files[] = {
 	{ "keepalive",		tlc_keepalive_show },
 };
 
-/* ---- sockets ---------------------------------------------------------- */
-
-struct tlc_sockets_iter {
-	struct seq_net_private p;	/* first: seq_file_net() */
-	struct tlc_filter filter;
-};
-
-/*
- * Position 0 is the header, position N > 0 hash bucket N - 1.  The
- * iterator value is N + 1: SEQ_START_TOKEN is (void *)1.
- */
-static void *tlc_sockets_iter(loff_t pos)
-{
-	if (pos > tlc_track_buckets())
-		return NULL;
-	return pos ? (void *)(uintptr_t)(pos + 1) : SEQ_START_TOKEN;
-}
-
-static void *tlc_sockets_start(struct seq_file *m, loff_t *pos)
-{
-	if (!file_ns_capable(m->file, seq_file_net(m)->user_ns, CAP_NET_ADMIN))
-		return ERR_PTR(-EPERM);
-	return tlc_sockets_iter(*pos);
-}
-
-static void *tlc_sockets_next(struct seq_file *m, void *v, loff_t *pos)
-{
-	return tlc_sockets_iter(++*pos);
-}
-
-static void tlc_sockets_stop(struct seq_file *m, void *v)
-{
-}
-
-static int tlc_sockets_show(struct seq_file *m, void *v)
-{
-	struct tlc_sockets_iter *it = m->private;
-
-	if (v == SEQ_START_TOKEN) {
-		tlc_show_version(m);
-		seq_puts(m, "state local remote age lifetime pid comm cookie\n");
-		return 0;
-	}
-	tlc_track_show_bucket(m, (uintptr_t)v - 2, seq_file_net(m),
-			      &it->filter, ktime_get_ns());
-	return 0;
-}
-
-static const struct seq_operations tlc_sockets_ops = {
-	.start	= tlc_sockets_start,
-	.next	= tlc_sockets_next,
-	.stop	= tlc_sockets_stop,
-	.show	= tlc_sockets_show,
-};
-
-static int tlc_state_by_name(const char *name)
-{
-	int i;
-
-	for (i = TLC_FIRST_STATE; i < TLC_NSTATES; i++)
-		if (!strcmp(name, tlc_state_name(i)))
-			return i;
-	return -1;
-}
-
-/*
- * "state=NAME", "min_age_ms=N", "all" (space separated): which sockets
- * this open file lists from now on.
- */
-static int tlc_sockets_write(struct file *file, char *buf, size_t size)
-{
-	struct seq_file *m = file->private_data;
-	struct tlc_sockets_iter *it = m->private;
-	struct tlc_filter f = {};
-	char *tok, *val;
-	int seen = 0;
-	u64 ms;
-
-	if (!file_ns_capable(file, seq_file_net(m)->user_ns, CAP_NET_ADMIN))
-		return -EPERM;
-	/* A NUL byte would hide what follows it from the parser. */
-	if (strlen(buf) != size)
-		return -EINVAL;
-	while ((tok = strsep(&buf, " \t\n"))) {
-		if (!*tok)
-			continue;
-		seen++;
-		val = strchr(tok, '=');
-		if (val)
-			*val++ = 0;
-		if (!strcmp(tok, "all") && !val) {
-			memset(&f, 0, sizeof(f));
-		} else if (!strcmp(tok, "state") && val) {
-			f.state = tlc_state_by_name(val);
-			if (f.state < 0)
-				return -EINVAL;
-		} else if (!strcmp(tok, "min_age_ms") && val) {
-			if (kstrtou64(val, 10, &ms) || ms > U64_MAX / NSEC_PER_MSEC)
-				return -EINVAL;
-			f.min_age = ms * NSEC_PER_MSEC;
-		} else {
-			return -EINVAL;
-		}
-	}
-	if (!seen)
-		return -EINVAL;
-	/* seq_read() holds it while it lists: one read, one filter. */
-	mutex_lock(&m->lock);
-	it->filter = f;
-	mutex_unlock(&m->lock);
-	return 0;
-}
-
 /**
  * tlc_procfs_net_init() - create /proc/net/tcp_lifecycle/ in a namespace
  * @net: the namespace
@@ -453,10 +354,7 @@ int tlc_procfs_net_init(struct net *net)
 					    tlc_proc_files[i].show, NULL))
 			goto err_remove;
 	}
-	sockets = proc_create_net_data_write("sockets", 0600, dir,
-					     &tlc_sockets_ops, tlc_sockets_write,
-					     sizeof(struct tlc_sockets_iter),
-					     NULL);
+	sockets = tlc_sockets_create(dir);
 	if (!sockets)
 		goto err_remove;
 	/*

@@ -2,10 +2,11 @@
 /*
  * Per network namespace statistics.
  *
- * Every namespace gets a per-CPU struct tlc_stats through pernet_operations.
- * Probe handlers find it with tlc_stats_of() and update their own CPU's copy
- * with interrupts disabled, so no atomics or shared cache lines are needed on
- * the hot path.  Readers add up all CPUs.
+ * Every namespace gets a per-CPU struct tlc_stats in its slot (struct
+ * tlc_stats_net), which netns.c allocates, publishes, unpublishes and frees
+ * in the namespace's life.  Probe handlers find it with tlc_stats_of() and
+ * update their own CPU's copy with interrupts disabled, so no atomics or
+ * shared cache lines are needed on the hot path.  Readers add up all CPUs.
  */
 
 #include <linux/log2.h>
@@ -15,15 +16,8 @@
 #include <net/netns/generic.h>
 
 #include "stats.h"
-#include "procfs.h"
-#include "track.h"
 
-struct tlc_net {
-	struct tlc_stats __percpu *stats;	/* NULL outside init..pre_exit */
-	struct tlc_stats __percpu *to_free;
-};
-
-static unsigned int tlc_net_id __read_mostly;
+unsigned int tlc_stats_net_id __read_mostly;
 
 static const char * const tlc_state_names[TLC_NSTATES] = {
 	[TCP_ESTABLISHED]	= "ESTABLISHED",
@@ -139,9 +133,9 @@ const char *tlc_state_name(int state)
  */
 struct tlc_stats __percpu *tlc_stats_of(const struct net *net)
 {
-	struct tlc_net *tn = net_generic(net, tlc_net_id);
+	struct tlc_stats_net *sn = net_generic(net, tlc_stats_net_id);
 
-	return READ_ONCE(tn->stats);
+	return READ_ONCE(sn->stats);
 }
 
 static unsigned int tlc_bucket_of(u64 ns)
@@ -305,80 +299,55 @@ struct tlc_stats *tlc_stats_sum(const struct net *net)
 	return sum;
 }
 
-static atomic_t tlc_nets_failed = ATOMIC_INIT(0);
+/**
+ * tlc_stats_net_alloc() - allocate a namespace's statistics, unpublished
+ * @net: the namespace
+ *
+ * Context: process context; may sleep.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int tlc_stats_net_alloc(struct net *net)
+{
+	struct tlc_stats_net *sn = net_generic(net, tlc_stats_net_id);
+
+	sn->owned = alloc_percpu(struct tlc_stats);
+	return sn->owned ? 0 : -ENOMEM;
+}
 
 /**
- * tlc_stats_nets_failed() - namespaces left without statistics
+ * tlc_stats_net_publish() - let tlc_stats_of() return the statistics
+ * @net: the namespace, after tlc_stats_net_alloc() succeeded
+ */
+void tlc_stats_net_publish(struct net *net)
+{
+	struct tlc_stats_net *sn = net_generic(net, tlc_stats_net_id);
+
+	WRITE_ONCE(sn->stats, sn->owned);
+}
+
+/**
+ * tlc_stats_net_unpublish() - make tlc_stats_of() return NULL again
+ * @net: the namespace
  *
- * Return: how many namespaces could not get their statistics or /proc files
- * (out of memory); their TCP traffic is not counted.
+ * Handlers that found the statistics may still update them until an RCU
+ * grace period has passed (they run with preemption off).
  */
-int tlc_stats_nets_failed(void)
+void tlc_stats_net_unpublish(struct net *net)
 {
-	return atomic_read(&tlc_nets_failed);
+	struct tlc_stats_net *sn = net_generic(net, tlc_stats_net_id);
+
+	WRITE_ONCE(sn->stats, NULL);
 }
 
-/*
- * Never fails: a namespace must not fail to come up because of a statistics
- * module.  Without memory it is left uncounted, and that is counted.
+/**
+ * tlc_stats_net_free() - free a namespace's statistics
+ * @net: the namespace, unpublished for an RCU grace period (or never)
  */
-static int __net_init tlc_net_init(struct net *net)
+void tlc_stats_net_free(struct net *net)
 {
-	struct tlc_net *tn = net_generic(net, tlc_net_id);
-	struct tlc_stats __percpu *stats;
+	struct tlc_stats_net *sn = net_generic(net, tlc_stats_net_id);
 
-	stats = alloc_percpu(struct tlc_stats);
-	if (!stats)
-		goto err;
-	if (tlc_procfs_net_init(net)) {
-		free_percpu(stats);
-		goto err;
-	}
-	WRITE_ONCE(tn->stats, stats);
-	return 0;
-err:
-	atomic_inc(&tlc_nets_failed);
-	pr_warn_ratelimited("no memory for a network namespace's statistics; its TCP traffic is not counted\n");
-	return 0;
-}
-
-/* Handlers stop seeing the statistics; pernet core waits an RCU grace period
- * (handlers run with preemption off) before calling tlc_net_exit().
- */
-static void __net_exit tlc_net_pre_exit(struct net *net)
-{
-	struct tlc_net *tn = net_generic(net, tlc_net_id);
-
-	if (!tn->stats)
-		return;
-	tlc_procfs_net_exit(net);
-	tn->to_free = tn->stats;
-	WRITE_ONCE(tn->stats, NULL);
-}
-
-static void __net_exit tlc_net_exit(struct net *net)
-{
-	struct tlc_net *tn = net_generic(net, tlc_net_id);
-
-	tlc_track_purge_net(net);
-	free_percpu(tn->to_free);
-	tn->to_free = NULL;
-}
-
-static struct pernet_operations tlc_net_ops = {
-	.init		= tlc_net_init,
-	.pre_exit	= tlc_net_pre_exit,
-	.exit		= tlc_net_exit,
-	.id		= &tlc_net_id,
-	.size		= sizeof(struct tlc_net),
-};
-
-int tlc_stats_init(void)
-{
-	return register_pernet_subsys(&tlc_net_ops);
-}
-
-void tlc_stats_exit(void)
-{
-	unregister_pernet_subsys(&tlc_net_ops);
+	free_percpu(sn->owned);
+	sn->owned = NULL;
 }

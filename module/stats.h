@@ -127,6 +127,17 @@ struct tlc_stats {
 	struct tlc_dwell detect[TLC_NDETECT];
 };
 
+/*
+ * A namespace's slot (net_generic()) for its statistics: netns.c registers
+ * it (pernet_operations .id and .size), only stats.c reads or writes it.
+ */
+struct tlc_stats_net {
+	struct tlc_stats __percpu *stats;	/* seen by handlers, or NULL */
+	struct tlc_stats __percpu *owned;	/* from alloc until free */
+};
+
+extern unsigned int tlc_stats_net_id;
+
 const char *tlc_state_name(int state);
 const char *tlc_reason_name(int reason);
 const char *tlc_counter_name(int counter);
@@ -141,9 +152,10 @@ const char *tlc_ka_name(int ka);
 const char *tlc_detect_name(int how);
 void tlc_dwell_add(struct tlc_dwell *d, u64 ns);
 struct tlc_stats *tlc_stats_sum(const struct net *net);
-int tlc_stats_nets_failed(void);
 
-int tlc_stats_init(void);
-void tlc_stats_exit(void);
+int tlc_stats_net_alloc(struct net *net);
+void tlc_stats_net_publish(struct net *net);
+void tlc_stats_net_unpublish(struct net *net);
+void tlc_stats_net_free(struct net *net);
 
 #endif /* _TLC_STATS_H */

@@ -20,42 +20,33 @@
  * Keys are full sockets, timewait sockets and request sockets.  All three
  * slabs are SLAB_TYPESAFE_BY_RCU: memory is reused at once, so an entry must
  * end with its socket, and a birth replaces whatever entry it finds.  For
- * the same reason the listing may read a tracked socket's addresses under
- * the bucket lock: a socket cannot finish a state change (its handler waits
- * for the lock) and the memory stays a socket of the same kind.
+ * the same reason a walk's callback (the sockets listing) may read a tracked
+ * socket's addresses under the bucket lock: a socket cannot finish a state
+ * change (its handler waits for the lock) and the memory stays a socket of
+ * the same kind.
  */
 
 #include <linux/hash.h>
 #include <linux/lockdep.h>
 #include <linux/log2.h>
 #include <linux/sched.h>
-#include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
-#include <net/sock.h>
 #include <net/tcp_states.h>
 
-#include "stats.h"
 #include "track.h"
 
 #define TLC_NIL		U32_MAX
 
-/* The key and the namespace are compared, never dereferenced, except by the
- * listing (see above).  64 bytes: one cache line.
+/* The key and the namespace are compared, never dereferenced, except by a
+ * walk's callback (see above).  64 bytes: one cache line.
  */
 struct tlc_entry {
 	const void *key;
 	const struct net *net;
-	u64 state_ts;
-	u64 birth_ts;
+	struct tlc_sock_info info;
 	u32 next;
-	u32 pid;
-	char comm[TASK_COMM_LEN];
-	u8 state;
-	u8 kind;
-	u8 hint;
-	u8 flags;
 };
 
 static_assert(sizeof(struct tlc_entry) <= 64);
@@ -196,18 +187,35 @@ static void tlc_entry_put(u32 idx)
 	raw_spin_unlock(&tlc_table.free_lock);
 }
 
-/* Find @key in @b; *prevp gets the index of the entry before it (or NIL). */
-static u32 tlc_find(struct tlc_bucket *b, const void *key, u32 *prevp)
+/*
+ * Lock @key's bucket and find @key in it: its index, or NIL if it is not
+ * tracked.  *bp gets the bucket, to unlock with tlc_unlock(); *prevp the
+ * index of the entry before it (NIL if it is the first).  Interrupts are off.
+ */
+static u32 tlc_lock_find(const void *key, struct tlc_bucket **bp, u32 *prevp)
+	__acquires(&(*bp)->lock)
 {
+	struct tlc_bucket *b = tlc_bucket(key);
 	u32 idx, prev = TLC_NIL;
 
+	lockdep_assert_irqs_disabled();
+	raw_spin_lock(&b->lock);
 	for (idx = b->head; idx != TLC_NIL; idx = tlc_entry(idx)->next) {
 		if (tlc_entry(idx)->key == key)
 			break;
 		prev = idx;
 	}
+	*bp = b;
 	*prevp = prev;
 	return idx;
+}
+
+/* Unlock what tlc_lock_find() locked; whether it found an entry. */
+static bool tlc_unlock(struct tlc_bucket *b, u32 idx)
+	__releases(&b->lock)
+{
+	raw_spin_unlock(&b->lock);
+	return idx != TLC_NIL;
 }
 
 static void tlc_unlink(struct tlc_bucket *b, u32 idx, u32 prev)
@@ -218,30 +226,6 @@ static void tlc_unlink(struct tlc_bucket *b, u32 idx, u32 prev)
 		b->head = next;
 	else
 		tlc_entry(prev)->next = next;
-}
-
-static void tlc_info_get(const struct tlc_entry *e, struct tlc_sock_info *info)
-{
-	info->state_ts = e->state_ts;
-	info->birth_ts = e->birth_ts;
-	info->pid = e->pid;
-	memcpy(info->comm, e->comm, sizeof(info->comm));
-	info->state = e->state;
-	info->kind = e->kind;
-	info->hint = e->hint;
-	info->flags = e->flags;
-}
-
-static void tlc_info_set(struct tlc_entry *e, const struct tlc_sock_info *info)
-{
-	e->state_ts = info->state_ts;
-	e->birth_ts = info->birth_ts;
-	e->pid = info->pid;
-	memcpy(e->comm, info->comm, sizeof(e->comm));
-	e->state = info->state;
-	e->kind = info->kind;
-	e->hint = info->hint;
-	e->flags = info->flags;
 }
 
 /**
@@ -260,30 +244,24 @@ static void tlc_info_set(struct tlc_entry *e, const struct tlc_sock_info *info)
 bool tlc_track_insert(const void *key, const struct net *net,
 		      const struct tlc_sock_info *info)
 {
-	struct tlc_bucket *b = tlc_bucket(key);
+	struct tlc_bucket *b;
 	struct tlc_entry *e;
-	u32 idx, prev;
+	u32 prev, idx = tlc_lock_find(key, &b, &prev);
 
-	lockdep_assert_irqs_disabled();
-	raw_spin_lock(&b->lock);
-	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL) {
 		tlc_table.stale++;
 	} else {
 		idx = tlc_entry_get();
-		if (idx == TLC_NIL) {
-			raw_spin_unlock(&b->lock);
-			return false;
-		}
+		if (idx == TLC_NIL)
+			return tlc_unlock(b, idx);
 		tlc_entry(idx)->next = b->head;
 		b->head = idx;
 	}
 	e = tlc_entry(idx);
 	e->key = key;
 	e->net = net;
-	tlc_info_set(e, info);
-	raw_spin_unlock(&b->lock);
-	return true;
+	e->info = *info;
+	return tlc_unlock(b, idx);
 }
 
 /**
@@ -297,16 +275,12 @@ bool tlc_track_insert(const void *key, const struct net *net,
  */
 bool tlc_track_get(const void *key, struct tlc_sock_info *info)
 {
-	struct tlc_bucket *b = tlc_bucket(key);
-	u32 idx, prev;
+	struct tlc_bucket *b;
+	u32 prev, idx = tlc_lock_find(key, &b, &prev);
 
-	lockdep_assert_irqs_disabled();
-	raw_spin_lock(&b->lock);
-	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL)
-		tlc_info_get(tlc_entry(idx), info);
-	raw_spin_unlock(&b->lock);
-	return idx != TLC_NIL;
+		*info = tlc_entry(idx)->info;
+	return tlc_unlock(b, idx);
 }
 
 /**
@@ -320,20 +294,16 @@ bool tlc_track_get(const void *key, struct tlc_sock_info *info)
  */
 bool tlc_track_remove(const void *key, struct tlc_sock_info *info)
 {
-	struct tlc_bucket *b = tlc_bucket(key);
-	u32 idx, prev;
+	struct tlc_bucket *b;
+	u32 prev, idx = tlc_lock_find(key, &b, &prev);
 
-	lockdep_assert_irqs_disabled();
-	raw_spin_lock(&b->lock);
-	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL) {
 		if (info)
-			tlc_info_get(tlc_entry(idx), info);
+			*info = tlc_entry(idx)->info;
 		tlc_unlink(b, idx, prev);
 		tlc_entry_put(idx);
 	}
-	raw_spin_unlock(&b->lock);
-	return idx != TLC_NIL;
+	return tlc_unlock(b, idx);
 }
 
 /**
@@ -350,26 +320,22 @@ bool tlc_track_remove(const void *key, struct tlc_sock_info *info)
 bool tlc_track_set_state(const void *key, int state, u64 now,
 			 struct tlc_sock_info *before)
 {
-	struct tlc_bucket *b = tlc_bucket(key);
+	struct tlc_bucket *b;
 	struct tlc_entry *e;
-	u32 idx, prev;
+	u32 prev, idx = tlc_lock_find(key, &b, &prev);
 
-	lockdep_assert_irqs_disabled();
-	raw_spin_lock(&b->lock);
-	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL) {
 		e = tlc_entry(idx);
-		tlc_info_get(e, before);
+		*before = e->info;
 		if (state == TCP_CLOSE) {
 			tlc_unlink(b, idx, prev);
 			tlc_entry_put(idx);
 		} else {
-			e->state = state;
-			e->state_ts = now;
+			e->info.state = state;
+			e->info.state_ts = now;
 		}
 	}
-	raw_spin_unlock(&b->lock);
-	return idx != TLC_NIL;
+	return tlc_unlock(b, idx);
 }
 
 /**
@@ -383,16 +349,12 @@ bool tlc_track_set_state(const void *key, int state, u64 now,
  */
 bool tlc_track_set_hint(const void *key, u8 hint)
 {
-	struct tlc_bucket *b = tlc_bucket(key);
-	u32 idx, prev;
+	struct tlc_bucket *b;
+	u32 prev, idx = tlc_lock_find(key, &b, &prev);
 
-	lockdep_assert_irqs_disabled();
-	raw_spin_lock(&b->lock);
-	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL)
-		tlc_entry(idx)->hint = hint;
-	raw_spin_unlock(&b->lock);
-	return idx != TLC_NIL;
+		tlc_entry(idx)->info.hint = hint;
+	return tlc_unlock(b, idx);
 }
 
 /**
@@ -407,18 +369,16 @@ bool tlc_track_set_hint(const void *key, u8 hint)
  */
 bool tlc_track_set_owner(const void *key, u32 pid, const char *comm)
 {
-	struct tlc_bucket *b = tlc_bucket(key);
-	u32 idx, prev;
+	struct tlc_bucket *b;
+	struct tlc_entry *e;
+	u32 prev, idx = tlc_lock_find(key, &b, &prev);
 
-	lockdep_assert_irqs_disabled();
-	raw_spin_lock(&b->lock);
-	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL) {
-		tlc_entry(idx)->pid = pid;
-		memcpy(tlc_entry(idx)->comm, comm, TASK_COMM_LEN);
+		e = tlc_entry(idx);
+		e->info.pid = pid;
+		memcpy(e->info.comm, comm, TASK_COMM_LEN);
 	}
-	raw_spin_unlock(&b->lock);
-	return idx != TLC_NIL;
+	return tlc_unlock(b, idx);
 }
 
 /**
@@ -434,48 +394,61 @@ bool tlc_track_set_owner(const void *key, u32 pid, const char *comm)
  */
 bool tlc_track_update_flags(const void *key, u8 set, u8 clear, u8 *old)
 {
-	struct tlc_bucket *b = tlc_bucket(key);
-	u32 idx, prev;
+	struct tlc_bucket *b;
+	struct tlc_entry *e;
+	u32 prev, idx = tlc_lock_find(key, &b, &prev);
 
-	lockdep_assert_irqs_disabled();
-	raw_spin_lock(&b->lock);
-	idx = tlc_find(b, key, &prev);
 	if (idx != TLC_NIL) {
+		e = tlc_entry(idx);
 		if (old)
-			*old = tlc_entry(idx)->flags;
-		tlc_entry(idx)->flags = (tlc_entry(idx)->flags & ~clear) | set;
+			*old = e->info.flags;
+		e->info.flags = (e->info.flags & ~clear) | set;
 	}
-	raw_spin_unlock(&b->lock);
-	return idx != TLC_NIL;
+	return tlc_unlock(b, idx);
+}
+
+/**
+ * tlc_track_walk_bucket() - call @fn for a namespace's sockets in one bucket
+ * @bucket: bucket index, below tlc_track_buckets()
+ * @net: the namespace
+ * @fn: called with the bucket lock held and interrupts off: it must not
+ *	sleep nor call back into the table; it may read the socket at @key
+ *	(see the top of this file)
+ * @arg: passed to @fn
+ *
+ * Context: process context.
+ */
+void tlc_track_walk_bucket(unsigned int bucket, const struct net *net,
+			   tlc_walk_fn fn, void *arg)
+{
+	struct tlc_bucket *b = &tlc_table.buckets[bucket];
+	unsigned long flags;
+	u32 idx;
+
+	raw_spin_lock_irqsave(&b->lock, flags);
+	for (idx = b->head; idx != TLC_NIL; idx = tlc_entry(idx)->next) {
+		const struct tlc_entry *e = tlc_entry(idx);
+
+		if (e->net == net)
+			fn(e->key, &e->info, arg);
+	}
+	raw_spin_unlock_irqrestore(&b->lock, flags);
 }
 
 /**
  * tlc_track_walk() - call @fn for every tracked socket of a namespace
  * @net: the namespace
- * @fn: called with the bucket lock held and interrupts off: it must not
- *	sleep; it may read the socket at @key (see the top of this file)
+ * @fn: as for tlc_track_walk_bucket()
  * @arg: passed to @fn
  *
  * Context: process context.  O(max_tracked).
  */
 void tlc_track_walk(const struct net *net, tlc_walk_fn fn, void *arg)
 {
-	struct tlc_sock_info info;
-	unsigned long flags;
 	unsigned int i;
 
 	for (i = 0; i < tlc_track_buckets(); i++) {
-		struct tlc_bucket *b = &tlc_table.buckets[i];
-		u32 idx;
-
-		raw_spin_lock_irqsave(&b->lock, flags);
-		for (idx = b->head; idx != TLC_NIL; idx = tlc_entry(idx)->next) {
-			if (tlc_entry(idx)->net != net)
-				continue;
-			tlc_info_get(tlc_entry(idx), &info);
-			fn(tlc_entry(idx)->key, &info, arg);
-		}
-		raw_spin_unlock_irqrestore(&b->lock, flags);
+		tlc_track_walk_bucket(i, net, fn, arg);
 		if (!(i & 1023))
 			cond_resched();
 	}
@@ -518,90 +491,6 @@ void tlc_track_purge_net(const struct net *net)
 unsigned int tlc_track_buckets(void)
 {
 	return 1U << tlc_table.hash_bits;
-}
-
-static void tlc_show_addr(struct seq_file *m, const struct sock_common *skc,
-			  bool local)
-{
-	u16 port = local ? skc->skc_num : ntohs(skc->skc_dport);
-
-#if IS_ENABLED(CONFIG_IPV6)
-	if (skc->skc_family == AF_INET6) {
-		seq_printf(m, " [%pI6c]:%u", local ? &skc->skc_v6_rcv_saddr :
-			   &skc->skc_v6_daddr, port);
-		return;
-	}
-#endif
-	seq_printf(m, " %pI4:%u", local ? &skc->skc_rcv_saddr :
-		   &skc->skc_daddr, port);
-}
-
-/* Process names may hold anything: keep the line format intact. */
-static void tlc_show_comm(struct seq_file *m, const char *comm)
-{
-	char c[TASK_COMM_LEN];
-	int i;
-
-	for (i = 0; i < TASK_COMM_LEN - 1 && comm[i]; i++)
-		c[i] = comm[i] > ' ' && comm[i] < 0x7f ? comm[i] : '?';
-	c[i] = 0;
-	seq_printf(m, " %s", i ? c : "-");
-}
-
-/**
- * tlc_track_show_bucket() - list a namespace's tracked sockets of a bucket
- * @m: the seq_file
- * @bucket: bucket index, below tlc_track_buckets()
- * @net: the namespace
- * @f: which sockets to show
- * @now: ktime_get_ns() to measure ages against
- *
- * One line per socket: state, local and remote address, ns in state, ns
- * since birth, owner pid and command, socket cookie ("-" where unknown).
- *
- * Context: process context.
- */
-void tlc_track_show_bucket(struct seq_file *m, unsigned int bucket,
-			   const struct net *net, const struct tlc_filter *f,
-			   u64 now)
-{
-	struct tlc_bucket *b = &tlc_table.buckets[bucket];
-	unsigned long flags;
-	u32 idx;
-
-	raw_spin_lock_irqsave(&b->lock, flags);
-	for (idx = b->head; idx != TLC_NIL; idx = tlc_entry(idx)->next) {
-		const struct tlc_entry *e = tlc_entry(idx);
-		const struct sock_common *skc = e->key;
-		u64 age = now > e->state_ts ? now - e->state_ts : 0;
-		u64 cookie;
-
-		if (e->net != net || e->kind == TLC_KIND_HANDOVER)
-			continue;
-		if ((f->state && e->state != f->state) || age < f->min_age)
-			continue;
-		if (skc->skc_family != AF_INET && skc->skc_family != AF_INET6)
-			continue;
-		seq_printf(m, "%s", tlc_state_name(e->state));
-		tlc_show_addr(m, skc, true);
-		tlc_show_addr(m, skc, false);
-		seq_printf(m, " %llu", age);
-		if (e->birth_ts)
-			seq_printf(m, " %llu", now - e->birth_ts);
-		else
-			seq_puts(m, " -");
-		if (e->pid)
-			seq_printf(m, " %u", e->pid);
-		else
-			seq_puts(m, " -");
-		tlc_show_comm(m, e->pid ? e->comm : "");
-		cookie = atomic64_read(&skc->skc_cookie);
-		if (cookie)
-			seq_printf(m, " %llu\n", cookie);
-		else
-			seq_puts(m, " -\n");
-	}
-	raw_spin_unlock_irqrestore(&b->lock, flags);
 }
 
 unsigned int tlc_track_capacity(void)

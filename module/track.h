@@ -11,7 +11,6 @@
 #include <linux/types.h>
 
 struct net;
-struct seq_file;
 
 enum tlc_kind {
 	TLC_KIND_FULL,		/* struct sock */
@@ -54,12 +53,6 @@ struct tlc_sock_info {
 /* A keepalive probe is outstanding (sent, not yet known to be answered). */
 #define TLC_SF_KA_PROBING	0x01
 
-/* Socket listing filter, see tlc_track_show_bucket(). */
-struct tlc_filter {
-	int state;		/* 0: any */
-	u64 min_age;		/* ns in state */
-};
-
 int tlc_track_init(unsigned int max_tracked);
 void tlc_track_exit(void);
 
@@ -76,12 +69,11 @@ bool tlc_track_update_flags(const void *key, u8 set, u8 clear, u8 *old);
 typedef void (*tlc_walk_fn)(const void *key, const struct tlc_sock_info *info,
 			    void *arg);
 void tlc_track_walk(const struct net *net, tlc_walk_fn fn, void *arg);
+void tlc_track_walk_bucket(unsigned int bucket, const struct net *net,
+			   tlc_walk_fn fn, void *arg);
+unsigned int tlc_track_buckets(void);
 
 void tlc_track_purge_net(const struct net *net);
-unsigned int tlc_track_buckets(void);
-void tlc_track_show_bucket(struct seq_file *m, unsigned int bucket,
-			   const struct net *net, const struct tlc_filter *f,
-			   u64 now);
 
 unsigned int tlc_track_capacity(void);
 unsigned int tlc_track_used(void);

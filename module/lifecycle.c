@@ -10,12 +10,11 @@
  * TIME_WAIT (or FIN_WAIT2 for an orphan waiting for the peer's FIN), and the
  * connection ends when that timewait socket does.
  *
- * Every function runs in a probe handler (preemption off, maybe softirq):
- * no sleeping, no allocation; all work is bounded.
+ * Every function runs in a probe handler (preemption and interrupts off,
+ * maybe softirq): no sleeping, no allocation; all work is bounded.
  */
 
 #include <linux/errno.h>
-#include <linux/irqflags.h>
 #include <linux/jiffies.h>
 #include <linux/tcp.h>
 #include <linux/percpu.h>
@@ -153,22 +152,20 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(sk));
 	struct tlc_sock_info info;
 	struct tlc_stats *s;
-	unsigned long flags;
 	bool tracked;
 	u64 now;
 
 	if (!pcpu)
 		return;
 	now = ktime_get_ns();
-	local_irq_save(flags);
 	s = this_cpu_ptr(pcpu);
 	s->raw[oldstate][newstate]++;
 	if (oldstate == newstate)
-		goto out;
+		return;
 
 	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV) {
 		tlc_child_birth(s, sk, ctx, now);
-		goto out;
+		return;
 	}
 	if (oldstate == TCP_CLOSE) {
 		tlc_born(&info, newstate, TLC_KIND_FULL, now);
@@ -176,13 +173,13 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 		tlc_stats_move(s, TCP_CLOSE, newstate, false, 0);
 		if (!tlc_track_insert(sk, sock_net(sk), &info))
 			s->ctr[TLC_C_UNTRACKED]++;
-		goto out;
+		return;
 	}
 
 	tracked = tlc_track_set_state(sk, newstate, now, &info);
 	/* The timewait socket took the move and will end the connection. */
 	if (tracked ? info.kind == TLC_KIND_HANDOVER : ctx->handover)
-		goto out;
+		return;
 	tlc_stats_move(s, oldstate, newstate,
 		       tracked && info.state == oldstate, now - info.state_ts);
 	if (newstate == TCP_CLOSE) {
@@ -195,8 +192,6 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 		info.birth_ts = 0;
 		tlc_track_insert(sk, sock_net(sk), &info);
 	}
-out:
-	local_irq_restore(flags);
 }
 
 /**
@@ -215,14 +210,12 @@ bool tlc_life_tw_handover(struct inet_timewait_sock *tw, struct sock *sk)
 	int oldstate = READ_ONCE(sk->sk_state);
 	int substate = READ_ONCE(tw->tw_substate);
 	struct tlc_stats *s;
-	unsigned long flags;
 	bool tracked, marked;
 	u64 now;
 
 	if (!pcpu || !tlc_state_valid(oldstate) || !tlc_state_valid(substate))
 		return false;
 	now = ktime_get_ns();
-	local_irq_save(flags);
 	s = this_cpu_ptr(pcpu);
 	tracked = tlc_track_remove(sk, &info);
 	if (!tracked) {
@@ -242,7 +235,6 @@ bool tlc_life_tw_handover(struct inet_timewait_sock *tw, struct sock *sk)
 	info.hint = TLC_HINT_NONE;
 	if (!tlc_track_insert(tw, sock_net(sk), &info))
 		s->ctr[TLC_C_UNTRACKED]++;
-	local_irq_restore(flags);
 	return marked;
 }
 
@@ -257,19 +249,16 @@ void tlc_life_tw_rearm(struct inet_timewait_sock *tw)
 {
 	struct tlc_stats __percpu *pcpu = tlc_stats_of(twsk_net(tw));
 	struct tlc_sock_info info;
-	unsigned long flags;
 	u64 now;
 
 	if (!pcpu || READ_ONCE(tw->tw_substate) != TCP_TIME_WAIT)
 		return;
 	now = ktime_get_ns();
-	local_irq_save(flags);
 	if (tlc_track_get(tw, &info) && info.state == TCP_FIN_WAIT2) {
 		tlc_track_set_state(tw, TCP_TIME_WAIT, now, &info);
 		tlc_stats_move(this_cpu_ptr(pcpu), TCP_FIN_WAIT2,
 			       TCP_TIME_WAIT, true, now - info.state_ts);
 	}
-	local_irq_restore(flags);
 }
 
 /**
@@ -283,14 +272,12 @@ void tlc_life_tw_end(struct inet_timewait_sock *tw, int how)
 	int state = READ_ONCE(tw->tw_substate), reason;
 	struct tlc_sock_info info;
 	struct tlc_stats *s;
-	unsigned long flags;
 	bool tracked;
 	u64 now;
 
 	if (!pcpu || !tlc_state_valid(state))
 		return;
 	now = ktime_get_ns();
-	local_irq_save(flags);
 	s = this_cpu_ptr(pcpu);
 	tracked = tlc_track_remove(tw, &info);
 	s->ctr[TLC_C_TW_EXPIRED + how]++;
@@ -305,7 +292,6 @@ void tlc_life_tw_end(struct inet_timewait_sock *tw, int how)
 	else
 		reason = TLC_R_ORDERLY_ACTIVE;
 	tlc_stats_end(s, reason, tracked ? info.birth_ts : 0, now);
-	local_irq_restore(flags);
 }
 
 /**
@@ -318,20 +304,17 @@ void tlc_life_req_birth(struct sock *listener, struct request_sock *req)
 	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(listener));
 	struct tlc_sock_info info;
 	struct tlc_stats *s;
-	unsigned long flags;
 	u64 now;
 
 	if (!pcpu)
 		return;
 	now = ktime_get_ns();
-	local_irq_save(flags);
 	s = this_cpu_ptr(pcpu);
 	s->ctr[TLC_C_REQ_CREATED]++;
 	tlc_stats_move(s, TCP_CLOSE, TCP_NEW_SYN_RECV, false, 0);
 	tlc_born(&info, TCP_NEW_SYN_RECV, TLC_KIND_REQ, now);
 	if (!tlc_track_insert(req, sock_net(listener), &info))
 		s->ctr[TLC_C_REQ_UNTRACKED]++;
-	local_irq_restore(flags);
 }
 
 /**
@@ -358,19 +341,16 @@ void tlc_life_req_end(const struct request_sock *req, const struct net *net,
 	struct tlc_stats __percpu *pcpu = tlc_stats_of(net);
 	struct tlc_sock_info info;
 	struct tlc_stats *s;
-	unsigned long flags;
 	bool tracked;
 	u64 now;
 
 	if (!pcpu)
 		return;
 	now = ktime_get_ns();
-	local_irq_save(flags);
 	s = this_cpu_ptr(pcpu);
 	tracked = tlc_track_remove(req, &info);
 	s->ctr[TLC_C_REQ_TIMEOUT + how]++;
 	tlc_stats_move(s, TCP_NEW_SYN_RECV, TCP_CLOSE,
 		       tracked && info.state == TCP_NEW_SYN_RECV,
 		       now - info.state_ts);
-	local_irq_restore(flags);
 }

@@ -5,11 +5,10 @@
  * its keepalive timer's runs and probes, and connect() running out of
  * ports.
  *
- * Every function runs in a probe handler (preemption off, maybe softirq):
- * no sleeping, no allocation; all work is bounded.
+ * Every function runs in a probe handler (preemption and interrupts off,
+ * maybe softirq): no sleeping, no allocation; all work is bounded.
  */
 
-#include <linux/irqflags.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <net/inet_connection_sock.h>
@@ -28,11 +27,7 @@
  */
 void tlc_life_hint(struct sock *sk, u8 hint)
 {
-	unsigned long flags;
-
-	local_irq_save(flags);
 	tlc_track_set_hint(sk, hint);
-	local_irq_restore(flags);
 }
 
 /**
@@ -45,12 +40,9 @@ void tlc_life_hint(struct sock *sk, u8 hint)
 u8 tlc_life_hint_of(const struct sock *sk)
 {
 	struct tlc_sock_info info;
-	unsigned long flags;
 	bool tracked;
 
-	local_irq_save(flags);
 	tracked = tlc_track_get(sk, &info);
-	local_irq_restore(flags);
 	return tracked ? info.hint : TLC_HINT_NONE;
 }
 
@@ -61,12 +53,9 @@ u8 tlc_life_hint_of(const struct sock *sk)
 void tlc_life_owner(struct sock *sk)
 {
 	char comm[TASK_COMM_LEN];
-	unsigned long flags;
 
 	tlc_task_comm(comm, current);
-	local_irq_save(flags);
 	tlc_track_set_owner(sk, task_tgid_nr(current), comm);
-	local_irq_restore(flags);
 }
 
 /**
@@ -81,18 +70,15 @@ void tlc_life_owner(struct sock *sk)
 struct tlc_stats __percpu *tlc_life_ka_timer(struct sock *sk)
 {
 	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(sk));
-	unsigned long flags;
 	u8 old = 0;
 
 	if (!pcpu)
 		return NULL;
-	local_irq_save(flags);
 	this_cpu_inc(pcpu->ka[TLC_KA_FIRES]);
 	if (!READ_ONCE(inet_csk(sk)->icsk_probes_out) &&
 	    tlc_track_update_flags(sk, 0, TLC_SF_KA_PROBING, &old) &&
 	    (old & TLC_SF_KA_PROBING))
 		this_cpu_inc(pcpu->ka[TLC_KA_ANSWERED]);
-	local_irq_restore(flags);
 	return pcpu;
 }
 
@@ -113,14 +99,11 @@ void tlc_life_ka_outcome(struct tlc_stats __percpu *pcpu, int outcome)
 void tlc_life_ka_probe(struct sock *sk)
 {
 	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(sk));
-	unsigned long flags;
 
 	if (!pcpu)
 		return;
-	local_irq_save(flags);
 	this_cpu_inc(pcpu->ka[TLC_KA_PROBES]);
 	tlc_track_update_flags(sk, TLC_SF_KA_PROBING, 0, NULL);
-	local_irq_restore(flags);
 }
 
 /**

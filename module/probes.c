@@ -21,8 +21,14 @@
  * needs them; they are passed on in per-CPU markers.  The pairs run on one
  * CPU: both in the same softirq (which does not migrate), or under a lock or
  * with BHs disabled.
+ *
+ * Every handler runs in one of the framework's wrappers: they check
+ * noop_handlers, count the hit and turn interrupts off (a softirq run on an
+ * interrupt's exit would change another socket's state in the middle of
+ * this one's, or reuse this CPU's markers).
  */
 
+#include <linux/irqflags.h>
 #include <linux/kprobes.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
@@ -42,16 +48,6 @@
 #include "probes.h"
 #include "stats.h"
 #include "track.h"
-
-enum tlc_feature {
-	TLC_F_STATES,		/* required */
-	TLC_F_TIMEWAIT,
-	TLC_F_SYNRECV,
-	TLC_F_REASONS,
-	TLC_F_OWNER,
-	TLC_F_PORTS,
-	TLC_NFEATURES,
-};
 
 static const char * const tlc_feature_names[TLC_NFEATURES] = {
 	[TLC_F_STATES]		= "states",
@@ -82,9 +78,6 @@ struct tlc_markers {
 
 static DEFINE_PER_CPU(struct tlc_markers, tlc_markers);
 
-/* The reasons feature is armed: its probes note the aborts. */
-static bool tlc_reasons_armed;
-
 /*
  * Benchmarking only: every handler returns at once, to measure what the
  * probes themselves cost.  The statistics are then wrong.
@@ -100,38 +93,6 @@ static char tlc_disable[64];
 module_param_string(disable_features, tlc_disable, sizeof(tlc_disable), 0444);
 MODULE_PARM_DESC(disable_features,
 		 "comma-separated optional features not to arm: timewait, synrecv, reasons, owner, ports (default none)");
-
-enum tlc_probe_kind {
-	TLC_PK_KPROBE,		/* at a function's entry */
-	TLC_PK_KRETPROBE,	/* at its entry (optional) and return */
-	TLC_PK_TRACEPOINT,
-};
-
-struct tlc_probe {
-	struct kprobe kp;		/* entry probes */
-	struct kretprobe krp;		/* return probes */
-	const char *tp_name;		/* tracepoints */
-	void *tp_func;
-	struct tracepoint *tp;
-	u8 kind;
-	u8 feature;
-	u8 idx;			/* in tlc_probes[] */
-	bool armed;
-};
-
-#define TLC_MAX_PROBES	24
-
-/* Hits per probe (after noop_handlers), per CPU: never shared. */
-static DEFINE_PER_CPU(u64 [TLC_MAX_PROBES], tlc_hits);
-
-static void tlc_hit(const struct tlc_probe *p)
-{
-	this_cpu_inc(tlc_hits[p->idx]);
-}
-
-#define TLC_KP_HIT(probe) tlc_hit(container_of(probe, struct tlc_probe, kp))
-#define TLC_KRP_HIT(ri)	\
-	tlc_hit(container_of(get_kretprobe(ri), struct tlc_probe, krp))
 
 #define TLC_MARK()	this_cpu_ptr(&tlc_markers)
 #define ARG(n)		tlc_kprobe_arg(regs, n)
@@ -163,7 +124,7 @@ static bool tlc_closed_unread(const struct sock *sk, int oldstate)
 	const struct tcp_sock *tp = tcp_sk(sk);
 	s32 unread;
 
-	if (!tlc_reasons_armed ||
+	if (!tlc_feature_armed(TLC_F_REASONS) ||
 	    ((1 << oldstate) & (TCPF_LISTEN | TCPF_SYN_SENT | TCPF_CLOSE)))
 		return false;
 	unread = (s32)(READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq));
@@ -172,11 +133,11 @@ static bool tlc_closed_unread(const struct sock *sk, int oldstate)
 	return unread > 0 && skb_queue_empty_lockless(&sk->sk_receive_queue);
 }
 
-static void tlc_state_change(struct sock *sk, int newstate)
+/* The tracepoint's oldstate is the socket's, read here as it stands. */
+static void tlc_state_change(struct sock *sk, int oldstate, int newstate)
 {
 	struct tlc_markers *mk = TLC_MARK();
 	struct tlc_ctx ctx = {};
-	int oldstate;
 
 	if (!tlc_sk_is_tcp(sk))
 		return;
@@ -210,95 +171,58 @@ static void tlc_state_change(struct sock *sk, int newstate)
 	tlc_life_state_change(sk, oldstate, newstate, &ctx);
 }
 
-/*
- * sock:inet_sock_set_state(sk, oldstate, newstate), called with preemption
- * off.  Interrupts off too: a softirq run on an interrupt's exit would
- * change another socket's state in the middle of this one's.
- */
-static void tlc_tp_set_state(void *data, const struct sock *sk,
-			     const int oldstate, const int newstate)
-{
-	unsigned long flags;
-
-	if (READ_ONCE(tlc_noop))
-		return;
-	tlc_hit(data);
-	local_irq_save(flags);
-	tlc_state_change((struct sock *)sk, newstate);
-	local_irq_restore(flags);
-}
-
 /* ---- timewait ------------------------------------------------------- */
 
 /* inet_twsk_hashdance[_schedule](tw, sk, hashinfo[, timeo]) */
-static int tlc_tw_hashdance_pre(struct kprobe *p, struct pt_regs *regs)
+static void tlc_tw_hashdance_pre(struct pt_regs *regs)
 {
 	struct inet_timewait_sock *tw = (void *)ARG(0);
 	struct sock *sk = (void *)ARG(1);
 
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	TLC_KP_HIT(p);
 	if (!tlc_sk_is_tcp(sk))
-		return 0;
+		return;
 	if (!tlc_life_tw_handover(tw, sk))
 		TLC_MARK()->handover_sk = sk;
-	return 0;
 }
 
 /* __inet_twsk_schedule(tw, timeo, rearm) */
-static int tlc_tw_schedule_pre(struct kprobe *p, struct pt_regs *regs)
+static void tlc_tw_schedule_pre(struct pt_regs *regs)
 {
 	struct inet_timewait_sock *tw = (void *)ARG(0);
 
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	TLC_KP_HIT(p);
 	if (ARG(2) && tlc_tw_is_tcp(tw))
 		tlc_life_tw_rearm(tw);
-	return 0;
 }
 
 /* tw_timer_handler(struct timer_list *t): calls inet_twsk_kill() next. */
-static int tlc_tw_timer_pre(struct kprobe *p, struct pt_regs *regs)
+static void tlc_tw_timer_pre(struct pt_regs *regs)
 {
 	struct timer_list *t = (void *)ARG(0);
 
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	TLC_KP_HIT(p);
 	TLC_MARK()->tw_timer = container_of(t, struct inet_timewait_sock,
 					    tw_timer);
-	return 0;
 }
 
 /* tcp_timewait_state_process(tw, skb, th): a segment for a timewait sock */
-static int tlc_tw_segment_pre(struct kprobe *p, struct pt_regs *regs)
+static void tlc_tw_segment_pre(struct pt_regs *regs)
 {
 	const struct tcphdr *th = (void *)ARG(2);
 	struct tlc_markers *mk = TLC_MARK();
 
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	TLC_KP_HIT(p);
 	mk->tw_seg = (void *)ARG(0);
 	mk->tw_seg_rst = th->rst;
 	mk->tw_seg_syn = th->syn;
-	return 0;
 }
 
 /* inet_twsk_kill(tw): every timewait socket ends here. */
-static int tlc_tw_kill_pre(struct kprobe *p, struct pt_regs *regs)
+static void tlc_tw_kill_pre(struct pt_regs *regs)
 {
 	struct inet_timewait_sock *tw = (void *)ARG(0);
 	struct tlc_markers *mk = TLC_MARK();
 	int how;
 
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	TLC_KP_HIT(p);
 	if (!tlc_tw_is_tcp(tw))
-		return 0;
+		return;
 	if (mk->tw_timer == tw) {
 		how = TLC_TW_EXPIRED;
 		mk->tw_timer = NULL;
@@ -315,82 +239,62 @@ static int tlc_tw_kill_pre(struct kprobe *p, struct pt_regs *regs)
 		how = TLC_TW_OTHER;
 	}
 	tlc_life_tw_end(tw, how);
-	return 0;
 }
 
 /* ---- synrecv -------------------------------------------------------- */
 
 /* inet_csk_reqsk_queue_hash_add(sk, req, timeout) */
-static int tlc_req_add_pre(struct kprobe *p, struct pt_regs *regs)
+static void tlc_req_add_pre(struct pt_regs *regs)
 {
 	struct sock *sk = (void *)ARG(0);
 
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	TLC_KP_HIT(p);
 	if (tlc_sk_is_tcp(sk))
 		tlc_life_req_birth(sk, (void *)ARG(1));
-	return 0;
 }
 
 /* tcp_rtx_synack(sk, req) */
-static int tlc_req_synack_pre(struct kprobe *p, struct pt_regs *regs)
+static void tlc_req_synack_pre(struct pt_regs *regs)
 {
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	TLC_KP_HIT(p);
 	tlc_life_req_synack((void *)ARG(0));
-	return 0;
 }
 
 /* inet_csk_clone_lock(sk, req, prio): the child is born inside. */
-static int tlc_clone_pre(struct kprobe *p, struct pt_regs *regs)
+static void tlc_clone_pre(struct pt_regs *regs)
 {
 	struct request_sock *req = (void *)ARG(1);
 	struct tlc_markers *mk = TLC_MARK();
 
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	TLC_KP_HIT(p);
 	mk->clone_req = req;
 	mk->clone_req_hashed = sk_hashed(req_to_sk(req));
-	return 0;
 }
 
 /* tcp_check_req(sk, skb, req, ...): a segment for a request socket */
-static int tlc_check_req_pre(struct kprobe *p, struct pt_regs *regs)
+static void tlc_check_req_pre(struct pt_regs *regs)
 {
 	const struct sk_buff *skb = (void *)ARG(1);
 	struct tlc_markers *mk = TLC_MARK();
 
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	TLC_KP_HIT(p);
 	mk->req_seg = (void *)ARG(2);
 	mk->req_seg_rst = tcp_hdr(skb)->rst;
-	return 0;
 }
 
 /* inet_csk_reqsk_queue_drop(sk, req): every end but the timer's */
-static int tlc_req_drop_pre(struct kprobe *p, struct pt_regs *regs)
+static void tlc_req_drop_pre(struct pt_regs *regs)
 {
 	struct sock *sk = (void *)ARG(0);
 	struct request_sock *req = (void *)ARG(1);
 	struct tlc_markers *mk = TLC_MARK();
 	int how;
 
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	TLC_KP_HIT(p);
 	if (!tlc_sk_is_tcp(sk))
-		return 0;
+		return;
 	if (mk->completed_req == req) {
 		/* Its child was born: not an end. */
 		mk->completed_req = NULL;
-		return 0;
+		return;
 	}
 	if (!sk_hashed(req_to_sk(req)))
-		return 0;	/* not in the hash: dropped already */
+		return;	/* not in the hash: dropped already */
 	if (!check_net(sock_net(sk)))
 		how = TLC_REQ_NETNS;
 	else if (mk->req_seg == req && mk->req_seg_rst)
@@ -400,7 +304,6 @@ static int tlc_req_drop_pre(struct kprobe *p, struct pt_regs *regs)
 	else
 		how = TLC_REQ_OTHER;
 	tlc_life_req_end(req, sock_net(sk), how);
-	return 0;
 }
 
 struct tlc_req_timer {
@@ -410,20 +313,19 @@ struct tlc_req_timer {
 };
 
 /* reqsk_timer_handler(t): retransmits the SYN-ACK, or drops the request */
-static int tlc_req_timer_entry(struct kretprobe_instance *ri,
-			       struct pt_regs *regs)
+static bool tlc_req_timer_entry(void *data, struct pt_regs *regs)
 {
-	struct tlc_req_timer *d = (void *)ri->data;
 	struct timer_list *t = (void *)ARG(0);
+	struct tlc_req_timer *d = data;
 	const struct request_sock *req;
 
-	if (READ_ONCE(tlc_noop))
-		return 0;
 	req = container_of(t, struct request_sock, rsk_timer);
-	d->req = tlc_sk_is_tcp(req->rsk_listener) ? req : NULL;
+	if (!tlc_sk_is_tcp(req->rsk_listener))
+		return false;
+	d->req = req;
 	d->net = sock_net(req->rsk_listener);
 	d->listening = READ_ONCE(req->rsk_listener->sk_state) == TCP_LISTEN;
-	return 0;
+	return true;
 }
 
 /*
@@ -431,18 +333,13 @@ static int tlc_req_timer_entry(struct kretprobe_instance *ri,
  * SLAB_TYPESAFE_BY_RCU and this is still the timer's softirq, so the timer
  * can be read, but nothing it points to.
  */
-static int tlc_req_timer_ret(struct kretprobe_instance *ri,
-			     struct pt_regs *regs)
+static void tlc_req_timer_ret(void *data, struct pt_regs *regs)
 {
-	struct tlc_req_timer *d = (void *)ri->data;
+	struct tlc_req_timer *d = data;
 
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	TLC_KRP_HIT(ri);
-	if (d->req && !timer_pending(&d->req->rsk_timer))
+	if (!timer_pending(&d->req->rsk_timer))
 		tlc_life_req_end(d->req, d->net, d->listening ? TLC_REQ_TIMEOUT :
 						 TLC_REQ_LISTENER_CLOSED);
-	return 0;
 }
 
 /* ---- reasons -------------------------------------------------------- */
@@ -459,13 +356,9 @@ static void tlc_hint(struct sock *sk, u8 hint)
 }
 
 /* tcp_reset(sk, skb) */
-static int tlc_reset_pre(struct kprobe *p, struct pt_regs *regs)
+static void tlc_reset_pre(struct pt_regs *regs)
 {
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	TLC_KP_HIT(p);
 	tlc_hint((void *)ARG(0), TLC_HINT_RST_RECEIVED);
-	return 0;
 }
 
 /*
@@ -474,23 +367,19 @@ static int tlc_reset_pre(struct kprobe *p, struct pt_regs *regs)
  * connect(AF_UNSPEC).  A shutdown(SHUT_RDWR) linger-0 socket disconnected
  * by connect(AF_UNSPEC) counts as linger 0 too.
  */
-static int tlc_disconnect_pre(struct kprobe *p, struct pt_regs *regs)
+static void tlc_disconnect_pre(struct pt_regs *regs)
 {
 	struct sock *sk = (void *)ARG(0);
 
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	TLC_KP_HIT(p);
 	/* Already classified (a RST received first). */
 	if (tlc_life_hint_of(sk) != TLC_HINT_NONE)
-		return 0;
+		return;
 	if (READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK &&
 	    sock_flag(sk, SOCK_LINGER) && !READ_ONCE(sk->sk_lingertime) &&
 	    !tcp_sk(sk)->repair)
 		tlc_hint(sk, TLC_HINT_LINGER0);
 	else
 		tlc_hint(sk, TLC_HINT_DISCONNECT);
-	return 0;
 }
 
 /* tcp_keepalive_timer(t): also times out orphaned FIN_WAIT2 sockets */
@@ -499,21 +388,19 @@ struct tlc_ka_run {
 	u8 outcome;		/* unless a probe is sent or the socket killed */
 };
 
-static int tlc_keepalive_entry(struct kretprobe_instance *ri,
-			       struct pt_regs *regs)
+static bool tlc_keepalive_entry(void *data, struct pt_regs *regs)
 {
 	struct sock *sk = tlc_keepalive_timer_sk((void *)ARG(0));
-	struct tlc_ka_run *run = (void *)ri->data;
 	struct tlc_markers *mk = TLC_MARK();
 	int state = READ_ONCE(sk->sk_state);
+	struct tlc_ka_run *run = data;
 
-	run->pcpu = NULL;
-	if (READ_ONCE(tlc_noop))
-		return 0;
+	if (!tlc_sk_is_tcp(sk))
+		return false;
 	mk->keepalive_sk = sk;
 	mk->ka_probe_sent = false;
 	mk->ka_killed = false;
-	run->pcpu = tlc_sk_is_tcp(sk) ? tlc_life_ka_timer(sk) : NULL;
+	run->pcpu = tlc_life_ka_timer(sk);
 	/*
 	 * What the timer will do, read before it takes the socket's lock
 	 * (hence the owner flag without lockdep's check): a socket a
@@ -530,119 +417,156 @@ static int tlc_keepalive_entry(struct kretprobe_instance *ri,
 		run->outcome = TLC_KA_IN_FLIGHT;
 	else
 		run->outcome = TLC_KA_NOT_DUE;
-	return 0;
+	return true;
 }
 
 /* The socket may be gone by now: only what the entry saved is used. */
-static int tlc_keepalive_ret(struct kretprobe_instance *ri,
-			     struct pt_regs *regs)
+static void tlc_keepalive_ret(void *data, struct pt_regs *regs)
 {
-	struct tlc_ka_run *run = (void *)ri->data;
 	struct tlc_markers *mk = TLC_MARK();
+	struct tlc_ka_run *run = data;
 
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	TLC_KRP_HIT(ri);
 	mk->keepalive_sk = NULL;
 	if (!run->pcpu)
-		return 0;
+		return;
 	/* An orphan in FIN_WAIT2 timed out here is no keepalive kill. */
 	tlc_life_ka_outcome(run->pcpu,
 			    run->outcome == TLC_KA_FIN_WAIT2 ? TLC_KA_FIN_WAIT2 :
 			    mk->ka_killed ? TLC_KA_KILLED :
 			    mk->ka_probe_sent ? TLC_KA_PROBE_SENT :
 			    run->outcome);
-	return 0;
 }
 
 /* tcp_write_wakeup(sk, mib): a keepalive probe when mib says so */
-static int tlc_write_wakeup_pre(struct kprobe *p, struct pt_regs *regs)
+static void tlc_write_wakeup_pre(struct pt_regs *regs)
 {
 	struct sock *sk = (void *)ARG(0);
 
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	TLC_KP_HIT(p);
 	if ((int)ARG(1) != LINUX_MIB_TCPKEEPALIVE ||
 	    READ_ONCE(sk->sk_state) == TCP_CLOSE)
-		return 0;
+		return;
 	TLC_MARK()->ka_probe_sent = true;
 	tlc_life_ka_probe(sk);
-	return 0;
 }
 
 /* ---- owner ---------------------------------------------------------- */
 
 /* inet_csk_accept() returns the accepted child, in its caller's context */
-static int tlc_accept_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void tlc_accept_ret(void *data, struct pt_regs *regs)
 {
 	struct sock *sk = (void *)tlc_kprobe_ret(regs);
 
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	TLC_KRP_HIT(ri);
 	if (sk && tlc_sk_is_tcp(sk))
 		tlc_life_owner(sk);
-	return 0;
 }
 
 /* ---- ports ---------------------------------------------------------- */
 
 /* inet_hash_connect(death_row, sk): -EADDRNOTAVAIL: no local port free */
-static int tlc_hash_connect_entry(struct kretprobe_instance *ri,
-				  struct pt_regs *regs)
+static bool tlc_hash_connect_entry(void *data, struct pt_regs *regs)
 {
 	struct sock *sk = (void *)ARG(1);
 
+	if (!tlc_sk_is_tcp(sk))
+		return false;
+	*(struct net **)data = sock_net(sk);
+	return true;
+}
+
+static void tlc_hash_connect_ret(void *data, struct pt_regs *regs)
+{
+	struct net *net = *(struct net **)data;
+
+	/* an int: the upper half of the register is not sign-extended */
+	if ((int)tlc_kprobe_ret(regs) == -EADDRNOTAVAIL)
+		tlc_life_port_exhausted(net);
+}
+
+#define TLC_MAX_PROBES	24
+
+/* Hits per probe (after noop_handlers), per CPU: never shared. */
+static DEFINE_PER_CPU(u64 [TLC_MAX_PROBES], tlc_hits);
+
+static void tlc_hit(const struct tlc_probe *p)
+{
+	this_cpu_inc(tlc_hits[p->idx]);
+}
+
+/* ---- the wrappers --------------------------------------------------- */
+
+static int tlc_kp_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct tlc_probe *p = container_of(kp, struct tlc_probe, kp);
+	unsigned long flags;
+
 	if (READ_ONCE(tlc_noop))
 		return 0;
-	*(struct net **)ri->data = tlc_sk_is_tcp(sk) ? sock_net(sk) : NULL;
+	tlc_hit(p);
+	local_irq_save(flags);
+	p->pre(regs);
+	local_irq_restore(flags);
 	return 0;
 }
 
-static int tlc_hash_connect_ret(struct kretprobe_instance *ri,
-				struct pt_regs *regs)
+static struct tlc_probe *tlc_krp_probe(struct kretprobe_instance *ri)
 {
-	struct net *net = *(struct net **)ri->data;
+	return container_of(get_kretprobe(ri), struct tlc_probe, krp);
+}
+
+/*
+ * Non-zero skips the call: no return handler then, and its data, never
+ * filled, is never read.  A return probe's hit is its return: one that
+ * will not return to us is counted here.
+ */
+static int tlc_krp_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct tlc_probe *p = tlc_krp_probe(ri);
+	unsigned long flags;
+	bool run;
 
 	if (READ_ONCE(tlc_noop))
+		return 1;
+	if (!p->entry)
 		return 0;
-	TLC_KRP_HIT(ri);
-	/* an int: the upper half of the register is not sign-extended */
-	if (net && (int)tlc_kprobe_ret(regs) == -EADDRNOTAVAIL)
-		tlc_life_port_exhausted(net);
+	local_irq_save(flags);
+	run = p->entry(ri->data, regs);
+	local_irq_restore(flags);
+	if (!run)
+		tlc_hit(p);
+	return !run;
+}
+
+static int tlc_krp_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct tlc_probe *p = tlc_krp_probe(ri);
+	unsigned long flags;
+
+	tlc_hit(p);
+	local_irq_save(flags);
+	p->ret(ri->data, regs);
+	local_irq_restore(flags);
 	return 0;
+}
+
+/* sock:inet_sock_set_state(sk, oldstate, newstate), preemption off */
+static void tlc_tp_state(void *data, const struct sock *sk,
+			 const int oldstate, const int newstate)
+{
+	struct tlc_probe *p = data;
+	unsigned long flags;
+
+	if (READ_ONCE(tlc_noop))
+		return;
+	tlc_hit(p);
+	local_irq_save(flags);
+	p->state((struct sock *)sk, oldstate, newstate);
+	local_irq_restore(flags);
 }
 
 /* ---- registration --------------------------------------------------- */
 
-#define TLC_KPROBE(sym, handler, feat) {				\
-	.kp = { .symbol_name = (sym), .pre_handler = (handler) },	\
-	.kind = TLC_PK_KPROBE,						\
-	.feature = (feat),						\
-}
-
-#define TLC_KRETPROBE(sym, entry, ret, size, active, feat) {		\
-	.krp = {							\
-		.kp = { .symbol_name = (sym) },				\
-		.entry_handler = (entry),				\
-		.handler = (ret),					\
-		.data_size = (size),					\
-		.maxactive = (active),					\
-	},								\
-	.kind = TLC_PK_KRETPROBE,					\
-	.feature = (feat),						\
-}
-
-#define TLC_TRACEPOINT(name, func, feat) {				\
-	.tp_name = (name),						\
-	.tp_func = (func),						\
-	.kind = TLC_PK_TRACEPOINT,					\
-	.feature = (feat),						\
-}
-
 static struct tlc_probe tlc_probes[] = {
-	TLC_TRACEPOINT("inet_sock_set_state", tlc_tp_set_state, TLC_F_STATES),
+	TLC_TRACEPOINT("inet_sock_set_state", tlc_state_change, TLC_F_STATES),
 
 	TLC_KPROBE(TLC_SYM_TW_HASHDANCE, tlc_tw_hashdance_pre, TLC_F_TIMEWAIT),
 	TLC_KPROBE("__inet_twsk_schedule", tlc_tw_schedule_pre, TLC_F_TIMEWAIT),
@@ -692,15 +616,10 @@ static const char * const tlc_feature_status_names[] = {
 
 static u8 tlc_feature_status[TLC_NFEATURES];
 
-static const char *tlc_probe_name(const struct tlc_probe *p)
+/* Whether @feature's probes are all armed: from its arming until exit. */
+bool tlc_feature_armed(enum tlc_feature feature)
 {
-	switch (p->kind) {
-	case TLC_PK_KRETPROBE:
-		return p->krp.kp.symbol_name;
-	case TLC_PK_TRACEPOINT:
-		return p->tp_name;
-	}
-	return p->kp.symbol_name;
+	return READ_ONCE(tlc_feature_status[feature]) == TLC_FS_AVAILABLE;
 }
 
 /* A tracepoint calls every function attached: nothing is ever missed. */
@@ -731,13 +650,13 @@ static void tlc_tp_match(struct tracepoint *tp, void *priv)
 /* Tracepoints of the kernel proper are not exported one by one. */
 static int tlc_tp_arm(struct tlc_probe *p)
 {
-	struct tlc_tp_lookup l = { .name = p->tp_name };
+	struct tlc_tp_lookup l = { .name = p->name };
 
 	for_each_kernel_tracepoint(tlc_tp_match, &l);
 	if (!l.tp)
 		return -ENOENT;
 	p->tp = l.tp;
-	return tracepoint_probe_register(p->tp, p->tp_func, p);
+	return tracepoint_probe_register(p->tp, tlc_tp_state, p);
 }
 
 static int tlc_probe_arm(struct tlc_probe *p)
@@ -746,12 +665,17 @@ static int tlc_probe_arm(struct tlc_probe *p)
 
 	switch (p->kind) {
 	case TLC_PK_KRETPROBE:
+		p->krp.kp.symbol_name = p->name;
+		p->krp.entry_handler = tlc_krp_entry;
+		p->krp.handler = tlc_krp_ret;
 		err = register_kretprobe(&p->krp);
 		break;
 	case TLC_PK_TRACEPOINT:
 		err = tlc_tp_arm(p);
 		break;
 	default:
+		p->kp.symbol_name = p->name;
+		p->kp.pre_handler = tlc_kp_pre;
 		err = register_kprobe(&p->kp);
 	}
 	p->armed = !err;
@@ -768,7 +692,7 @@ static void tlc_probe_disarm(struct tlc_probe *p)
 		unregister_kretprobe(&p->krp);
 		break;
 	case TLC_PK_TRACEPOINT:
-		tracepoint_probe_unregister(p->tp, p->tp_func, p);
+		tracepoint_probe_unregister(p->tp, tlc_tp_state, p);
 		tracepoint_synchronize_unregister();
 		break;
 	default:
@@ -797,7 +721,7 @@ void tlc_probes_show(struct seq_file *m)
 		for_each_possible_cpu(cpu)
 			hits += per_cpu(tlc_hits[i], cpu);
 		seq_printf(m, "probe %s %s %s missed %lu hits %llu\n",
-			   tlc_probe_name(p), tlc_feature_names[p->feature],
+			   p->name, tlc_feature_names[p->feature],
 			   p->armed ? "armed" :
 			   tlc_feature_status[p->feature] == TLC_FS_DISABLED ?
 			   "disabled" : "unavailable",
@@ -819,7 +743,7 @@ static int tlc_feature_arm(int feature)
 		err = tlc_probe_arm(&tlc_probes[i]);
 		if (err)
 			pr_warn("cannot probe %s (%d): %s unavailable\n",
-				tlc_probe_name(&tlc_probes[i]), err,
+				tlc_probes[i].name, err,
 				tlc_feature_names[feature]);
 	}
 	if (err) {
@@ -884,8 +808,6 @@ int tlc_probes_init(void)
 		else
 			tlc_feature_arm(f);
 	}
-	tlc_reasons_armed = tlc_feature_status[TLC_F_REASONS] ==
-			    TLC_FS_AVAILABLE;
 	/* Last: from now on every event is seen whole. */
 	err = tlc_feature_arm(TLC_F_STATES);
 	if (err)
@@ -915,7 +837,7 @@ void tlc_probes_exit(void)
 			krps[nr++] = &p->krp;
 			break;
 		case TLC_PK_TRACEPOINT:
-			tracepoint_probe_unregister(p->tp, p->tp_func, p);
+			tracepoint_probe_unregister(p->tp, tlc_tp_state, p);
 			tps = true;
 			break;
 		default:
@@ -928,5 +850,4 @@ void tlc_probes_exit(void)
 	if (tps)
 		tracepoint_synchronize_unregister();
 	memset(tlc_feature_status, 0, sizeof(tlc_feature_status));
-	tlc_reasons_armed = false;
 }

@@ -46,8 +46,6 @@
 #include "compat.h"
 #include "lifecycle.h"
 #include "probes.h"
-#include "stats.h"
-#include "track.h"
 
 static const char * const tlc_feature_names[TLC_NFEATURES] = {
 	[TLC_F_STATES]		= "states",
@@ -58,16 +56,39 @@ static const char * const tlc_feature_names[TLC_NFEATURES] = {
 	[TLC_F_PORTS]		= "ports",
 };
 
+/*
+ * Benchmarking only: every handler returns at once, to measure what the
+ * probes themselves cost.  The statistics are then wrong.
+ */
+static bool tlc_noop;
+module_param_named(noop_handlers, tlc_noop, bool, 0644);
+MODULE_PARM_DESC(noop_handlers,
+		 "benchmarking only: probes stay armed but record nothing (default off)");
+
+/* Optional features left unarmed, to save their cost: a comma list. */
+static char tlc_disable[64];
+module_param_string(disable_features, tlc_disable, sizeof(tlc_disable), 0444);
+MODULE_PARM_DESC(disable_features,
+		 "comma-separated optional features not to arm: timewait, synrecv, reasons, owner, ports (default none)");
+
+/**
+ * struct tlc_markers - facts noted for the coming state change, per CPU
+ * @clone_req: the request socket whose child inet_csk_clone_lock() makes
+ * @clone_req_hashed: @clone_req was in the hash (a NEW_SYN_RECV socket)
+ * @completed_req: the request socket whose child was just born; its drop
+ *	from the queue follows
+ * @keepalive_sk: the socket whose keepalive timer runs
+ * @ka_probe_sent: that timer sent a keepalive probe
+ * @ka_killed: that timer closed the socket
+ * @handover_sk: the socket a timewait socket took over, when the table
+ *	could not mark it
+ * @hint_sk: the socket @hint is for, when the table could not note it
+ * @hint: enum tlc_hint, as lifecycle gave it
+ */
 struct tlc_markers {
 	const struct request_sock *clone_req;
 	bool clone_req_hashed;
 	const struct request_sock *completed_req;
-	const struct inet_timewait_sock *tw_timer;
-	const struct inet_timewait_sock *tw_seg;
-	bool tw_seg_rst;
-	bool tw_seg_syn;
-	const struct request_sock *req_seg;
-	bool req_seg_rst;
 	const struct sock *keepalive_sk;
 	bool ka_probe_sent;
 	bool ka_killed;
@@ -78,22 +99,6 @@ struct tlc_markers {
 
 static DEFINE_PER_CPU(struct tlc_markers, tlc_markers);
 
-/*
- * Benchmarking only: every handler returns at once, to measure what the
- * probes themselves cost.  The statistics are then wrong.
- */
-static bool tlc_noop;
-module_param_named(noop_handlers, tlc_noop, bool, 0644);
-MODULE_PARM_DESC(noop_handlers,
-		 "benchmarking only: probes stay armed but record nothing (default off)");
-static DEFINE_PER_CPU(u64, tlc_bad_state);
-
-/* Optional features left unarmed, to save their cost: a comma list. */
-static char tlc_disable[64];
-module_param_string(disable_features, tlc_disable, sizeof(tlc_disable), 0444);
-MODULE_PARM_DESC(disable_features,
-		 "comma-separated optional features not to arm: timewait, synrecv, reasons, owner, ports (default none)");
-
 #define TLC_MARK()	this_cpu_ptr(&tlc_markers)
 #define ARG(n)		tlc_kprobe_arg(regs, n)
 
@@ -103,38 +108,10 @@ static bool tlc_sk_is_tcp(const struct sock *sk)
 	       (sk->sk_family == AF_INET || sk->sk_family == AF_INET6);
 }
 
-/* TCP's timewait sockets live on their namespace's TCP death row. */
-static bool tlc_tw_is_tcp(const struct inet_timewait_sock *tw)
-{
-	return tw->tw_dr == &twsk_net(tw)->ipv4.tcp_death_row;
-}
-
 /* ---- states --------------------------------------------------------- */
 
-/*
- * close() with data not read: __tcp_close() frees the receive queue, then
- * goes to CLOSE and sends a RST.  Bytes the sequence numbers say arrived
- * but nobody read, and a receive queue already empty, are that: anywhere
- * else, unread bytes are still queued.  A received FIN (SOCK_DONE) takes a
- * sequence number too.  Only while the reasons feature is armed (it notes
- * the other aborts).
- */
-static bool tlc_closed_unread(const struct sock *sk, int oldstate)
-{
-	const struct tcp_sock *tp = tcp_sk(sk);
-	s32 unread;
-
-	if (!tlc_feature_armed(TLC_F_REASONS) ||
-	    ((1 << oldstate) & (TCPF_LISTEN | TCPF_SYN_SENT | TCPF_CLOSE)))
-		return false;
-	unread = (s32)(READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq));
-	if (sock_flag(sk, SOCK_DONE))
-		unread--;
-	return unread > 0 && skb_queue_empty_lockless(&sk->sk_receive_queue);
-}
-
 /* The tracepoint's oldstate is the socket's, read here as it stands. */
-static void tlc_state_change(struct sock *sk, int oldstate, int newstate)
+static void tlc_state_hook(struct sock *sk, int oldstate, int newstate)
 {
 	struct tlc_markers *mk = TLC_MARK();
 	struct tlc_ctx ctx = {};
@@ -142,10 +119,6 @@ static void tlc_state_change(struct sock *sk, int oldstate, int newstate)
 	if (!tlc_sk_is_tcp(sk))
 		return;
 	oldstate = READ_ONCE(sk->sk_state);
-	if (!tlc_state_valid(oldstate) || !tlc_state_valid(newstate)) {
-		this_cpu_inc(tlc_bad_state);
-		return;
-	}
 	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV &&
 	    mk->clone_req) {
 		ctx.req = mk->clone_req;
@@ -164,14 +137,29 @@ static void tlc_state_change(struct sock *sk, int oldstate, int newstate)
 		if (mk->hint_sk == sk) {
 			ctx.hint = mk->hint;
 			mk->hint_sk = NULL;
-		} else if (tlc_closed_unread(sk, oldstate)) {
-			ctx.hint = TLC_HINT_UNREAD;
 		}
+		ctx.aborts_noted = tlc_feature_armed(TLC_F_REASONS);
 	}
 	tlc_life_state_change(sk, oldstate, newstate, &ctx);
 }
 
 /* ---- timewait ------------------------------------------------------- */
+
+/* Which timewait socket's timer, or segment, this CPU is in. */
+struct tlc_tw_markers {
+	const struct inet_timewait_sock *timer;
+	const struct inet_timewait_sock *seg;
+	bool seg_rst;
+	bool seg_syn;
+};
+
+static DEFINE_PER_CPU(struct tlc_tw_markers, tlc_tw_markers);
+
+/* TCP's timewait sockets live on their namespace's TCP death row. */
+static bool tlc_tw_is_tcp(const struct inet_timewait_sock *tw)
+{
+	return tw->tw_dr == &twsk_net(tw)->ipv4.tcp_death_row;
+}
 
 /* inet_twsk_hashdance[_schedule](tw, sk, hashinfo[, timeo]) */
 static void tlc_tw_hashdance_pre(struct pt_regs *regs)
@@ -199,49 +187,55 @@ static void tlc_tw_timer_pre(struct pt_regs *regs)
 {
 	struct timer_list *t = (void *)ARG(0);
 
-	TLC_MARK()->tw_timer = container_of(t, struct inet_timewait_sock,
-					    tw_timer);
+	this_cpu_write(tlc_tw_markers.timer,
+		       container_of(t, struct inet_timewait_sock, tw_timer));
 }
 
 /* tcp_timewait_state_process(tw, skb, th): a segment for a timewait sock */
 static void tlc_tw_segment_pre(struct pt_regs *regs)
 {
+	struct tlc_tw_markers *mk = this_cpu_ptr(&tlc_tw_markers);
 	const struct tcphdr *th = (void *)ARG(2);
-	struct tlc_markers *mk = TLC_MARK();
 
-	mk->tw_seg = (void *)ARG(0);
-	mk->tw_seg_rst = th->rst;
-	mk->tw_seg_syn = th->syn;
+	mk->seg = (void *)ARG(0);
+	mk->seg_rst = th->rst;
+	mk->seg_syn = th->syn;
 }
 
-/* inet_twsk_kill(tw): every timewait socket ends here. */
+/*
+ * inet_twsk_kill(tw): every timewait socket ends here.  The markers that
+ * name it go with it.
+ */
 static void tlc_tw_kill_pre(struct pt_regs *regs)
 {
+	struct tlc_tw_markers *mk = this_cpu_ptr(&tlc_tw_markers);
 	struct inet_timewait_sock *tw = (void *)ARG(0);
-	struct tlc_markers *mk = TLC_MARK();
-	int how;
+	struct tlc_tw_kill kill = {};
 
 	if (!tlc_tw_is_tcp(tw))
 		return;
-	if (mk->tw_timer == tw) {
-		how = TLC_TW_EXPIRED;
-		mk->tw_timer = NULL;
-	} else if (!check_net(twsk_net(tw))) {
-		how = TLC_TW_NETNS;
-	} else if (in_task()) {
-		/* tcp_tw_reuse in connect(), or sock_diag destroy */
-		how = TLC_TW_REUSED_CONNECT;
-	} else if (mk->tw_seg == tw) {
-		how = mk->tw_seg_rst ? TLC_TW_RST :
-		      mk->tw_seg_syn ? TLC_TW_REUSED_SYN : TLC_TW_OTHER;
-		mk->tw_seg = NULL;
-	} else {
-		how = TLC_TW_OTHER;
+	if (mk->timer == tw) {
+		kill.timer = true;
+		mk->timer = NULL;
 	}
-	tlc_life_tw_end(tw, how);
+	if (mk->seg == tw) {
+		kill.segment = true;
+		kill.seg_rst = mk->seg_rst;
+		kill.seg_syn = mk->seg_syn;
+		mk->seg = NULL;
+	}
+	tlc_life_tw_kill(tw, &kill);
 }
 
 /* ---- synrecv -------------------------------------------------------- */
+
+/* Which request socket a segment being processed on this CPU is for. */
+struct tlc_req_markers {
+	const struct request_sock *seg;
+	bool seg_rst;
+};
+
+static DEFINE_PER_CPU(struct tlc_req_markers, tlc_req_markers);
 
 /* inet_csk_reqsk_queue_hash_add(sk, req, timeout) */
 static void tlc_req_add_pre(struct pt_regs *regs)
@@ -271,86 +265,60 @@ static void tlc_clone_pre(struct pt_regs *regs)
 /* tcp_check_req(sk, skb, req, ...): a segment for a request socket */
 static void tlc_check_req_pre(struct pt_regs *regs)
 {
+	struct tlc_req_markers *mk = this_cpu_ptr(&tlc_req_markers);
 	const struct sk_buff *skb = (void *)ARG(1);
-	struct tlc_markers *mk = TLC_MARK();
 
-	mk->req_seg = (void *)ARG(2);
-	mk->req_seg_rst = tcp_hdr(skb)->rst;
+	mk->seg = (void *)ARG(2);
+	mk->seg_rst = tcp_hdr(skb)->rst;
 }
 
 /* inet_csk_reqsk_queue_drop(sk, req): every end but the timer's */
 static void tlc_req_drop_pre(struct pt_regs *regs)
 {
-	struct sock *sk = (void *)ARG(0);
+	struct tlc_req_markers *seg = this_cpu_ptr(&tlc_req_markers);
 	struct request_sock *req = (void *)ARG(1);
 	struct tlc_markers *mk = TLC_MARK();
-	int how;
+	struct sock *sk = (void *)ARG(0);
+	struct tlc_req_drop drop = {};
 
 	if (!tlc_sk_is_tcp(sk))
 		return;
 	if (mk->completed_req == req) {
-		/* Its child was born: not an end. */
+		drop.completed = true;
 		mk->completed_req = NULL;
-		return;
 	}
-	if (!sk_hashed(req_to_sk(req)))
-		return;	/* not in the hash: dropped already */
-	if (!check_net(sock_net(sk)))
-		how = TLC_REQ_NETNS;
-	else if (mk->req_seg == req && mk->req_seg_rst)
-		how = TLC_REQ_RST;
-	else if (READ_ONCE(sk->sk_state) != TCP_LISTEN)
-		how = TLC_REQ_LISTENER_CLOSED;
-	else
-		how = TLC_REQ_OTHER;
-	tlc_life_req_end(req, sock_net(sk), how);
+	drop.seg_rst = seg->seg == req && seg->seg_rst;
+	tlc_life_req_drop(sk, req, &drop);
 }
-
-struct tlc_req_timer {
-	const struct request_sock *req;
-	const struct net *net;
-	bool listening;
-};
 
 /* reqsk_timer_handler(t): retransmits the SYN-ACK, or drops the request */
 static bool tlc_req_timer_entry(void *data, struct pt_regs *regs)
 {
 	struct timer_list *t = (void *)ARG(0);
-	struct tlc_req_timer *d = data;
+	struct tlc_req_timer *run = data;
 	const struct request_sock *req;
 
 	req = container_of(t, struct request_sock, rsk_timer);
 	if (!tlc_sk_is_tcp(req->rsk_listener))
 		return false;
-	d->req = req;
-	d->net = sock_net(req->rsk_listener);
-	d->listening = READ_ONCE(req->rsk_listener->sk_state) == TCP_LISTEN;
+	run->req = req;
+	run->net = sock_net(req->rsk_listener);
+	run->listening = READ_ONCE(req->rsk_listener->sk_state) == TCP_LISTEN;
 	return true;
 }
 
-/*
- * Still armed: it lives on.  Otherwise it was dropped; its memory is
- * SLAB_TYPESAFE_BY_RCU and this is still the timer's softirq, so the timer
- * can be read, but nothing it points to.
- */
 static void tlc_req_timer_ret(void *data, struct pt_regs *regs)
 {
-	struct tlc_req_timer *d = data;
-
-	if (!timer_pending(&d->req->rsk_timer))
-		tlc_life_req_end(d->req, d->net, d->listening ? TLC_REQ_TIMEOUT :
-						 TLC_REQ_LISTENER_CLOSED);
+	tlc_life_req_timer_done(data);
 }
 
 /* ---- reasons -------------------------------------------------------- */
 
-static void tlc_hint(struct sock *sk, u8 hint)
+/* The table may not hold the socket: the close hears the hint from here. */
+static void tlc_hint_marker(struct sock *sk, u8 hint)
 {
 	struct tlc_markers *mk = TLC_MARK();
 
-	if (!tlc_sk_is_tcp(sk))
-		return;
-	tlc_life_hint(sk, hint);
 	mk->hint_sk = sk;
 	mk->hint = hint;
 }
@@ -358,41 +326,34 @@ static void tlc_hint(struct sock *sk, u8 hint)
 /* tcp_reset(sk, skb) */
 static void tlc_reset_pre(struct pt_regs *regs)
 {
-	tlc_hint((void *)ARG(0), TLC_HINT_RST_RECEIVED);
+	struct sock *sk = (void *)ARG(0);
+
+	if (tlc_sk_is_tcp(sk))
+		tlc_hint_marker(sk, tlc_life_rst_received(sk));
 }
 
-/*
- * tcp_disconnect(sk, flags): from close() of a socket with linger 0 and no
- * unread data (__tcp_close() set every shutdown bit first), or
- * connect(AF_UNSPEC).  A shutdown(SHUT_RDWR) linger-0 socket disconnected
- * by connect(AF_UNSPEC) counts as linger 0 too.
- */
+/* tcp_disconnect(sk, flags) */
 static void tlc_disconnect_pre(struct pt_regs *regs)
 {
 	struct sock *sk = (void *)ARG(0);
+	u8 hint;
 
-	/* Already classified (a RST received first). */
-	if (tlc_life_hint_of(sk) != TLC_HINT_NONE)
+	if (!tlc_sk_is_tcp(sk))
 		return;
-	if (READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK &&
-	    sock_flag(sk, SOCK_LINGER) && !READ_ONCE(sk->sk_lingertime) &&
-	    !tcp_sk(sk)->repair)
-		tlc_hint(sk, TLC_HINT_LINGER0);
-	else
-		tlc_hint(sk, TLC_HINT_DISCONNECT);
+	hint = tlc_life_disconnect(sk);
+	if (hint)
+		tlc_hint_marker(sk, hint);
 }
 
-/* tcp_keepalive_timer(t): also times out orphaned FIN_WAIT2 sockets */
-struct tlc_ka_run {
-	struct tlc_stats __percpu *pcpu;
-	u8 outcome;		/* unless a probe is sent or the socket killed */
-};
-
+/*
+ * tcp_keepalive_timer(t): also times out orphaned FIN_WAIT2 sockets.  The
+ * socket is read before the timer takes its lock (hence the owner flag
+ * without lockdep's check).
+ */
 static bool tlc_keepalive_entry(void *data, struct pt_regs *regs)
 {
 	struct sock *sk = tlc_keepalive_timer_sk((void *)ARG(0));
 	struct tlc_markers *mk = TLC_MARK();
-	int state = READ_ONCE(sk->sk_state);
 	struct tlc_ka_run *run = data;
 
 	if (!tlc_sk_is_tcp(sk))
@@ -400,23 +361,14 @@ static bool tlc_keepalive_entry(void *data, struct pt_regs *regs)
 	mk->keepalive_sk = sk;
 	mk->ka_probe_sent = false;
 	mk->ka_killed = false;
-	run->pcpu = tlc_life_ka_timer(sk);
-	/*
-	 * What the timer will do, read before it takes the socket's lock
-	 * (hence the owner flag without lockdep's check): a socket a
-	 * process holds is tried again later.
-	 */
-	if (state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD))
-		run->outcome = TLC_KA_FIN_WAIT2;
-	else if (!sock_flag(sk, SOCK_KEEPOPEN) ||
-		 sock_owned_by_user_nocheck(sk) ||
-		 (state != TCP_ESTABLISHED && state != TCP_CLOSE_WAIT))
-		run->outcome = TLC_KA_OTHER;
-	else if (READ_ONCE(tcp_sk(sk)->packets_out) ||
-		 !tcp_write_queue_empty(sk))
-		run->outcome = TLC_KA_IN_FLIGHT;
-	else
-		run->outcome = TLC_KA_NOT_DUE;
+	tlc_life_ka_timer(sk);
+	run->net = sock_net(sk);
+	run->state = READ_ONCE(sk->sk_state);
+	run->orphan = sock_flag(sk, SOCK_DEAD);
+	run->keepopen = sock_flag(sk, SOCK_KEEPOPEN);
+	run->owned = sock_owned_by_user_nocheck(sk);
+	run->in_flight = READ_ONCE(tcp_sk(sk)->packets_out) ||
+			 !tcp_write_queue_empty(sk);
 	return true;
 }
 
@@ -427,14 +379,9 @@ static void tlc_keepalive_ret(void *data, struct pt_regs *regs)
 	struct tlc_ka_run *run = data;
 
 	mk->keepalive_sk = NULL;
-	if (!run->pcpu)
-		return;
-	/* An orphan in FIN_WAIT2 timed out here is no keepalive kill. */
-	tlc_life_ka_outcome(run->pcpu,
-			    run->outcome == TLC_KA_FIN_WAIT2 ? TLC_KA_FIN_WAIT2 :
-			    mk->ka_killed ? TLC_KA_KILLED :
-			    mk->ka_probe_sent ? TLC_KA_PROBE_SENT :
-			    run->outcome);
+	run->probe_sent = mk->ka_probe_sent;
+	run->killed = mk->ka_killed;
+	tlc_life_ka_timer_done(run);
 }
 
 /* tcp_write_wakeup(sk, mib): a keepalive probe when mib says so */
@@ -449,7 +396,7 @@ static void tlc_write_wakeup_pre(struct pt_regs *regs)
 	tlc_life_ka_probe(sk);
 }
 
-/* ---- owner ---------------------------------------------------------- */
+/* ---- owner and ports ------------------------------------------------ */
 
 /* inet_csk_accept() returns the accepted child, in its caller's context */
 static void tlc_accept_ret(void *data, struct pt_regs *regs)
@@ -460,8 +407,6 @@ static void tlc_accept_ret(void *data, struct pt_regs *regs)
 		tlc_life_owner(sk);
 }
 
-/* ---- ports ---------------------------------------------------------- */
-
 /* inet_hash_connect(death_row, sk): -EADDRNOTAVAIL: no local port free */
 static bool tlc_hash_connect_entry(void *data, struct pt_regs *regs)
 {
@@ -469,17 +414,15 @@ static bool tlc_hash_connect_entry(void *data, struct pt_regs *regs)
 
 	if (!tlc_sk_is_tcp(sk))
 		return false;
-	*(struct net **)data = sock_net(sk);
+	*(const struct net **)data = sock_net(sk);
 	return true;
 }
 
+/* an int: the upper half of the register is not sign-extended */
 static void tlc_hash_connect_ret(void *data, struct pt_regs *regs)
 {
-	struct net *net = *(struct net **)data;
-
-	/* an int: the upper half of the register is not sign-extended */
-	if ((int)tlc_kprobe_ret(regs) == -EADDRNOTAVAIL)
-		tlc_life_port_exhausted(net);
+	tlc_life_hash_connect(*(const struct net **)data,
+			      (int)tlc_kprobe_ret(regs));
 }
 
 #define TLC_MAX_PROBES	24
@@ -566,7 +509,7 @@ static void tlc_tp_state(void *data, const struct sock *sk,
 /* ---- registration --------------------------------------------------- */
 
 static struct tlc_probe tlc_probes[] = {
-	TLC_TRACEPOINT("inet_sock_set_state", tlc_state_change, TLC_F_STATES),
+	TLC_TRACEPOINT("inet_sock_set_state", tlc_state_hook, TLC_F_STATES),
 
 	TLC_KPROBE(TLC_SYM_TW_HASHDANCE, tlc_tw_hashdance_pre, TLC_F_TIMEWAIT),
 	TLC_KPROBE("__inet_twsk_schedule", tlc_tw_schedule_pre, TLC_F_TIMEWAIT),
@@ -707,7 +650,6 @@ static void tlc_probe_disarm(struct tlc_probe *p)
  */
 void tlc_probes_show(struct seq_file *m)
 {
-	u64 bad = 0;
 	int i, cpu;
 
 	for (i = 0; i < TLC_NFEATURES; i++)
@@ -727,9 +669,7 @@ void tlc_probes_show(struct seq_file *m)
 			   "disabled" : "unavailable",
 			   tlc_probe_missed(p), hits);
 	}
-	for_each_possible_cpu(cpu)
-		bad += per_cpu(tlc_bad_state, cpu);
-	seq_printf(m, "bad_state %llu\n", bad);
+	seq_printf(m, "bad_state %llu\n", tlc_life_bad_states());
 }
 
 /* Arm every probe of @feature, or none. */

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What each hooked kernel event means for a connection's life.  The probes'
- * handlers capture facts and call one of the events below; lifecycle.c (and
- * lifecycle_notes.c, for the events that change no state) decides what they
- * mean (the close reason, how a timewait or request socket ended, what a
- * keepalive timer run did) and updates the tracking table and the
+ * What each hooked kernel event means for a connection's life.  The hooks
+ * (hook_*.c) capture facts and call one of the events below; lifecycle.c
+ * (and lifecycle_notes.c, for the events that change no state) decides what
+ * they mean (the close reason, how a timewait or request socket ended, what
+ * a keepalive timer run did) and updates the tracking table and the
  * namespace's statistics.  Every event is called with interrupts off.
  */
 #ifndef _TLC_LIFECYCLE_H

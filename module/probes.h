@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The kprobes that see TCP state changes, and their framework: feature
- * groups of kprobes, return probes and tracepoints, armed together,
- * counted, listed.  The framework's own wrappers run every handler.
+ * The probe framework: feature groups of kprobes, return probes and
+ * tracepoints, armed together, counted, listed.  The hook files (hook_*.c)
+ * each give it a table of probes; the framework's own wrappers run every
+ * handler, so that a handler only captures facts.
  */
 #ifndef _TLC_PROBES_H
 #define _TLC_PROBES_H
@@ -83,6 +84,23 @@ struct tlc_probe {
 	.name = (tp_name), .state = (handler),				\
 	.kind = TLC_PK_TRACEPOINT, .feature = (feat),			\
 }
+
+/**
+ * struct tlc_probe_set - a hook file's table of probes
+ * @probe: the table
+ * @n: its entries
+ */
+struct tlc_probe_set {
+	struct tlc_probe *probe;
+	unsigned int n;
+};
+
+/* The hook files' tables, armed and listed in this order. */
+extern const struct tlc_probe_set tlc_state_probes;	/* hook_state.c */
+extern const struct tlc_probe_set tlc_timewait_probes;	/* hook_timewait.c */
+extern const struct tlc_probe_set tlc_reqsk_probes;	/* hook_reqsk.c */
+extern const struct tlc_probe_set tlc_close_probes;	/* hook_close.c */
+extern const struct tlc_probe_set tlc_connect_probes;	/* hook_connect.c */
 
 bool tlc_feature_armed(enum tlc_feature feature);
 

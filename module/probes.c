@@ -223,23 +223,40 @@ static int tlc_probe_arm(struct tlc_probe *p)
 	return err;
 }
 
-/* Only for a feature failing to arm: nothing has run that matters. */
-static void tlc_probe_disarm(struct tlc_probe *p)
+/*
+ * Disarms the armed probes of the features in @mask, the state changes
+ * first, then waits until none of their handlers runs (an RCU grace period
+ * per batch of kprobes, and the tracepoints' own).
+ */
+static void tlc_disarm(unsigned int mask)
 {
-	if (!p->armed)
-		return;
-	switch (p->kind) {
-	case TLC_PK_KRETPROBE:
-		unregister_kretprobe(&p->krp);
-		break;
-	case TLC_PK_TRACEPOINT:
-		tracepoint_probe_unregister(p->tp, tlc_tp_state, p);
-		tracepoint_synchronize_unregister();
-		break;
-	default:
-		unregister_kprobe(&p->kp);
+	struct kretprobe *krps[TLC_MAX_PROBES];
+	struct kprobe *kps[TLC_MAX_PROBES];
+	int i, nk = 0, nr = 0;
+	bool tps = false;
+
+	for (i = 0; i < tlc_nprobes; i++) {
+		struct tlc_probe *p = tlc_probes[i];
+
+		if (!p->armed || !(mask & BIT(p->feature)))
+			continue;
+		switch (p->kind) {
+		case TLC_PK_KRETPROBE:
+			krps[nr++] = &p->krp;
+			break;
+		case TLC_PK_TRACEPOINT:
+			tracepoint_probe_unregister(p->tp, tlc_tp_state, p);
+			tps = true;
+			break;
+		default:
+			kps[nk++] = &p->kp;
+		}
+		p->armed = false;
 	}
-	p->armed = false;
+	unregister_kprobes(kps, nk);
+	unregister_kretprobes(krps, nr);
+	if (tps)
+		tracepoint_synchronize_unregister();
 }
 
 /**
@@ -284,11 +301,8 @@ static int tlc_feature_arm(int feature)
 				tlc_probes[i]->name, err,
 				tlc_feature_names[feature]);
 	}
-	if (err) {
-		for (i = 0; i < tlc_nprobes; i++)
-			if (tlc_probes[i]->feature == feature)
-				tlc_probe_disarm(tlc_probes[i]);
-	}
+	if (err)
+		tlc_disarm(BIT(feature));
 	tlc_feature_status[feature] = err ? TLC_FS_UNAVAILABLE :
 					    TLC_FS_AVAILABLE;
 	return err;
@@ -372,39 +386,9 @@ int tlc_probes_init(void)
 	return err;
 }
 
-/*
- * Disarms every probe, the state changes first, then waits until no
- * handler runs (an RCU grace period per batch of kprobes, and the
- * tracepoints' own): afterwards none can touch our data.
- */
+/* Disarms every probe: afterwards no handler can touch our data. */
 void tlc_probes_exit(void)
 {
-	struct kretprobe *krps[TLC_MAX_PROBES];
-	struct kprobe *kps[TLC_MAX_PROBES];
-	int i, nk = 0, nr = 0;
-	bool tps = false;
-
-	for (i = 0; i < tlc_nprobes; i++) {
-		struct tlc_probe *p = tlc_probes[i];
-
-		if (!p->armed)
-			continue;
-		switch (p->kind) {
-		case TLC_PK_KRETPROBE:
-			krps[nr++] = &p->krp;
-			break;
-		case TLC_PK_TRACEPOINT:
-			tracepoint_probe_unregister(p->tp, tlc_tp_state, p);
-			tps = true;
-			break;
-		default:
-			kps[nk++] = &p->kp;
-		}
-		p->armed = false;
-	}
-	unregister_kprobes(kps, nk);
-	unregister_kretprobes(krps, nr);
-	if (tps)
-		tracepoint_synchronize_unregister();
+	tlc_disarm(~0U);
 	memset(tlc_feature_status, 0, sizeof(tlc_feature_status));
 }

@@ -10,12 +10,11 @@
  * TIME_WAIT (or FIN_WAIT2 for an orphan waiting for the peer's FIN), and the
  * connection ends when that timewait socket does.
  *
- * Every function runs in a probe handler (preemption off, maybe softirq):
- * no sleeping, no allocation; all work is bounded.
+ * Every function runs in a probe handler (preemption and interrupts off,
+ * maybe softirq): no sleeping, no allocation; all work is bounded.
  */
 
 #include <linux/errno.h>
-#include <linux/irqflags.h>
 #include <linux/jiffies.h>
 #include <linux/tcp.h>
 #include <linux/percpu.h>
@@ -50,6 +49,31 @@ static void tlc_born(struct tlc_sock_info *info, int state, u8 kind, u64 now)
 	info->birth_ts = now;
 }
 
+static DEFINE_PER_CPU(u64, tlc_bad_state);
+
+/*
+ * close() with data not read: __tcp_close() frees the receive queue, then
+ * goes to CLOSE and sends a RST.  Bytes the sequence numbers say arrived
+ * but nobody read, and a receive queue already empty, are that: anywhere
+ * else, unread bytes are still queued.  A received FIN (SOCK_DONE) takes a
+ * sequence number too.  Only while the reasons probes are armed (they note
+ * the other aborts).
+ */
+static bool tlc_closed_unread(const struct sock *sk, int oldstate,
+			      const struct tlc_ctx *ctx)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	s32 unread;
+
+	if (!ctx->aborts_noted ||
+	    ((1 << oldstate) & (TCPF_LISTEN | TCPF_SYN_SENT | TCPF_CLOSE)))
+		return false;
+	unread = (s32)(READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq));
+	if (sock_flag(sk, SOCK_DONE))
+		unread--;
+	return unread > 0 && skb_queue_empty_lockless(&sk->sk_receive_queue);
+}
+
 /* Why did this full socket's connection end (it is going to CLOSE)? */
 static int tlc_close_reason(const struct sock *sk, int oldstate, u8 hint,
 			    const struct tlc_ctx *ctx)
@@ -69,7 +93,11 @@ static int tlc_close_reason(const struct sock *sk, int oldstate, u8 hint,
 	if (err)
 		return oldstate == TCP_SYN_SENT ? TLC_R_SYN_TIMEOUT :
 						  TLC_R_RETRANS_TIMEOUT;
-	switch (hint ? hint : ctx->hint) {
+	if (!hint)
+		hint = ctx->hint;
+	if (!hint && tlc_closed_unread(sk, oldstate, ctx))
+		hint = TLC_HINT_UNREAD;
+	switch (hint) {
 	case TLC_HINT_LINGER0:
 		return TLC_R_RST_SENT_LINGER0;
 	case TLC_HINT_UNREAD:
@@ -150,25 +178,28 @@ static void tlc_child_birth(struct tlc_stats *s, struct sock *sk,
 void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 			   const struct tlc_ctx *ctx)
 {
-	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(sk));
+	struct tlc_stats __percpu *pcpu;
 	struct tlc_sock_info info;
 	struct tlc_stats *s;
-	unsigned long flags;
 	bool tracked;
 	u64 now;
 
+	if (!tlc_state_valid(oldstate) || !tlc_state_valid(newstate)) {
+		this_cpu_inc(tlc_bad_state);
+		return;
+	}
+	pcpu = tlc_stats_of(sock_net(sk));
 	if (!pcpu)
 		return;
 	now = ktime_get_ns();
-	local_irq_save(flags);
 	s = this_cpu_ptr(pcpu);
 	s->raw[oldstate][newstate]++;
 	if (oldstate == newstate)
-		goto out;
+		return;
 
 	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV) {
 		tlc_child_birth(s, sk, ctx, now);
-		goto out;
+		return;
 	}
 	if (oldstate == TCP_CLOSE) {
 		tlc_born(&info, newstate, TLC_KIND_FULL, now);
@@ -176,13 +207,13 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 		tlc_stats_move(s, TCP_CLOSE, newstate, false, 0);
 		if (!tlc_track_insert(sk, sock_net(sk), &info))
 			s->ctr[TLC_C_UNTRACKED]++;
-		goto out;
+		return;
 	}
 
 	tracked = tlc_track_set_state(sk, newstate, now, &info);
 	/* The timewait socket took the move and will end the connection. */
 	if (tracked ? info.kind == TLC_KIND_HANDOVER : ctx->handover)
-		goto out;
+		return;
 	tlc_stats_move(s, oldstate, newstate,
 		       tracked && info.state == oldstate, now - info.state_ts);
 	if (newstate == TCP_CLOSE) {
@@ -195,9 +226,130 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 		info.birth_ts = 0;
 		tlc_track_insert(sk, sock_net(sk), &info);
 	}
-out:
-	local_irq_restore(flags);
 }
+
+/**
+ * tlc_life_bad_states() - state changes the module could not use
+ *
+ * Return: how many went to or from a state number it does not know.
+ */
+u64 tlc_life_bad_states(void)
+{
+	u64 bad = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		bad += per_cpu(tlc_bad_state, cpu);
+	return bad;
+}
+
+/* ---- request sockets ------------------------------------------------ */
+
+/**
+ * tlc_life_req_birth() - a SYN created a request socket (NEW_SYN_RECV)
+ * @listener: the listener it belongs to
+ * @req: the request socket
+ */
+void tlc_life_req_birth(struct sock *listener, struct request_sock *req)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(listener));
+	struct tlc_sock_info info;
+	struct tlc_stats *s;
+	u64 now;
+
+	if (!pcpu)
+		return;
+	now = ktime_get_ns();
+	s = this_cpu_ptr(pcpu);
+	s->ctr[TLC_C_REQ_CREATED]++;
+	tlc_stats_move(s, TCP_CLOSE, TCP_NEW_SYN_RECV, false, 0);
+	tlc_born(&info, TCP_NEW_SYN_RECV, TLC_KIND_REQ, now);
+	if (!tlc_track_insert(req, sock_net(listener), &info))
+		s->ctr[TLC_C_REQ_UNTRACKED]++;
+}
+
+/**
+ * tlc_life_req_synack() - a request socket's SYN-ACK is sent again
+ * @listener: the listener the request socket belongs to
+ */
+void tlc_life_req_synack(const struct sock *listener)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(listener));
+
+	if (pcpu)
+		this_cpu_inc(pcpu->ctr[TLC_C_REQ_SYNACK_RTX]);
+}
+
+/*
+ * A request socket ended without a child, @end its TLC_C_REQ_* counter;
+ * only its address is used.
+ */
+static void tlc_req_end(const struct request_sock *req, const struct net *net,
+			int end)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(net);
+	struct tlc_sock_info info;
+	struct tlc_stats *s;
+	bool tracked;
+	u64 now;
+
+	if (!pcpu)
+		return;
+	now = ktime_get_ns();
+	s = this_cpu_ptr(pcpu);
+	tracked = tlc_track_remove(req, &info);
+	s->ctr[end]++;
+	tlc_stats_move(s, TCP_NEW_SYN_RECV, TCP_CLOSE,
+		       tracked && info.state == TCP_NEW_SYN_RECV,
+		       now - info.state_ts);
+}
+
+/**
+ * tlc_life_req_drop() - a request socket leaves its listener's queue
+ * @listener: its listener
+ * @req: the request socket
+ * @drop: the context
+ *
+ * inet_csk_reqsk_queue_drop(): every end but the timer's, and the child's
+ * birth, which is not an end.
+ */
+void tlc_life_req_drop(struct sock *listener, struct request_sock *req,
+		       const struct tlc_req_drop *drop)
+{
+	int end;
+
+	if (drop->completed)
+		return;
+	if (!sk_hashed(req_to_sk(req)))
+		return;	/* not in the hash: dropped already */
+	if (!check_net(sock_net(listener)))
+		end = TLC_C_REQ_NETNS;
+	else if (drop->seg_rst)
+		end = TLC_C_REQ_RST;
+	else if (READ_ONCE(listener->sk_state) != TCP_LISTEN)
+		end = TLC_C_REQ_LISTENER_CLOSED;
+	else
+		end = TLC_C_REQ_OTHER;
+	tlc_req_end(req, sock_net(listener), end);
+}
+
+/**
+ * tlc_life_req_timer_done() - a request socket's timer returned
+ * @run: the timer, as it started
+ *
+ * Still armed: the request lives on.  Otherwise it was dropped; its memory
+ * is SLAB_TYPESAFE_BY_RCU and this is still the timer's softirq, so the
+ * timer can be read, but nothing it points to.
+ */
+void tlc_life_req_timer_done(const struct tlc_req_timer *run)
+{
+	if (timer_pending(&run->req->rsk_timer))
+		return;
+	tlc_req_end(run->req, run->net, run->listening ? TLC_C_REQ_TIMEOUT :
+						      TLC_C_REQ_LISTENER_CLOSED);
+}
+
+/* ---- timewait ------------------------------------------------------- */
 
 /**
  * tlc_life_tw_handover() - a timewait socket takes over a full socket
@@ -215,14 +367,12 @@ bool tlc_life_tw_handover(struct inet_timewait_sock *tw, struct sock *sk)
 	int oldstate = READ_ONCE(sk->sk_state);
 	int substate = READ_ONCE(tw->tw_substate);
 	struct tlc_stats *s;
-	unsigned long flags;
 	bool tracked, marked;
 	u64 now;
 
 	if (!pcpu || !tlc_state_valid(oldstate) || !tlc_state_valid(substate))
 		return false;
 	now = ktime_get_ns();
-	local_irq_save(flags);
 	s = this_cpu_ptr(pcpu);
 	tracked = tlc_track_remove(sk, &info);
 	if (!tracked) {
@@ -242,7 +392,6 @@ bool tlc_life_tw_handover(struct inet_timewait_sock *tw, struct sock *sk)
 	info.hint = TLC_HINT_NONE;
 	if (!tlc_track_insert(tw, sock_net(sk), &info))
 		s->ctr[TLC_C_UNTRACKED]++;
-	local_irq_restore(flags);
 	return marked;
 }
 
@@ -257,234 +406,66 @@ void tlc_life_tw_rearm(struct inet_timewait_sock *tw)
 {
 	struct tlc_stats __percpu *pcpu = tlc_stats_of(twsk_net(tw));
 	struct tlc_sock_info info;
-	unsigned long flags;
 	u64 now;
 
 	if (!pcpu || READ_ONCE(tw->tw_substate) != TCP_TIME_WAIT)
 		return;
 	now = ktime_get_ns();
-	local_irq_save(flags);
 	if (tlc_track_get(tw, &info) && info.state == TCP_FIN_WAIT2) {
 		tlc_track_set_state(tw, TCP_TIME_WAIT, now, &info);
 		tlc_stats_move(this_cpu_ptr(pcpu), TCP_FIN_WAIT2,
 			       TCP_TIME_WAIT, true, now - info.state_ts);
 	}
-	local_irq_restore(flags);
+}
+
+/* How a timewait socket ended (its TLC_C_TW_* counter), from the context. */
+static int tlc_tw_end(const struct inet_timewait_sock *tw,
+		      const struct tlc_tw_kill *kill)
+{
+	if (kill->timer)
+		return TLC_C_TW_EXPIRED;
+	if (!check_net(twsk_net(tw)))
+		return TLC_C_TW_NETNS;
+	/* tcp_tw_reuse in connect(), or sock_diag destroy */
+	if (in_task())
+		return TLC_C_TW_REUSED_CONNECT;
+	if (kill->segment)
+		return kill->seg_rst ? TLC_C_TW_RST :
+		       kill->seg_syn ? TLC_C_TW_REUSED_SYN : TLC_C_TW_OTHER;
+	return TLC_C_TW_OTHER;
 }
 
 /**
- * tlc_life_tw_end() - a timewait socket ends, and with it its connection
+ * tlc_life_tw_kill() - a timewait socket ends, and with it its connection
  * @tw: the socket
- * @how: enum tlc_tw_end
+ * @kill: the context of its end
  */
-void tlc_life_tw_end(struct inet_timewait_sock *tw, int how)
+void tlc_life_tw_kill(struct inet_timewait_sock *tw,
+		      const struct tlc_tw_kill *kill)
 {
 	struct tlc_stats __percpu *pcpu = tlc_stats_of(twsk_net(tw));
-	int state = READ_ONCE(tw->tw_substate), reason;
+	int state = READ_ONCE(tw->tw_substate), reason, end;
 	struct tlc_sock_info info;
 	struct tlc_stats *s;
-	unsigned long flags;
 	bool tracked;
 	u64 now;
 
 	if (!pcpu || !tlc_state_valid(state))
 		return;
+	end = tlc_tw_end(tw, kill);
 	now = ktime_get_ns();
-	local_irq_save(flags);
 	s = this_cpu_ptr(pcpu);
 	tracked = tlc_track_remove(tw, &info);
-	s->ctr[TLC_C_TW_EXPIRED + how]++;
+	s->ctr[end]++;
 	tlc_stats_move(s, state, TCP_CLOSE, tracked && info.state == state,
 		       now - info.state_ts);
-	if (state == TCP_FIN_WAIT2 && how == TLC_TW_EXPIRED)
+	if (state == TCP_FIN_WAIT2 && end == TLC_C_TW_EXPIRED)
 		reason = TLC_R_FIN_WAIT2_TIMEOUT;
-	else if (state == TCP_FIN_WAIT2 && how == TLC_TW_NETNS)
+	else if (state == TCP_FIN_WAIT2 && end == TLC_C_TW_NETNS)
 		reason = TLC_R_NETNS;
-	else if (state == TCP_FIN_WAIT2 && how == TLC_TW_RST)
+	else if (state == TCP_FIN_WAIT2 && end == TLC_C_TW_RST)
 		reason = TLC_R_RST_RECEIVED;
 	else
 		reason = TLC_R_ORDERLY_ACTIVE;
 	tlc_stats_end(s, reason, tracked ? info.birth_ts : 0, now);
-	local_irq_restore(flags);
-}
-
-/**
- * tlc_life_req_birth() - a SYN created a request socket (NEW_SYN_RECV)
- * @listener: the listener it belongs to
- * @req: the request socket
- */
-void tlc_life_req_birth(struct sock *listener, struct request_sock *req)
-{
-	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(listener));
-	struct tlc_sock_info info;
-	struct tlc_stats *s;
-	unsigned long flags;
-	u64 now;
-
-	if (!pcpu)
-		return;
-	now = ktime_get_ns();
-	local_irq_save(flags);
-	s = this_cpu_ptr(pcpu);
-	s->ctr[TLC_C_REQ_CREATED]++;
-	tlc_stats_move(s, TCP_CLOSE, TCP_NEW_SYN_RECV, false, 0);
-	tlc_born(&info, TCP_NEW_SYN_RECV, TLC_KIND_REQ, now);
-	if (!tlc_track_insert(req, sock_net(listener), &info))
-		s->ctr[TLC_C_REQ_UNTRACKED]++;
-	local_irq_restore(flags);
-}
-
-/**
- * tlc_life_req_synack() - a request socket's SYN-ACK is sent again
- * @listener: the listener the request socket belongs to
- */
-void tlc_life_req_synack(const struct sock *listener)
-{
-	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(listener));
-
-	if (pcpu)
-		this_cpu_inc(pcpu->ctr[TLC_C_REQ_SYNACK_RTX]);
-}
-
-/**
- * tlc_life_req_end() - a request socket ends without a child
- * @req: the request socket (only its address is used: it may be freed)
- * @net: its namespace, taken while it was alive
- * @how: enum tlc_req_end
- */
-void tlc_life_req_end(const struct request_sock *req, const struct net *net,
-		      int how)
-{
-	struct tlc_stats __percpu *pcpu = tlc_stats_of(net);
-	struct tlc_sock_info info;
-	struct tlc_stats *s;
-	unsigned long flags;
-	bool tracked;
-	u64 now;
-
-	if (!pcpu)
-		return;
-	now = ktime_get_ns();
-	local_irq_save(flags);
-	s = this_cpu_ptr(pcpu);
-	tracked = tlc_track_remove(req, &info);
-	s->ctr[TLC_C_REQ_TIMEOUT + how]++;
-	tlc_stats_move(s, TCP_NEW_SYN_RECV, TCP_CLOSE,
-		       tracked && info.state == TCP_NEW_SYN_RECV,
-		       now - info.state_ts);
-	local_irq_restore(flags);
-}
-
-/**
- * tlc_life_hint() - note why a socket is about to close
- * @sk: the socket
- * @hint: enum tlc_hint
- */
-void tlc_life_hint(struct sock *sk, u8 hint)
-{
-	unsigned long flags;
-
-	local_irq_save(flags);
-	tlc_track_set_hint(sk, hint);
-	local_irq_restore(flags);
-}
-
-/**
- * tlc_life_hint_of() - why a socket is about to close, as noted so far
- * @sk: the socket
- *
- * Return: the table's enum tlc_hint for @sk, TLC_HINT_NONE if it has none
- * or is not tracked.
- */
-u8 tlc_life_hint_of(const struct sock *sk)
-{
-	struct tlc_sock_info info;
-	unsigned long flags;
-	bool tracked;
-
-	local_irq_save(flags);
-	tracked = tlc_track_get(sk, &info);
-	local_irq_restore(flags);
-	return tracked ? info.hint : TLC_HINT_NONE;
-}
-
-/**
- * tlc_life_owner() - the current process accepted @sk: it owns it
- * @sk: the accepted socket
- */
-void tlc_life_owner(struct sock *sk)
-{
-	char comm[TASK_COMM_LEN];
-	unsigned long flags;
-
-	tlc_task_comm(comm, current);
-	local_irq_save(flags);
-	tlc_track_set_owner(sk, task_tgid_nr(current), comm);
-	local_irq_restore(flags);
-}
-
-/**
- * tlc_life_ka_timer() - a socket's keepalive timer runs
- * @sk: the socket
- *
- * A probe sent before, and no longer outstanding, was answered.
- *
- * Return: the socket's namespace statistics, for tlc_life_ka_outcome() when
- * the timer returns (the socket may be gone then), or NULL.
- */
-struct tlc_stats __percpu *tlc_life_ka_timer(struct sock *sk)
-{
-	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(sk));
-	unsigned long flags;
-	u8 old = 0;
-
-	if (!pcpu)
-		return NULL;
-	local_irq_save(flags);
-	this_cpu_inc(pcpu->ka[TLC_KA_FIRES]);
-	if (!READ_ONCE(inet_csk(sk)->icsk_probes_out) &&
-	    tlc_track_update_flags(sk, 0, TLC_SF_KA_PROBING, &old) &&
-	    (old & TLC_SF_KA_PROBING))
-		this_cpu_inc(pcpu->ka[TLC_KA_ANSWERED]);
-	local_irq_restore(flags);
-	return pcpu;
-}
-
-/**
- * tlc_life_ka_outcome() - what a keepalive timer run did
- * @pcpu: from tlc_life_ka_timer()
- * @outcome: enum tlc_ka, one of the timer outcomes
- */
-void tlc_life_ka_outcome(struct tlc_stats __percpu *pcpu, int outcome)
-{
-	this_cpu_inc(pcpu->ka[outcome]);
-}
-
-/**
- * tlc_life_ka_probe() - a keepalive probe is sent
- * @sk: the socket
- */
-void tlc_life_ka_probe(struct sock *sk)
-{
-	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(sk));
-	unsigned long flags;
-
-	if (!pcpu)
-		return;
-	local_irq_save(flags);
-	this_cpu_inc(pcpu->ka[TLC_KA_PROBES]);
-	tlc_track_update_flags(sk, TLC_SF_KA_PROBING, 0, NULL);
-	local_irq_restore(flags);
-}
-
-/**
- * tlc_life_port_exhausted() - connect() found no free local port
- * @net: the namespace
- */
-void tlc_life_port_exhausted(struct net *net)
-{
-	struct tlc_stats __percpu *pcpu = tlc_stats_of(net);
-
-	if (pcpu)
-		this_cpu_inc(pcpu->ctr[TLC_C_PORT_EXHAUSTED]);
 }

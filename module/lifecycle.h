@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What each hooked kernel event means for a connection's life: state
- * changes, the hand-over to a timewait socket and its end, the request
- * socket of a half-open handshake, and why the connection ended.
+ * What each hooked kernel event means for a connection's life.  The hooks
+ * (hook_*.c) capture facts and call one of the events below; lifecycle.c
+ * (and lifecycle_notes.c, for the events that change no state) decides what
+ * they mean (the close reason, how a timewait or request socket ended, what
+ * a keepalive timer run did) and updates the tracking table and the
+ * namespace's statistics.  Every event is called with interrupts off.
  */
 #ifndef _TLC_LIFECYCLE_H
 #define _TLC_LIFECYCLE_H
@@ -13,7 +16,6 @@ struct inet_timewait_sock;
 struct net;
 struct request_sock;
 struct sock;
-struct tlc_stats;
 
 /**
  * struct tlc_ctx - what the probes know about the context of a state change
@@ -21,50 +23,122 @@ struct tlc_stats;
  * @req_hashed: @req was a NEW_SYN_RECV socket (not Fast Open or a cookie)
  * @keepalive: the change happens in this socket's keepalive timer
  * @handover: the socket was just handed over to a timewait socket
- * @hint: enum tlc_hint noted for this socket outside the table
+ * @aborts_noted: the reasons probes are armed: every abort they see leaves
+ *	a hint
+ * @hint: a hint noted for this socket outside the table (0: none), as
+ *	tlc_life_rst_received() or tlc_life_disconnect() gave it
  */
 struct tlc_ctx {
 	const struct request_sock *req;
 	bool req_hashed;
 	bool keepalive;
 	bool handover;
+	bool aborts_noted;
 	u8 hint;
 };
 
-/* How a timewait socket ended; enum tlc_counter order from TLC_C_TW_*. */
-enum tlc_tw_end {
-	TLC_TW_EXPIRED,
-	TLC_TW_REUSED_CONNECT,
-	TLC_TW_REUSED_SYN,
-	TLC_TW_RST,
-	TLC_TW_NETNS,
-	TLC_TW_OTHER,
+/**
+ * struct tlc_tw_kill - the context of a timewait socket's end
+ * @timer: in the socket's own timer
+ * @segment: while a segment for the socket is processed
+ * @seg_rst: that segment has RST
+ * @seg_syn: that segment has SYN
+ */
+struct tlc_tw_kill {
+	bool timer;
+	bool segment;
+	bool seg_rst;
+	bool seg_syn;
 };
 
-/* How a request socket ended; enum tlc_counter order from TLC_C_REQ_TIMEOUT. */
-enum tlc_req_end {
-	TLC_REQ_TIMEOUT,
-	TLC_REQ_RST,
-	TLC_REQ_LISTENER_CLOSED,
-	TLC_REQ_NETNS,
-	TLC_REQ_OTHER,
+/**
+ * struct tlc_req_drop - the context of a request socket's drop
+ * @completed: its child was just born
+ * @seg_rst: a segment with RST for it is being processed
+ */
+struct tlc_req_drop {
+	bool completed;
+	bool seg_rst;
 };
 
+/**
+ * struct tlc_req_timer - a request socket's timer, as it started
+ * @req: the request socket (after the timer, only its timer is read)
+ * @net: its listener's namespace
+ * @listening: the listener was listening
+ */
+struct tlc_req_timer {
+	const struct request_sock *req;
+	const struct net *net;
+	bool listening;
+};
+
+/**
+ * struct tlc_ka_run - a keepalive timer run (tcp_keepalive_timer())
+ * @net: the socket's namespace (the socket may be gone at the end)
+ * @state: the socket's state as the timer started
+ * @orphan: it was orphaned (SOCK_DEAD)
+ * @keepopen: SO_KEEPALIVE was set
+ * @owned: a process held the socket: the timer tries again later
+ * @in_flight: data was unacknowledged or queued
+ * @probe_sent: during the run, a keepalive probe was sent
+ * @killed: during the run, the socket went to CLOSE
+ */
+struct tlc_ka_run {
+	const struct net *net;
+	u8 state;
+	bool orphan;
+	bool keepopen;
+	bool owned;
+	bool in_flight;
+	bool probe_sent;
+	bool killed;
+};
+
+/*
+ * Every event the module understands, in the order of a connection's life.
+ */
+
+/* A full socket changes state (sock:inet_sock_set_state). */
 void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 			   const struct tlc_ctx *ctx);
-bool tlc_life_tw_handover(struct inet_timewait_sock *tw, struct sock *sk);
-void tlc_life_tw_rearm(struct inet_timewait_sock *tw);
-void tlc_life_tw_end(struct inet_timewait_sock *tw, int how);
+
+/* A SYN created a request socket (NEW_SYN_RECV). */
 void tlc_life_req_birth(struct sock *listener, struct request_sock *req);
+/* A request socket's SYN-ACK is sent again. */
 void tlc_life_req_synack(const struct sock *listener);
-void tlc_life_req_end(const struct request_sock *req, const struct net *net,
-		      int how);
-void tlc_life_hint(struct sock *sk, u8 hint);
-u8 tlc_life_hint_of(const struct sock *sk);
+/* A request socket leaves its listener's queue. */
+void tlc_life_req_drop(struct sock *listener, struct request_sock *req,
+		       const struct tlc_req_drop *drop);
+/* A request socket's timer returned: re-armed, or the request ended. */
+void tlc_life_req_timer_done(const struct tlc_req_timer *run);
+
+/* The current process accepted a socket. */
 void tlc_life_owner(struct sock *sk);
-void tlc_life_port_exhausted(struct net *net);
-struct tlc_stats __percpu *tlc_life_ka_timer(struct sock *sk);
-void tlc_life_ka_outcome(struct tlc_stats __percpu *pcpu, int outcome);
+/* connect() hashed a socket, or failed to (inet_hash_connect()). */
+void tlc_life_hash_connect(const struct net *net, int err);
+
+/* A socket's keepalive timer starts. */
+void tlc_life_ka_timer(struct sock *sk);
+/* A keepalive probe is sent. */
 void tlc_life_ka_probe(struct sock *sk);
+/* A keepalive timer run ends: what it did. */
+void tlc_life_ka_timer_done(const struct tlc_ka_run *run);
+
+/* A reset was received: the hint for the coming close. */
+u8 tlc_life_rst_received(struct sock *sk);
+/* tcp_disconnect(): the hint for the coming close, 0 if already known. */
+u8 tlc_life_disconnect(struct sock *sk);
+
+/* A timewait socket takes over an actively closed connection. */
+bool tlc_life_tw_handover(struct inet_timewait_sock *tw, struct sock *sk);
+/* A timewait socket's timer is re-armed (FIN_WAIT2 -> TIME_WAIT). */
+void tlc_life_tw_rearm(struct inet_timewait_sock *tw);
+/* A timewait socket ends, and with it its connection. */
+void tlc_life_tw_kill(struct inet_timewait_sock *tw,
+		      const struct tlc_tw_kill *kill);
+
+/* State changes to or from a state number the module does not know. */
+u64 tlc_life_bad_states(void);
 
 #endif /* _TLC_LIFECYCLE_H */

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What tells why a connection closes: a reset received, tcp_disconnect()
+ * (close() with linger 0, connect(AF_UNSPEC)), and the keepalive timer,
+ * its probes and what each of its runs did.
+ */
+
+#include <linux/percpu.h>
+#include <linux/snmp.h>
+#include <linux/tcp.h>
+#include <linux/timer.h>
+#include <net/inet_connection_sock.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "compat.h"
+#include "hooks.h"
+#include "lifecycle.h"
+#include "probes.h"
+
+/* The table may not hold the socket: the close hears the hint from here. */
+static void tlc_hint_marker(struct sock *sk, u8 hint)
+{
+	struct tlc_markers *mk = TLC_MARK();
+
+	mk->hint_sk = sk;
+	mk->hint = hint;
+}
+
+/* tcp_reset(sk, skb) */
+static void tlc_reset_pre(struct pt_regs *regs)
+{
+	struct sock *sk = (void *)ARG(0);
+
+	if (tlc_sk_is_tcp(sk))
+		tlc_hint_marker(sk, tlc_life_rst_received(sk));
+}
+
+/* tcp_disconnect(sk, flags) */
+static void tlc_disconnect_pre(struct pt_regs *regs)
+{
+	struct sock *sk = (void *)ARG(0);
+	u8 hint;
+
+	if (!tlc_sk_is_tcp(sk))
+		return;
+	hint = tlc_life_disconnect(sk);
+	if (hint)
+		tlc_hint_marker(sk, hint);
+}
+
+/*
+ * tcp_keepalive_timer(t): also times out orphaned FIN_WAIT2 sockets.  The
+ * socket is read before the timer takes its lock (hence the owner flag
+ * without lockdep's check).
+ */
+static bool tlc_keepalive_entry(void *data, struct pt_regs *regs)
+{
+	struct sock *sk = tlc_keepalive_timer_sk((void *)ARG(0));
+	struct tlc_markers *mk = TLC_MARK();
+	struct tlc_ka_run *run = data;
+
+	if (!tlc_sk_is_tcp(sk))
+		return false;
+	mk->keepalive_sk = sk;
+	mk->ka_probe_sent = false;
+	mk->ka_killed = false;
+	tlc_life_ka_timer(sk);
+	run->net = sock_net(sk);
+	run->state = READ_ONCE(sk->sk_state);
+	run->orphan = sock_flag(sk, SOCK_DEAD);
+	run->keepopen = sock_flag(sk, SOCK_KEEPOPEN);
+	run->owned = sock_owned_by_user_nocheck(sk);
+	run->in_flight = READ_ONCE(tcp_sk(sk)->packets_out) ||
+			 !tcp_write_queue_empty(sk);
+	return true;
+}
+
+/* The socket may be gone by now: only what the entry saved is used. */
+static void tlc_keepalive_ret(void *data, struct pt_regs *regs)
+{
+	struct tlc_markers *mk = TLC_MARK();
+	struct tlc_ka_run *run = data;
+
+	mk->keepalive_sk = NULL;
+	run->probe_sent = mk->ka_probe_sent;
+	run->killed = mk->ka_killed;
+	tlc_life_ka_timer_done(run);
+}
+
+/* tcp_write_wakeup(sk, mib): a keepalive probe when mib says so */
+static void tlc_write_wakeup_pre(struct pt_regs *regs)
+{
+	struct sock *sk = (void *)ARG(0);
+
+	if ((int)ARG(1) != LINUX_MIB_TCPKEEPALIVE ||
+	    READ_ONCE(sk->sk_state) == TCP_CLOSE)
+		return;
+	TLC_MARK()->ka_probe_sent = true;
+	tlc_life_ka_probe(sk);
+}
+
+static struct tlc_probe tlc_close_table[] = {
+	TLC_KPROBE("tcp_reset", tlc_reset_pre, TLC_F_REASONS),
+	TLC_KPROBE("tcp_disconnect", tlc_disconnect_pre, TLC_F_REASONS),
+	TLC_KRETPROBE("tcp_keepalive_timer", tlc_keepalive_entry,
+		      tlc_keepalive_ret, sizeof(struct tlc_ka_run), 0,
+		      TLC_F_REASONS),
+	TLC_KPROBE("tcp_write_wakeup", tlc_write_wakeup_pre, TLC_F_REASONS),
+};
+
+const struct tlc_probe_set tlc_close_probes = {
+	.probe = tlc_close_table,
+	.n = ARRAY_SIZE(tlc_close_table),
+};

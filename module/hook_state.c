@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The state changes.  Every one goes through inet_sk_state_store() (from
+ * tcp_set_state(), and inet_csk_listen_start() for CLOSE -> LISTEN) or
+ * inet_sk_set_state() (a child born in SYN_RECV in inet_csk_clone_lock(),
+ * listen/hash failures), and both fire the sock:inet_sock_set_state
+ * tracepoint, before the new state is stored.
+ *
+ * The other hooks leave their facts in this CPU's markers (hooks.h); this
+ * one hands them to the state change they are for.
+ */
+
+#include <linux/percpu.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "hooks.h"
+#include "lifecycle.h"
+#include "probes.h"
+
+DEFINE_PER_CPU(struct tlc_markers, tlc_markers);
+
+/* The tracepoint's oldstate is the socket's, read here as it stands. */
+static void tlc_state_hook(struct sock *sk, int oldstate, int newstate)
+{
+	struct tlc_markers *mk = TLC_MARK();
+	struct tlc_ctx ctx = {};
+
+	if (!tlc_sk_is_tcp(sk))
+		return;
+	oldstate = READ_ONCE(sk->sk_state);
+	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV &&
+	    mk->clone_req) {
+		ctx.req = mk->clone_req;
+		ctx.req_hashed = mk->clone_req_hashed;
+		mk->completed_req = mk->clone_req;
+		mk->clone_req = NULL;
+	}
+	if (newstate == TCP_CLOSE) {
+		ctx.keepalive = mk->keepalive_sk == sk;
+		if (ctx.keepalive)
+			mk->ka_killed = true;
+		if (mk->handover_sk == sk) {
+			ctx.handover = true;
+			mk->handover_sk = NULL;
+		}
+		if (mk->hint_sk == sk) {
+			ctx.hint = mk->hint;
+			mk->hint_sk = NULL;
+		}
+		ctx.aborts_noted = tlc_feature_armed(TLC_F_REASONS);
+	}
+	tlc_life_state_change(sk, oldstate, newstate, &ctx);
+}
+
+static struct tlc_probe tlc_state_table[] = {
+	TLC_TRACEPOINT("inet_sock_set_state", tlc_state_hook, TLC_F_STATES),
+};
+
+const struct tlc_probe_set tlc_state_probes = {
+	.probe = tlc_state_table,
+	.n = ARRAY_SIZE(tlc_state_table),
+};

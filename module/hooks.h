@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the hook files share: the per-CPU markers that carry a fact from
+ * the probe that sees it to the state change that needs it, and the test
+ * every hook makes of its socket.
+ *
+ * Some facts are only known a little before the state change that needs
+ * them.  The pairs run on one CPU: both in the same softirq (which does not
+ * migrate), or under a lock or with BHs disabled; the framework runs each
+ * handler with interrupts off, so no softirq changes the markers in the
+ * middle of one.
+ */
+#ifndef _TLC_HOOKS_H
+#define _TLC_HOOKS_H
+
+#include <linux/in.h>
+#include <linux/net.h>
+#include <linux/percpu.h>
+#include <linux/socket.h>
+#include <net/sock.h>
+
+#include "compat.h"
+
+struct inet_timewait_sock;
+struct request_sock;
+
+/**
+ * struct tlc_markers - facts noted for the coming state change, per CPU
+ * @clone_req: the request socket whose child inet_csk_clone_lock() makes
+ * @clone_req_hashed: @clone_req was in the hash (a NEW_SYN_RECV socket)
+ * @completed_req: the request socket whose child was just born; its drop
+ *	from the queue follows
+ * @keepalive_sk: the socket whose keepalive timer runs
+ * @ka_probe_sent: that timer sent a keepalive probe
+ * @ka_killed: that timer closed the socket
+ * @handover_sk: the socket a timewait socket took over, when the table
+ *	could not mark it
+ * @hint_sk: the socket @hint is for, when the table could not note it
+ * @hint: enum tlc_hint, as lifecycle gave it
+ */
+struct tlc_markers {
+	const struct request_sock *clone_req;
+	bool clone_req_hashed;
+	const struct request_sock *completed_req;
+	const struct sock *keepalive_sk;
+	bool ka_probe_sent;
+	bool ka_killed;
+	const struct sock *handover_sk;
+	const struct sock *hint_sk;
+	u8 hint;
+};
+
+DECLARE_PER_CPU(struct tlc_markers, tlc_markers);
+
+#define TLC_MARK()	this_cpu_ptr(&tlc_markers)
+
+/* The Nth argument of the probed function, in a handler given @regs. */
+#define ARG(n)		tlc_kprobe_arg(regs, n)
+
+static inline bool tlc_sk_is_tcp(const struct sock *sk)
+{
+	return sk->sk_protocol == IPPROTO_TCP && sk->sk_type == SOCK_STREAM &&
+	       (sk->sk_family == AF_INET || sk->sk_family == AF_INET6);
+}
+
+#endif /* _TLC_HOOKS_H */

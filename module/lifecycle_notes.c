@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The events that change no state but tell about a connection: who owns it,
+ * connect() running out of ports, its keepalive timer's runs and probes, and
+ * the aborts noted for its coming close (lifecycle.c gives the reason).
+ *
+ * Every function runs in a probe handler (preemption and interrupts off,
+ * maybe softirq): no sleeping, no allocation; all work is bounded.
+ */
+
+#include <linux/errno.h>
+#include <linux/percpu.h>
+#include <linux/sched.h>
+#include <net/inet_connection_sock.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "compat.h"
+#include "lifecycle.h"
+#include "stats.h"
+#include "track.h"
+
+/* ---- owner and ports ------------------------------------------------ */
+
+/**
+ * tlc_life_owner() - the current process accepted @sk: it owns it
+ * @sk: the accepted socket
+ */
+void tlc_life_owner(struct sock *sk)
+{
+	char comm[TASK_COMM_LEN];
+
+	tlc_task_comm(comm, current);
+	tlc_track_set_owner(sk, task_tgid_nr(current), comm);
+}
+
+/**
+ * tlc_life_hash_connect() - connect() hashed a socket, or failed to
+ * @net: the socket's namespace
+ * @err: what inet_hash_connect() returned: -EADDRNOTAVAIL when no local
+ *	port was free
+ */
+void tlc_life_hash_connect(const struct net *net, int err)
+{
+	struct tlc_stats __percpu *pcpu;
+
+	if (err != -EADDRNOTAVAIL)
+		return;
+	pcpu = tlc_stats_of(net);
+	if (pcpu)
+		this_cpu_inc(pcpu->ctr[TLC_C_PORT_EXHAUSTED]);
+}
+
+/* ---- keepalive ------------------------------------------------------ */
+
+/**
+ * tlc_life_ka_timer() - a socket's keepalive timer starts
+ * @sk: the socket
+ *
+ * A probe sent before, and no longer outstanding, was answered.
+ */
+void tlc_life_ka_timer(struct sock *sk)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(sk));
+	u8 old = 0;
+
+	if (!pcpu)
+		return;
+	this_cpu_inc(pcpu->ka[TLC_KA_FIRES]);
+	if (!READ_ONCE(inet_csk(sk)->icsk_probes_out) &&
+	    tlc_track_update_flags(sk, 0, TLC_SF_KA_PROBING, &old) &&
+	    (old & TLC_SF_KA_PROBING))
+		this_cpu_inc(pcpu->ka[TLC_KA_ANSWERED]);
+}
+
+/**
+ * tlc_life_ka_probe() - a keepalive probe is sent
+ * @sk: the socket
+ */
+void tlc_life_ka_probe(struct sock *sk)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(sk));
+
+	if (!pcpu)
+		return;
+	this_cpu_inc(pcpu->ka[TLC_KA_PROBES]);
+	tlc_track_update_flags(sk, TLC_SF_KA_PROBING, 0, NULL);
+}
+
+/**
+ * tlc_life_ka_timer_done() - what a keepalive timer run did
+ * @run: the socket as the timer found it, and what happened during the run
+ *
+ * What the timer would do is read from the socket as it started: a socket
+ * a process holds is tried again later.  An orphan in FIN_WAIT2 timed out
+ * here is no keepalive kill.
+ */
+void tlc_life_ka_timer_done(const struct tlc_ka_run *run)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(run->net);
+	int outcome;
+
+	if (!pcpu)
+		return;
+	if (run->state == TCP_FIN_WAIT2 && run->orphan)
+		outcome = TLC_KA_FIN_WAIT2;
+	else if (run->killed)
+		outcome = TLC_KA_KILLED;
+	else if (run->probe_sent)
+		outcome = TLC_KA_PROBE_SENT;
+	else if (!run->keepopen || run->owned ||
+		 (run->state != TCP_ESTABLISHED &&
+		  run->state != TCP_CLOSE_WAIT))
+		outcome = TLC_KA_OTHER;
+	else if (run->in_flight)
+		outcome = TLC_KA_IN_FLIGHT;
+	else
+		outcome = TLC_KA_NOT_DUE;
+	this_cpu_inc(pcpu->ka[outcome]);
+}
+
+/* ---- aborts --------------------------------------------------------- */
+
+/**
+ * tlc_life_rst_received() - a reset was received (tcp_reset())
+ * @sk: the socket
+ *
+ * Return: the hint to give the coming close in &tlc_ctx.hint.
+ */
+u8 tlc_life_rst_received(struct sock *sk)
+{
+	tlc_track_set_hint(sk, TLC_HINT_RST_RECEIVED);
+	return TLC_HINT_RST_RECEIVED;
+}
+
+/**
+ * tlc_life_disconnect() - tcp_disconnect() is called
+ * @sk: the socket
+ *
+ * From close() of a socket with linger 0 and no unread data (__tcp_close()
+ * set every shutdown bit first), or connect(AF_UNSPEC).  A
+ * shutdown(SHUT_RDWR) linger-0 socket disconnected by connect(AF_UNSPEC)
+ * counts as linger 0 too.
+ *
+ * Return: the hint to give the coming close in &tlc_ctx.hint, 0 if the
+ * close is classified already (a RST received first).
+ */
+u8 tlc_life_disconnect(struct sock *sk)
+{
+	struct tlc_sock_info info;
+	u8 hint;
+
+	if (tlc_track_get(sk, &info) && info.hint != TLC_HINT_NONE)
+		return TLC_HINT_NONE;
+	if (READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK &&
+	    sock_flag(sk, SOCK_LINGER) && !READ_ONCE(sk->sk_lingertime) &&
+	    !tcp_sk(sk)->repair)
+		hint = TLC_HINT_LINGER0;
+	else
+		hint = TLC_HINT_DISCONNECT;
+	tlc_track_set_hint(sk, hint);
+	return hint;
+}

@@ -34,7 +34,9 @@ KVER ?= $(eval KVER := $(shell scripts/kernel-fetch --print-release $(KERNEL)))$
 CACHE_KDIR = $(TLC_CACHE)/kernels/$(KVER)/build
 KDIR ?= $(CACHE_KDIR)
 
-KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) TLC_VERSION=$(TLC_VERSION)
+# On the host, or in a build root of KDIR's suite when its toolchain does
+# not run here (trixie's and sid's: scripts/build-root).
+KMAKE = scripts/build-root $(KDIR) -- $(MAKE) -C $(KDIR) M=$(CURDIR) TLC_VERSION=$(TLC_VERSION)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/sbin

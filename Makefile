@@ -16,9 +16,11 @@
 #   make dkms-src         stage the sources for DKMS in /usr/src/tcp_lifecycle-V
 #
 # KERNEL selects the Debian kernel the VM boots and the module is built for:
-# 6.1 (default), 6.1-rt, 6.1-cloud, 6.12, 6.12-rt, 6.12-cloud, or an exact
-# release.  Its build tree is unpacked, not installed, under .cache/kernels
-# (scripts/kernel-fetch --headers-only).  KVER/KDIR override the build: to
+# 6.1 (default), 6.1-rt, 6.1-cloud, 6.12, 6.12-rt, 6.12-cloud (bookworm),
+# 6.12-trixie, 6.12-rt-trixie, 6.12-cloud-trixie, 7.2, 7.2-rt, 7.2-cloud
+# (sid), or an exact release.  Its build tree is unpacked, not installed,
+# under .cache/kernels (scripts/kernel-fetch --headers-only); trixie's and
+# sid's are built against in a build root of their suite (scripts/build-root).  KVER/KDIR override the build: to
 # build and install for the running kernel,
 #   make KDIR=/lib/modules/$(uname -r)/build KVER=$(uname -r) all install
 # install honours DESTDIR, PREFIX (tcplc, default /usr/local) and

@@ -16,12 +16,15 @@
 #   make dkms-src         stage the sources for DKMS in /usr/src/tcp_lifecycle-V
 #
 # KERNEL selects the Debian kernel the VM boots and the module is built for:
-# 6.1 (default), 6.1-rt, 6.1-cloud, 6.12, 6.12-rt, 6.12-cloud, or an exact
-# release.  Its build tree is unpacked, not installed, under
-# $(TLC_CACHE)/kernels (scripts/kernel-fetch --headers-only); TLC_CACHE is
-# outside the tree, /var/cache/tcp_lifecycle for root, else
-# ~/.cache/tcp_lifecycle (scripts/lib/cache.sh).  KVER/KDIR override the
-# build: to build and install for the running kernel,
+# 6.1 (default), 6.1-rt, 6.1-cloud, 6.12, 6.12-rt, 6.12-cloud (bookworm),
+# 6.12-trixie, 6.12-rt-trixie, 6.12-cloud-trixie, 7.2, 7.2-rt, 7.2-cloud
+# (sid), or an exact release.  Its build tree is unpacked, not installed,
+# under $(TLC_CACHE)/kernels (scripts/kernel-fetch --headers-only); trixie's
+# and sid's are built against in a build root of their suite
+# (scripts/build-root).  TLC_CACHE is outside the tree,
+# /var/cache/tcp_lifecycle for root, else ~/.cache/tcp_lifecycle
+# (scripts/lib/cache.sh).  KVER/KDIR override the build: to build and
+# install for the running kernel,
 #   make KDIR=/lib/modules/$(uname -r)/build KVER=$(uname -r) all install
 # install honours DESTDIR, PREFIX (tcplc, default /usr/local) and
 # INSTALL_MOD_DIR (default extra: /lib/modules/KVER/extra/tcp_lifecycle.ko).
@@ -39,8 +42,9 @@ KDIR ?= $(CACHE_KDIR)
 # M= is module/ (module/Kbuild), not the top: modules_install keeps a
 # module's path below M=, and the module goes to INSTALL_MOD_DIR itself.
 # The top-level Kbuild (obj-m += module/) is for make -C KDIR M=$PWD and
-# DKMS.
-KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR)/module TLC_VERSION=$(TLC_VERSION)
+# DKMS.  On the host, or in a build root of KDIR's suite when its toolchain
+# does not run here (trixie's and sid's: scripts/build-root).
+KMAKE = scripts/build-root $(KDIR) -- $(MAKE) -C $(KDIR) M=$(CURDIR)/module TLC_VERSION=$(TLC_VERSION)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/sbin

@@ -12,19 +12,38 @@
 #include <linux/string.h>
 #include <net/inet_connection_sock.h>
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
-#error "tcp_lifecycle needs Linux 6.1 or newer"
+/*
+ * The range built and tested (scripts/test-matrix): Debian's 6.1 and 6.12
+ * (bookworm, trixie) to 7.2 (sid).  Outside it a probed function may have
+ * moved its arguments without the build noticing: refuse rather than
+ * count wrong.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0) || \
+	LINUX_VERSION_CODE >= KERNEL_VERSION(7, 3, 0)
+#error "tcp_lifecycle supports Linux 6.1 to 7.2 only: this kernel is outside that range"
 #endif
 
 /*
  * The function that hashes a new timewait socket in place of its full
  * socket: (struct inet_timewait_sock *tw, struct sock *sk, ...) in both.
- * It also schedules the timewait timer since 6.10.
+ * It was renamed when it took over scheduling the timewait timer, in 6.11;
+ * 6.10 still has inet_twsk_hashdance().  A symbol name is no header
+ * feature a build can test, hence the version.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 #define TLC_SYM_TW_HASHDANCE	"inet_twsk_hashdance_schedule"
 #else
 #define TLC_SYM_TW_HASHDANCE	"inet_twsk_hashdance"
+#endif
+
+/*
+ * From 6.14 on every kernel has icsk_keepalive_timer: there, a Kbuild grep
+ * that found nothing missed (a header moved), and falling back to
+ * sk_timer would read the wrong socket.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0) && \
+	!defined(TLC_HAVE_ICSK_KEEPALIVE_TIMER)
+#error "Kbuild's grep for icsk_keepalive_timer missed (6.14+ have it)"
 #endif
 
 /**

@@ -12,7 +12,8 @@
 #         libssl headers)
 #   all   all of these
 # Not root and something missing: prints the apt-get command, exits 1.
-# Kernel headers are per kernel: scripts/kernel-fetch --headers installs them.
+# Kernel headers are per kernel: scripts/kernel-fetch --headers unpacks them;
+# mmdebstrap makes the build roots of trixie and sid (scripts/build-root).
 set -euo pipefail
 
 # The one package list.  "<package> <groups...>"; add lines here.
@@ -45,6 +46,7 @@ util-linux        host
 bpftrace          bench
 time              bench
 dkms              vm host
+mmdebstrap        host
 '
 
 # shellcheck source=scripts/vm/lib.sh

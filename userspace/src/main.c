@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "alerts.h"
+#include "filter.h"
 #include "netns.h"
 #include "source.h"
 #include "version.h"
@@ -76,6 +77,9 @@ static void help(void)
 	       "                      sockets: longest first by time in state (default)\n"
 	       "                      or since birth\n"
 	       "  -n, --limit N       sockets: show the first N\n"
+	       "  sockets FILTER      sockets: an ss-style filter expression, e.g.\n"
+	       "                      state close-wait and sport = :8443, dst 10.0.0.0/8,\n"
+	       "                      pid 42, comm 'java*', age '>' 5m (see tcplc(8))\n"
 	       "\n"
 	       "P50/P99 are estimates from the log2 histogram: the upper bound (2^(N+1) ns)\n"
 	       "of the bucket holding that rank, capped at the exact maximum.  Dwell times\n"
@@ -140,50 +144,6 @@ static int parse_count(const char *s, uint64_t *out)
 	if (*end || errno || !v)
 		return -1;
 	*out = v;
-	return 0;
-}
-
-/*
- * DURATION: one or more NUMBER UNIT (ms, s, m, h, d), e.g. 90s, 1h30m; a bare
- * number is seconds.  In ms, at most what the module accepts.
- */
-static int parse_duration(const char *s, uint64_t *ms)
-{
-	static const struct {
-		const char *unit;
-		uint64_t ms;
-	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
-		      { "h", 3600000 }, { "d", 86400000 } };
-	const uint64_t max = UINT64_MAX / 1000000; /* the module's limit */
-	bool bare = *s && strspn(s, "0123456789") == strlen(s);
-	const char *p = s;
-	uint64_t total = 0;
-
-	if (!*p)
-		return -1;
-	while (*p) {
-		uint64_t v = 0, mult = bare ? 1000 : 0;
-
-		if (*p < '0' || *p > '9')
-			return -1;
-		for (; *p >= '0' && *p <= '9'; p++) {
-			if (v > (max - (uint64_t)(*p - '0')) / 10)
-				return -1;
-			v = v * 10 + (uint64_t)(*p - '0');
-		}
-		for (size_t k = 0; !mult && k < sizeof(units) / sizeof(units[0]); k++) {
-			size_t n = strlen(units[k].unit);
-
-			if (!strncmp(p, units[k].unit, n) && (p[n] < 'a' || p[n] > 'z')) {
-				mult = units[k].ms;
-				p += n;
-			}
-		}
-		if (!mult || v > (max - total) / mult)
-			return -1;
-		total += v * mult;
-	}
-	*ms = total;
 	return 0;
 }
 
@@ -293,6 +253,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 				     "sockets)",
 				     argv[optind]);
 		optind++;
+	}
+	if (optind < argc && o->view->takes_filter) {
+		char msg[320];
+
+		if (sock_expr_parse(argv + optind, argc - optind, &o->expr, msg,
+				    sizeof(msg)))
+			return usage("%s", msg);
+		o->filter.expr = &o->expr;
+		optind = argc;
 	}
 	for (; optind < argc; optind++) {
 		int r;

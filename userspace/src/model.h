@@ -199,9 +199,12 @@ struct sock_row {
 
 /*
  * Which sockets to keep, as the module's filter does (all zero: all):
- * those in @state, in it for at least @min_age_ms.
+ * those in @state, in it for at least @min_age_ms, that match @expr.
  */
+struct sock_expr; /* filter.h */
+
 struct sock_filter {
+	const struct sock_expr *expr; /* the view's filter expression, or NULL */
 	bool has_state;
 	bool has_min_age;
 	uint8_t state;       /* enum tcp_state */
@@ -251,7 +254,8 @@ static inline bool have_counter(const struct snapshot *s, int id)
 	return s->ctr_have & (1u << id);
 }
 
-/* Is @r's age at least the filter's minimum and its state the filter's? */
+/* Is @r's age at least the filter's minimum, its state the filter's, and
+ * does it match the filter's expression? */
 bool sock_filter_match(const struct sock_filter *f, const struct sock_row *r);
 
 /* Free what the parsers allocated (the sockets list); @s stays usable. */

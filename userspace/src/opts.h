@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "filter.h"
 #include "model.h"
 
 struct view;
@@ -27,7 +28,8 @@ struct options {
 	unsigned reason_mask;    /* reasons named as arguments; 0: none */
 	bool raw;                /* transitions --raw: the kernel's view */
 	bool hist;               /* reasons, keepalive --hist: histograms */
-	struct sock_filter filter; /* sockets --state, --older-than */
+	struct sock_filter filter; /* sockets --state, --older-than, expression */
+	struct sock_expr expr;   /* sockets FILTER...; filter.expr points here */
 	enum sock_sort sort;     /* sockets --sort */
 	uint64_t limit;          /* sockets -n N; 0: all */
 	double interval;         /* -i SEC; > 0 selects watch mode */

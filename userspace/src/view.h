@@ -33,6 +33,7 @@ struct view {
 	unsigned optional; /* FILE_* bits it uses when they exist */
 	bool takes_states; /* accepts STATE... arguments */
 	bool takes_reasons; /* accepts REASON... arguments */
+	bool takes_filter; /* accepts a filter expression (filter.h) */
 	bool no_watch;     /* a listing, not counts: no -i */
 	void (*text)(const struct view_ctx *c);
 	/* members of the top-level object (already opened); or, with

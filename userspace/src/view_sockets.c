@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * view_sockets.c - "tcplc sockets [--state S] [--older-than D] [--sort K]
- * [-n N]": the tracked sockets with their owner, longest first: the
+ * [-n N] [FILTER]": the tracked sockets with their owner, longest first: the
  * CLOSE_WAIT leak finder.  The filter was applied when reading (source.c,
  * parse_sockets.c); here the list is sorted and cut.  JSON: an array.
  */
@@ -105,7 +105,8 @@ static void text(const struct view_ctx *c)
 	if (!n) {
 		free(v);
 		fprintf(c->f, "(no %ssockets)\n", c->s->filter.has_state ||
-			c->s->filter.has_min_age ? "matching " : "tracked ");
+			c->s->filter.has_min_age || c->s->filter.expr ?
+			"matching " : "tracked ");
 		return;
 	}
 	table_init(&t, "lllrrrl");
@@ -176,9 +177,11 @@ static void json(const struct view_ctx *c, struct jw *j)
 const struct view view_sockets = {
 	.name = "sockets",
 	.help = "tracked sockets with their owner, longest in their state first\n"
-		"               (root; --state S --older-than DURATION --sort age|lifetime -n N)",
+		"               (root; --state S --older-than DURATION --sort age|lifetime -n N\n"
+		"               FILTER, e.g. state close-wait and sport = :8443)",
 	.files = FILE_SOCKETS,
 	.no_watch = true,
+	.takes_filter = true,
 	.text = text,
 	.json = json,
 	.json_top = true,

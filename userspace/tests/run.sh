@@ -242,6 +242,54 @@ sockets_oracle "sockets oracle: busy, TIME_WAIT older than 59999ms" busy \
 sockets_oracle "sockets oracle: edge, older than 60s (boundary)" edge \
 	--min-ms 60000 -- --older-than 60s
 sockets_oracle "sockets oracle: edge, by lifetime" edge --sort lifetime -- --sort lifetime
+# filter expressions (ss-style), checked against the oracle's own reading
+v4in() { echo "($1 is not None and $1.version == 4 and $1 in net('$2'))"; }
+sockets_oracle "filter: sport = :8443" busy --where "lport == 8443" -- sport = :8443
+sockets_oracle "filter: dport >= :1024" busy --where "rport is not None and rport >= 1024" \
+	-- 'dport >= :1024'
+sockets_oracle "filter: state close-wait and sport = :8443 (the question)" busy \
+	--where "state == 'CLOSE_WAIT' and lport == 8443" -- state close-wait and sport = :8443
+sockets_oracle "filter: dst 10.0.0.0/8" busy --where "$(v4in raddr 10.0.0.0/8)" -- dst 10.0.0.0/8
+sockets_oracle "filter: src 10.0.0.5:8443" busy \
+	--where "$(v4in laddr 10.0.0.5/32) and lport == 8443" -- src 10.0.0.5:8443
+sockets_oracle "filter: dst IPv6 CIDR [2001:db8:8000::]/33" busy \
+	--where "raddr is not None and raddr.version == 6 and raddr in net('2001:db8:8000::/33')" \
+	-- dst '[2001:db8:8000::]/33'
+sockets_oracle "filter: src IPv6 without brackets" busy \
+	--where "laddr is not None and laddr.version == 6 and laddr in net('2001:db8::/32')" \
+	-- src 2001:db8::/32
+sockets_oracle "filter: pid, or, parentheses" busy \
+	--where "(pid == 2100 or pid == 1877) and state != 'LISTEN'" \
+	-- '(pid = 2100 or pid 1877) and not state listen'
+sockets_oracle "filter: comm glob, !=" busy \
+	--where "comm is not None and comm.startswith('ngi') and rport != 0" -- comm 'ngi*' dport != 0
+sockets_oracle "filter: age and lifetime comparisons" busy \
+	--where "age is not None and age > 30 * 60 * 10**9 and lifetime is not None and lifetime <= 50 * 60 * 10**9" \
+	-- age gt 30m lifetime le 50m
+sockets_oracle "filter: with --state and --older-than" busy --state CLOSE_WAIT --min-ms 60000 \
+	--where "pid != 3377" -- --state CLOSE_WAIT --older-than 60s not pid 3377
+sockets_oracle "filter: dst 0.0.0.0/0 is every IPv4 peer, IPv4-mapped too" edge \
+	--where "raddr is not None and (raddr.version == 4 or raddr.ipv4_mapped is not None)" \
+	-- dst 0.0.0.0/0
+F=("$TCPLC" --proc-root "$FIX/busy" sockets)
+fails "filter: unknown term names it: exit 2" 2 "bad filter at 'port': unknown term" "${F[@]}" port 80
+fails "filter: bad port names it" 2 "bad filter at ':http': expected a port" "${F[@]}" sport = :http
+fails "filter: port out of range" 2 "bad filter at '65536'" "${F[@]}" dport 65536
+fails "filter: prefix too long (IPv4)" 2 "bad filter at '10.0.0.0/33': prefix length must be 0 to 32" \
+	"${F[@]}" dst 10.0.0.0/33
+fails "filter: prefix too long (IPv6)" 2 "prefix length must be 0 to 128" "${F[@]}" src '[::]/129'
+fails "filter: bad address" 2 "bad filter at '10.0.0.256/8': not an IPv4 or IPv6 address" \
+	"${F[@]}" dst 10.0.0.256/8
+fails "filter: < for an address" 2 "bad filter at '<': only = and != compare this" "${F[@]}" src '<' 10.0.0.1
+fails "filter: unknown state" 2 "bad filter at 'closewait': unknown state" "${F[@]}" state closewait
+fails "filter: bad duration" 2 "bad filter at '5x': expected a duration" "${F[@]}" age '>' 5x
+fails "filter: missing value" 2 "bad filter at its end: 'sport' needs a value" "${F[@]}" sport =
+fails "filter: unbalanced (" 2 "bad filter at its end: expected ')'" "${F[@]}" '(' sport 1
+fails "filter: unbalanced )" 2 "bad filter at ')': unbalanced ')'" "${F[@]}" sport 1 ')'
+fails "filter: dangling or" 2 "bad filter at its end: expected a term" "${F[@]}" sport 1 or
+fails "filter: on another view" 2 "unexpected argument 'sport'" "$TCPLC" --proc-root "$FIX/busy" states sport 1
+golden "filter: state close-wait and sport = :8443 -n 3" busy.sockets-filter.txt \
+	"${F[@]}" -n 3 state close-wait and 'sport = :8443'
 golden "sockets: the leak finder" busy.sockets-close-wait.txt \
 	"$TCPLC" --proc-root "$FIX/busy" sockets --state CLOSE_WAIT --older-than 60s -n 10
 golden "sockets: state and age filter at the boundary" edge.sockets-60s.txt \
@@ -746,7 +794,7 @@ fails "usage: --older-than beyond the module's limit" 2 "invalid duration '18446
 fails "usage: --sort size" 2 "invalid sort key 'size'" "${U[@]}" sockets --sort size
 fails "usage: -n 0" 2 "invalid number of sockets '0'" "${U[@]}" sockets -n 0
 fails "usage: unknown reason" 2 "unknown reason 'rst'" "${U[@]}" reasons rst
-fails "usage: argument to sockets" 2 "unexpected argument 'CLOSE_WAIT'" "${U[@]}" sockets CLOSE_WAIT
+fails "usage: a bare state to sockets is a bad filter" 2 "bad filter at 'CLOSE_WAIT': unknown term" "${U[@]}" sockets CLOSE_WAIT
 golden "sockets: durations 30m == 1800s == 1800000ms == 1800 == 0h30m0s" busy.sockets-30m.txt \
 	sh -c 'a=$("$@" --older-than 30m) || exit
 	       for d in 1800s 1800000ms 1800 0h30m0s; do
@@ -806,6 +854,7 @@ HELP=$("$TCPLC" --help)
 thr() { printf '%s\n' "$HELP" | sed -n "s/$1/\\1/p"; }
 for word in $VIEWS sockets --interval --count --json --prometheus --zeros --netns --proc-root \
 	--raw --hist --state --older-than --sort --limit TCPLC_PROC_ROOT \
+	"SS Filters" "bad filter at" sport dport "fBsrc" "fBdst" "fBpid" "fBcomm" "fBlifetime" \
 	Documentation/tcp_lifecycle.rst \
 	"> $(thr '.*CLOSE_WAIT now > 0 and its oldest > \([0-9]*\)s .*') s" \
 	"TIME_WAIT sockets now > $(thr '.*TIME_WAIT now > \([0-9]*\)$')\\." \
@@ -835,6 +884,10 @@ if bash -c 'source "$1"; COMP_WORDS=(tcplc hi); COMP_CWORD=1; _tcplc; echo "${CO
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx keepalive_timeout &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc transitions --r); COMP_CWORD=2; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --raw &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc sockets state close_); COMP_CWORD=3; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx CLOSE_WAIT &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc sockets state CLOSE_WAIT sp); COMP_CWORD=4; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx sport &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc so); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx sockets &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc ke); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \

@@ -7,6 +7,15 @@
 #include <stdio.h>
 
 #define STARS_WIDTH 40 /* like bcc's print_log2_hist */
+#define TEXT_WIDTH 80  /* output width without COLUMNS or a terminal */
+
+/*
+ * Width of text output, set once in main from COLUMNS or the terminal
+ * (default TEXT_WIDTH).  Tables wider than this are folded into bands
+ * (the columns that do not fit go on indented continuation lines); other
+ * lines are wrapped by text_fit().
+ */
+extern size_t text_width;
 
 /*
  * A table is filled row by row (the first row is the header) and printed
@@ -24,6 +33,8 @@ void table_add(struct table *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void table_add_u64(struct table *t, uint64_t v);
 size_t table_rows(const struct table *t);
+/* Width of the table printed on one line per row. */
+size_t table_width(const struct table *t);
 void table_free(struct table *t);
 /* Print and free. */
 void table_print(struct table *t, FILE *f);
@@ -41,6 +52,13 @@ char *fmt_dur_or_dash(char *buf, size_t size, uint64_t count, uint64_t ns);
 /* Per-second rate, one decimal. */
 char *fmt_rate(char *buf, size_t size, uint64_t delta, double secs);
 double rate(uint64_t delta, double secs);
+
+/*
+ * Write @len bytes of text to @f with every line longer than text_width
+ * wrapped: "! " alert lines at blanks (not inside `...`), indented by two;
+ * other lines at double blanks, indented to their second field.
+ */
+void text_fit(FILE *f, const char *buf, size_t len);
 
 /* bcc-style log2 histogram of the non-empty bucket range, unit chosen to fit. */
 void text_log2_hist(FILE *f, const uint64_t *bucket);

@@ -9,8 +9,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "alerts.h"
+#include "fmt_text.h"
 #include "filter.h"
 #include "netns.h"
 #include "source.h"
@@ -22,7 +25,7 @@
 #define INTERVAL_MAX 86400.0
 
 enum { OPT_PROMETHEUS = 256, OPT_PROC_ROOT, OPT_RAW, OPT_HIST, OPT_STATE,
-       OPT_OLDER_THAN, OPT_SORT };
+       OPT_OLDER_THAN, OPT_SORT, OPT_LIST };
 
 static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, 'i' },
@@ -33,6 +36,7 @@ static const struct option long_opts[] = {
 	{ "netns", required_argument, NULL, 'N' },
 	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
 	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "list", no_argument, NULL, OPT_LIST },
 	{ "hist", no_argument, NULL, OPT_HIST },
 	{ "state", required_argument, NULL, OPT_STATE },
 	{ "older-than", required_argument, NULL, OPT_OLDER_THAN },
@@ -63,10 +67,13 @@ static void help(void)
 	       "      --proc-root DIR read DIR/net/tcp_lifecycle/* instead of /proc/...\n"
 	       "                      (also env TCPLC_PROC_ROOT)\n"
 	       "  -h, --help          this help\n"
+	       "Text fits the width in COLUMNS, else the terminal's, else 80 columns.\n"
 	       "  -V, --version       version\n"
 	       "\n"
 	       "View options:\n"
 	       "      --raw           transitions: the kernel's view (transitions_raw)\n"
+	       "      --list          transitions: FROM TO COUNT lines, most first (also\n"
+	       "                      when the matrix is wider than the output)\n"
 	       "      --hist          reasons, keepalive: the log2 histograms (lifetimes;\n"
 	       "                      time to find dead peers, idle times)\n"
 	       "      --state STATE   sockets: only those in STATE\n"
@@ -147,6 +154,21 @@ static int parse_count(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* COLUMNS if set, else the terminal's width (stdout), else TEXT_WIDTH. */
+static size_t out_width(void)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	uint64_t v;
+
+	if (env && *env && !parse_count(env, &v))
+		return v < 20 ? 20 : v > 10000 ? 10000 : (size_t)v;
+	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) &&
+	    ws.ws_col)
+		return ws.ws_col < 20 ? 20 : ws.ws_col;
+	return TEXT_WIDTH;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	const char *env = getenv("TCPLC_PROC_ROOT");
@@ -187,6 +209,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_RAW:
 			o->raw = true;
+			break;
+		case OPT_LIST:
+			o->list = true;
 			break;
 		case OPT_HIST:
 			o->hist = true;
@@ -290,6 +315,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (o->raw && o->view != &view_transitions)
 		return usage("%s", "--raw is an option of the transitions view");
+	if (o->list && o->view != &view_transitions)
+		return usage("%s", "--list is an option of the transitions view");
 	if (o->hist && o->view != &view_reasons && o->view != &view_keepalive)
 		return usage("%s", "--hist is an option of the reasons and keepalive "
 			     "views (dwell time histograms: tcplc hist)");
@@ -339,6 +366,7 @@ int main(int argc, char **argv)
 
 	if (r)
 		return r;
+	text_width = out_width();
 	if (o.netns && netns_enter(o.netns, &e))
 		r = e.code;
 	else

@@ -27,6 +27,7 @@ struct options {
 	unsigned state_mask;     /* states named as arguments (hist); 0: none */
 	unsigned reason_mask;    /* reasons named as arguments; 0: none */
 	bool raw;                /* transitions --raw: the kernel's view */
+	bool list;               /* transitions --list: from to count lines */
 	bool hist;               /* reasons, keepalive --hist: histograms */
 	struct sock_filter filter; /* sockets --state, --older-than, expression */
 	struct sock_expr expr;   /* sockets FILTER...; filter.expr points here */

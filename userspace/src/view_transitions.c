@@ -4,6 +4,7 @@
  * lifecycle view (transitions) or the kernel's (transitions_raw).
  */
 #include <inttypes.h>
+#include <stdlib.h>
 
 #include "fmt_text.h"
 #include "stats.h"
@@ -24,6 +25,51 @@ static uint64_t total(matrix_t m)
 		for (int j = 0; j < TS_COUNT; j++)
 			t = sat_add(t, m[i][j]);
 	return t;
+}
+
+struct pair {
+	int from, to;
+	uint64_t n;
+};
+
+static int cmp_pair(const void *pa, const void *pb)
+{
+	const struct pair *a = pa, *b = pb;
+
+	if (a->n != b->n)
+		return a->n > b->n ? -1 : 1;
+	if (a->from != b->from)
+		return a->from - b->from;
+	return a->to - b->to;
+}
+
+/* FROM TO COUNT, most frequent first: when the matrix does not fit. */
+static void text_list(const struct view_ctx *c, matrix_t m)
+{
+	struct pair p[TS_COUNT * TS_COUNT];
+	size_t n = 0;
+	struct table t;
+	char b[32];
+
+	for (int i = 0; i < TS_COUNT; i++)
+		for (int j = 0; j < TS_COUNT; j++)
+			if (m[i][j] || c->o->zeros)
+				p[n++] = (struct pair){ i, j, m[i][j] };
+	qsort(p, n, sizeof(p[0]), cmp_pair);
+	table_init(&t, c->delta ? "llrr" : "llr");
+	table_add(&t, "FROM");
+	table_add(&t, "TO");
+	table_add(&t, "COUNT");
+	if (c->delta)
+		table_add(&t, "PER_S");
+	for (size_t k = 0; k < n; k++) {
+		table_add(&t, "%s", state_names[p[k].from]);
+		table_add(&t, "%s", state_names[p[k].to]);
+		table_add_u64(&t, p[k].n);
+		if (c->delta)
+			table_add(&t, "%s", fmt_rate(b, sizeof(b), p[k].n, c->secs));
+	}
+	table_print(&t, c->f);
 }
 
 static void text(const struct view_ctx *c)
@@ -63,7 +109,12 @@ static void text(const struct view_ctx *c)
 			else if (col[j])
 				table_add(&t, ".");
 	}
-	table_print(&t, c->f);
+	if (c->o->list || table_width(&t) > text_width) {
+		table_free(&t);
+		text_list(c, m);
+	} else {
+		table_print(&t, c->f);
+	}
 	if (c->delta)
 		fprintf(c->f, "total %" PRIu64 " transitions, %s/s\n", sum,
 			fmt_rate(buf, sizeof(buf), sum, c->secs));

@@ -57,7 +57,7 @@ cleanup() {
 trap cleanup EXIT
 
 export TZ=UTC LC_ALL=C
-unset TCPLC_PROC_ROOT TCPLC_TEST_SERIES
+unset TCPLC_PROC_ROOT TCPLC_TEST_SERIES COLUMNS
 SERIES_EPOCH=1700000000 # 2023-11-14T22:13:20Z
 
 # An interpreter that has prometheus_client (python3 may be a pyenv shim).
@@ -366,6 +366,88 @@ golden "states -z" basic.states-z.txt "$TCPLC" --proc-root "$FIX/basic" -z state
 golden "transitions -z" basic.transitions-z.txt "$TCPLC" --proc-root "$FIX/basic" -z transitions
 golden "hist -z" basic.hist-z.txt "$TCPLC" --proc-root "$FIX/basic" -z hist
 
+# ---------------------------------------------------------------- width
+# every view fits 80 columns by default; COLUMNS or the terminal widen it
+widest() { awk '{ if (length > m) m = length } END { print m + 0 }' "$1"; }
+over=
+for args in summary states transitions "transitions --raw" "transitions --list" hist \
+	reasons "reasons --hist" keepalive "keepalive --hist" counters sockets; do
+	for case in $CASES; do
+		# shellcheck disable=SC2086
+		COLUMNS=80 "$TCPLC" --proc-root "$FIX/$case" $args >"$TMP/out" 2>&1
+		w=$(widest "$TMP/out")
+		[ "$w" -le 80 ] || over="$over [$case $args: $w]"
+	done
+done
+for view in $VIEWS; do
+	env TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$FIX/watch" -i 2 -c 2 \
+		"$view" >"$TMP/out" 2>&1
+	w=$(widest "$TMP/out")
+	[ "$w" -le 80 ] || over="$over [watch $view: $w]"
+done
+if [ -z "$over" ]; then
+	ok "every view fits 80 columns"
+else
+	not_ok "every view fits 80 columns" "wider:$over"
+fi
+COLUMNS=200 "$TCPLC" --proc-root "$FIX/busy" transitions >"$TMP/out" 2>&1
+if grep -q '^FROM\\TO ' "$TMP/out" && [ "$(widest "$TMP/out")" -gt 80 ] &&
+   [ "$(widest "$TMP/out")" -le 200 ]; then
+	ok "COLUMNS=200: the transitions matrix"
+else
+	not_ok "COLUMNS=200: the transitions matrix" "$TMP/out"
+fi
+golden "transitions: the list form when the matrix does not fit" busy.transitions.txt \
+	env COLUMNS=80 "$TCPLC" --proc-root "$FIX/busy" transitions
+golden "transitions --list" basic.transitions-list.txt \
+	"$TCPLC" --proc-root "$FIX/basic" transitions --list
+# the list: every non-zero cell once, most first (the matrix is the oracle)
+COLUMNS=300 "$TCPLC" --proc-root "$FIX/busy" transitions | sed '$d' | awk '
+	NR == 1 { for (i = 2; i <= NF; i++) col[i] = $i; next }
+	{ for (i = 2; i <= NF; i++) if ($i != ".") print $1, col[i], $i }' |
+	sort -k3,3nr -k1,1 -k2,2 >"$TMP/want"
+"$TCPLC" --proc-root "$FIX/busy" transitions --list | sed '1d;$d' | awk '{ print $1, $2, $3 }' |
+	sort -k3,3nr -k1,1 -k2,2 >"$TMP/got"
+if [ -s "$TMP/want" ] && diff -u "$TMP/want" "$TMP/got" >"$TMP/diff" &&
+   "$TCPLC" --proc-root "$FIX/busy" transitions --list | sed '1d;$d' | awk '{ print $3 }' |
+   sort -c -nr 2>/dev/null; then
+	ok "transitions --list: the matrix's cells, sorted by count"
+else
+	not_ok "transitions --list: the matrix's cells, sorted by count" "$TMP/diff"
+fi
+# the terminal's width (TIOCGWINSZ on stdout), when COLUMNS is not set
+if "$PYTHON" - "$TCPLC" "$FIX/busy" >"$TMP/out" 2>&1 <<'PY'
+import fcntl, os, pty, struct, subprocess, sys, termios
+m, s = pty.openpty()
+fcntl.ioctl(s, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 60, 0, 0))
+env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+p = subprocess.Popen([sys.argv[1], "--proc-root", sys.argv[2]], stdout=s, env=env)
+os.close(s)
+out = b""
+while True:
+    try:
+        d = os.read(m, 65536)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+p.wait()
+lines = out.decode().replace("\r", "").split("\n")
+w = max(len(l) for l in lines)
+print(f"widest {w}")
+sys.exit(0 if p.returncode == 0 and 40 < w <= 60 else 1)
+PY
+then
+	ok "a 60-column terminal: summary fits ($(cat "$TMP/out"))"
+else
+	not_ok "a 60-column terminal: summary fits" "$TMP/out"
+fi
+golden "COLUMNS wins over the default" busy.summary-w120.txt \
+	env COLUMNS=120 "$TCPLC" --proc-root "$FIX/busy"
+fails "usage: --list with another view" 2 "--list is an option of the transitions view" \
+	"$TCPLC" --proc-root "$FIX/basic" states --list
+
 # ---------------------------------------------------------------- watch mode
 golden "watch transitions --raw" watch.transitions-raw.txt \
 	env TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$FIX/watch" -i 2 -c 2 transitions --raw
@@ -391,13 +473,13 @@ rm -rf "$TMP/s.0" "$TMP/s.1"
 cp -r "$FIX/basic" "$TMP/s.0"
 cp -r "$FIX/basic" "$TMP/s.1"
 sed -i 's/^synrecv_timeout 0$/synrecv_timeout 1/' "$TMP/s.1/net/tcp_lifecycle/counters"
-TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$TMP/s" -i 1 -c 1 >"$TMP/out" 2>"$TMP/err"
+COLUMNS=300 TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$TMP/s" -i 1 -c 1 >"$TMP/out" 2>"$TMP/err"
 if grep -qx '! half-open: 1 request socket timed out in this interval (1 in all): SYN flood, or the clients. ACKs are lost?' "$TMP/out"; then
 	ok "alert: synrecv_timeout growing (watch mode)"
 else
 	not_ok "alert: synrecv_timeout growing (watch mode)" "$TMP/out" "$TMP/err"
 fi
-"$TCPLC" --proc-root "$TMP/s.1" >"$TMP/out" 2>"$TMP/err"
+COLUMNS=300 "$TCPLC" --proc-root "$TMP/s.1" >"$TMP/out" 2>"$TMP/err"
 if grep -qx '! half-open: 1 request socket timed out, 8.3% of 12 created (> 1%): SYN flood, or the clients. ACKs are lost?' "$TMP/out"; then
 	ok "alert: synrecv_timeout over 1% of synrecv_created"
 else
@@ -431,10 +513,16 @@ fi
 # Ctrl-C ends an endless watch with status 0
 "$TCPLC" --proc-root "$FIX/basic" -i 0.1 states >"$TMP/out" 2>"$TMP/err" &
 pid=$!
-sleep 0.5
+# signal only once a sample is out: before tcplc blocks SIGINT, a background
+# job of a shell without job control ignores it (and a slow start, under
+# ASan on a loaded machine, would lose it)
+for _ in $(seq 100); do grep -q '^---' "$TMP/out" && break; sleep 0.1; done
 kill -INT $pid
+( sleep 10; kill -KILL $pid 2>/dev/null ) &
+guard=$!
 wait $pid
 rc=$?
+kill $guard 2>/dev/null
 if [ $rc -eq 0 ] && grep -q '^---' "$TMP/out"; then
 	ok "watch: SIGINT ends it with status 0"
 else
@@ -853,7 +941,7 @@ missing=
 HELP=$("$TCPLC" --help)
 thr() { printf '%s\n' "$HELP" | sed -n "s/$1/\\1/p"; }
 for word in $VIEWS sockets --interval --count --json --prometheus --zeros --netns --proc-root \
-	--raw --hist --state --older-than --sort --limit TCPLC_PROC_ROOT \
+	--raw --hist --state --older-than --sort --limit TCPLC_PROC_ROOT --list COLUMNS "SS Output width" \
 	"SS Filters" "bad filter at" sport dport "fBsrc" "fBdst" "fBpid" "fBcomm" "fBlifetime" \
 	Documentation/tcp_lifecycle.rst \
 	"> $(thr '.*CLOSE_WAIT now > 0 and its oldest > \([0-9]*\)s .*') s" \
@@ -884,6 +972,8 @@ if bash -c 'source "$1"; COMP_WORDS=(tcplc hi); COMP_CWORD=1; _tcplc; echo "${CO
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx keepalive_timeout &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc transitions --r); COMP_CWORD=2; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --raw &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc transitions --l); COMP_CWORD=2; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --list &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc sockets state close_); COMP_CWORD=3; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx CLOSE_WAIT &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc sockets state CLOSE_WAIT sp); COMP_CWORD=4; _tcplc; echo "${COMPREPLY[@]}"' \

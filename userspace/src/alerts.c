@@ -31,7 +31,7 @@ static void close_wait(const struct snapshot *s, struct alert *out, size_t max,
 	uint64_t now = s->states[TS_CLOSE_WAIT].now;
 	uint64_t oldest = s->states[TS_CLOSE_WAIT].oldest;
 	struct alert *a;
-	char d[32], what[64];
+	char d[32], t[32], what[64];
 
 	if (!now)
 		return;
@@ -43,16 +43,16 @@ static void close_wait(const struct snapshot *s, struct alert *out, size_t max,
 		return;
 	if (s->has_oldest)
 		snprintf(what, sizeof(what), "oldest for %s",
-			 fmt_dur(d, sizeof(d), oldest));
+			 fmt_dur_above(d, sizeof(d), oldest, ALERT_CLOSE_WAIT_NS));
 	else
 		snprintf(what, sizeof(what), "longest dwell %s",
-			 fmt_dur(d, sizeof(d), cw->max));
+			 fmt_dur_above(d, sizeof(d), cw->max, ALERT_CLOSE_WAIT_NS));
+	fmt_dur(t, sizeof(t), ALERT_CLOSE_WAIT_NS);
 	snprintf(a->msg, sizeof(a->msg),
-		 "CLOSE_WAIT: %" PRIu64 " socket%s now, %s (> %llus): application "
+		 "CLOSE_WAIT: %" PRIu64 " socket%s now, %s (> %s): application "
 		 "not closing sockets the peer closed? run `tcplc sockets --state "
-		 "CLOSE_WAIT --older-than %llus` to find the owner",
-		 now, plural(now), what, ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC,
-		 ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC);
+		 "CLOSE_WAIT --older-than %s` to find the owner",
+		 now, plural(now), what, t, t);
 }
 
 static void synrecv_timeout(const struct snapshot *s,
@@ -99,7 +99,7 @@ bool alert_keepalive_off(const struct snapshot *s, char *msg, size_t size)
 	snprintf(msg, size,
 		 "keepalive: %" PRIu64 " established connections have no keepalive: "
 		 "a dead peer is never noticed while idle (idle up to %s)",
-		 off, fmt_hdur(d, sizeof(d), idle->max));
+		 off, fmt_dur(d, sizeof(d), idle->max));
 	return true;
 }
 

@@ -231,7 +231,7 @@ static int parse_term(struct fxp *p)
 	const char *t = peek(p);
 	int k = -1, i;
 	struct fx_node *n;
-	uint64_t ms;
+	uint64_t ns;
 
 	if (!t)
 		return fail(p, "expected a term (state, sport, dport, src, dst, "
@@ -286,10 +286,10 @@ static int parse_term(struct fxp *p)
 		break;
 	case FX_AGE:
 	case FX_LIFETIME:
-		if (parse_duration(t, &ms))
-			return fail(p, "expected a duration (e.g. 250ms, 90s, 5m, "
+		if (parse_duration(t, &ns))
+			return fail(p, "expected a duration (e.g. 250ms, 1.5s, 5m, "
 				    "1h30m)");
-		n->v = ms * 1000000;
+		n->v = ns;
 		break;
 	}
 	p->pos++;
@@ -471,42 +471,58 @@ bool sock_expr_match(const struct sock_expr *x, const struct sock_row *r)
 	return !x || !x->nn || eval(x, x->root, r);
 }
 
-int parse_duration(const char *s, uint64_t *ms)
+int parse_duration(const char *s, uint64_t *ns)
 {
 	static const struct {
 		const char *unit;
-		uint64_t ms;
-	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
-		      { "h", 3600000 }, { "d", 86400000 } };
-	const uint64_t max = UINT64_MAX / 1000000; /* the module's limit */
-	bool bare = *s && strspn(s, "0123456789") == strlen(s);
+		uint64_t ns;
+	} units[] = { { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
+		      { "s", 1000000000 }, { "m", 60000000000ULL },
+		      { "h", 3600000000000ULL }, { "d", 86400000000000ULL } };
 	const char *p = s;
 	uint64_t total = 0;
 
 	if (!*p)
 		return -1;
 	while (*p) {
-		uint64_t v = 0, mult = bare ? 1000 : 0;
+		uint64_t v = 0, frac = 0, scale = 1, mult = 0;
 
 		if (*p < '0' || *p > '9')
 			return -1;
 		for (; *p >= '0' && *p <= '9'; p++) {
-			if (v > (max - (uint64_t)(*p - '0')) / 10)
+			if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
 				return -1;
 			v = v * 10 + (uint64_t)(*p - '0');
 		}
+		if (*p == '.') {
+			if (p[1] < '0' || p[1] > '9')
+				return -1;
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				if (scale < 1000000000000000000ULL) {
+					frac = frac * 10 + (uint64_t)(*p - '0');
+					scale *= 10;
+				}
+		}
+		if (!*p && p - s == (ptrdiff_t)strlen(s) && total == 0 &&
+		    strspn(s, "0123456789.") == strlen(s))
+			mult = 1000000000; /* a bare number: seconds */
 		for (size_t k = 0; !mult && k < sizeof(units) / sizeof(units[0]); k++) {
 			size_t n = strlen(units[k].unit);
 
 			if (!strncmp(p, units[k].unit, n) && (p[n] < 'a' || p[n] > 'z')) {
-				mult = units[k].ms;
+				mult = units[k].ns;
 				p += n;
 			}
 		}
-		if (!mult || v > (max - total) / mult)
+		if (!mult || v > (UINT64_MAX - total) / mult)
 			return -1;
 		total += v * mult;
+		/* frac / scale of a unit, rounded down, without overflow */
+		v = (uint64_t)((long double)frac * (long double)mult / (long double)scale);
+		if (v > UINT64_MAX - total)
+			return -1;
+		total += v;
 	}
-	*ms = total;
+	*ns = total;
 	return 0;
 }

@@ -49,9 +49,11 @@ int sock_expr_parse(char *const *argv, int argc, struct sock_expr *x,
 bool sock_expr_match(const struct sock_expr *x, const struct sock_row *r);
 
 /*
- * DURATION: one or more NUMBER UNIT (ms, s, m, h, d), e.g. 90s, 1h30m; a
- * bare number is seconds.  In ms, at most what the module accepts.
+ * DURATION, as tcplc prints them (fmt_dur): one or more NUMBER UNIT (ns,
+ * us, ms, s, m, h, d), the number with an optional fraction, e.g. 512ns,
+ * 1.50us, 20.0ms, 1.5s, 90s, 45m15s, 1h02m, 3d04h; a bare number is
+ * seconds.  In ns (fractions of a ns dropped); -1 if invalid or too long.
  */
-int parse_duration(const char *s, uint64_t *ms);
+int parse_duration(const char *s, uint64_t *ns);
 
 #endif

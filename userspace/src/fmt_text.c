@@ -220,39 +220,44 @@ void text_fit(FILE *f, const char *buf, size_t len)
 	}
 }
 
-char *fmt_dur(char *buf, size_t size, uint64_t ns)
+/*
+ * 3 significant digits, truncated (so that the text read back is never
+ * more than @ns): 512ns 1.50us 20.0ms 2.15s.
+ */
+static char *sig3(char *buf, size_t size, uint64_t ns)
 {
 	static const struct {
-		double div;
+		uint64_t div;
 		const char *sym;
-	} u[] = { { 1e3, "us" }, { 1e6, "ms" }, { 1e9, "s" } };
+	} u[] = { { 1000, "us" }, { 1000000, "ms" }, { NSEC_PER_SEC, "s" } };
+	size_t i = 0;
+	uint64_t q, r;
 
 	if (ns < 1000) {
 		snprintf(buf, size, "%" PRIu64 "ns", ns);
 		return buf;
 	}
-	for (size_t i = 0; i < 3; i++) {
-		double v = (double)ns / u[i].div;
-
-		if (v >= 999.5 && i < 2)
-			continue;
-		if (v < 9.995)
-			snprintf(buf, size, "%.2f%s", v, u[i].sym);
-		else if (v < 99.95)
-			snprintf(buf, size, "%.1f%s", v, u[i].sym);
-		else
-			snprintf(buf, size, "%.0f%s", v, u[i].sym);
-		break;
-	}
+	while (i < 2 && ns / u[i].div >= 1000)
+		i++;
+	q = ns / u[i].div;
+	r = ns % u[i].div;
+	if (q < 10)
+		snprintf(buf, size, "%" PRIu64 ".%02" PRIu64 "%s", q,
+			 (uint64_t)(r * 100 / u[i].div), u[i].sym);
+	else if (q < 100)
+		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%s", q,
+			 (uint64_t)(r * 10 / u[i].div), u[i].sym);
+	else
+		snprintf(buf, size, "%" PRIu64 "%s", q, u[i].sym);
 	return buf;
 }
 
-char *fmt_age(char *buf, size_t size, uint64_t ns)
+char *fmt_dur(char *buf, size_t size, uint64_t ns)
 {
 	uint64_t s = ns / NSEC_PER_SEC;
 
 	if (s < 10)
-		return fmt_dur(buf, size, ns);
+		return sig3(buf, size, ns);
 	if (s < 60)
 		snprintf(buf, size, "%" PRIu64 "s", s);
 	else if (s < 3600)
@@ -265,27 +270,26 @@ char *fmt_age(char *buf, size_t size, uint64_t ns)
 	return buf;
 }
 
-char *fmt_hdur(char *buf, size_t size, uint64_t ns)
+char *fmt_dur_above(char *buf, size_t size, uint64_t ns, uint64_t threshold)
 {
-	uint64_t s = ns / NSEC_PER_SEC + (ns % NSEC_PER_SEC >= NSEC_PER_SEC / 2);
+	char t[32];
+	uint64_t s;
 
-	if (ns < 60 * NSEC_PER_SEC) {
-		if (ns && !(ns % NSEC_PER_SEC))
-			snprintf(buf, size, "%" PRIu64 "s", (uint64_t)(ns / NSEC_PER_SEC));
-		else
-			fmt_dur(buf, size, ns);
-	} else if (s < 3600) {
+	fmt_dur(buf, size, ns);
+	if (ns <= threshold || strcmp(buf, fmt_dur(t, sizeof(t), threshold)))
+		return buf;
+	/* the same text as the threshold: whole seconds, rounded up */
+	s = ns / NSEC_PER_SEC + !!(ns % NSEC_PER_SEC);
+	if (s < 60)
+		snprintf(buf, size, "%" PRIu64 "s", s);
+	else if (s < 3600)
 		snprintf(buf, size, "%" PRIu64 "m%02" PRIu64 "s", s / 60, s % 60);
-	} else if (s < 86400) {
-		int n = snprintf(buf, size, "%" PRIu64 "h%02" PRIu64 "m", s / 3600,
-				 s / 60 % 60);
-
-		if (s % 60 && n > 0 && (size_t)n < size)
-			snprintf(buf + n, size - (size_t)n, "%02" PRIu64 "s", s % 60);
-	} else {
-		snprintf(buf, size, "%" PRIu64 "d%02" PRIu64 "h", s / 86400,
-			 s / 3600 % 24);
-	}
+	else
+		snprintf(buf, size, "%" PRIu64 "h%02" PRIu64 "m%02" PRIu64 "s",
+			 s / 3600, s / 60 % 60, s % 60);
+	if (!strcmp(buf, t)) /* a fraction of a second above a fraction */
+		snprintf(buf, size, "%" PRIu64 ".%09" PRIu64 "s", (uint64_t)(ns / NSEC_PER_SEC),
+			 (uint64_t)(ns % NSEC_PER_SEC));
 	return buf;
 }
 

@@ -39,14 +39,18 @@ void table_free(struct table *t);
 /* Print and free. */
 void table_print(struct table *t, FILE *f);
 
-/* Human duration with 3 significant digits: 512ns 1.50us 20.0ms 2.15s 3600s. */
+/*
+ * The one duration format, for output and input (parse_duration): 3
+ * significant digits below 10 s (512ns 1.50us 20.0ms 3.20s), then 45s,
+ * 45m15s, 1h02m, 3d04h (truncated, not rounded).
+ */
 char *fmt_dur(char *buf, size_t size, uint64_t ns);
-/* Age of a socket: like fmt_dur below 10 s, then 45s, 45m15s, 1h02m, 3d04h
- * (truncated, not rounded). */
-char *fmt_age(char *buf, size_t size, uint64_t ns);
-/* A setting or a detection time: like fmt_dur below a minute ("30s" when
- * whole), then rounded to the second: 2m07s, 15m25s, 2h00m, 2h11m15s, 3d04h. */
-char *fmt_hdur(char *buf, size_t size, uint64_t ns);
+/*
+ * @ns compared with @threshold ("(> THRESHOLD)"): fmt_dur, unless that
+ * reads the same as the threshold although @ns is above it; then rounded up
+ * to whole seconds (2m01s), or exact.
+ */
+char *fmt_dur_above(char *buf, size_t size, uint64_t ns, uint64_t threshold);
 /* Percentile/duration cell: "-" when @count is 0. */
 char *fmt_dur_or_dash(char *buf, size_t size, uint64_t count, uint64_t ns);
 /* Per-second rate, one decimal. */

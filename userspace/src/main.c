@@ -79,7 +79,7 @@ static void help(void)
 	       "      --state STATE   sockets: only those in STATE\n"
 	       "      --older-than DURATION\n"
 	       "                      sockets: only those in their state for at least\n"
-	       "                      DURATION: 250ms, 90s, 5m, 1h, 2d, 1h30m (no unit: s)\n"
+	       "                      DURATION: 250ms, 1.5s, 5m, 1h30m, 3d04h (no unit: s)\n"
 	       "      --sort age|lifetime\n"
 	       "                      sockets: longest first by time in state (default)\n"
 	       "                      or since birth\n"
@@ -227,9 +227,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			sock_opts = true;
 			break;
 		case OPT_OLDER_THAN:
-			if (parse_duration(optarg, &o->filter.min_age_ms))
-				return usage("invalid duration '%s' (e.g. 250ms, 90s, 5m, "
-					     "1h, 1h30m)", optarg);
+			if (parse_duration(optarg, &o->filter.min_age_ns))
+				return usage("invalid duration '%s' (e.g. 250ms, 1.5s, 90s, "
+					     "5m, 1h30m, 45m15s)", optarg);
 			o->filter.has_min_age = true;
 			sock_opts = true;
 			break;

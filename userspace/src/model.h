@@ -199,7 +199,7 @@ struct sock_row {
 
 /*
  * Which sockets to keep, as the module's filter does (all zero: all):
- * those in @state, in it for at least @min_age_ms, that match @expr.
+ * those in @state, in it for at least @min_age_ns, that match @expr.
  */
 struct sock_expr; /* filter.h */
 
@@ -208,7 +208,7 @@ struct sock_filter {
 	bool has_state;
 	bool has_min_age;
 	uint8_t state;       /* enum tcp_state */
-	uint64_t min_age_ms; /* as written to the sockets file */
+	uint64_t min_age_ns; /* to the module in ms, rounded down */
 };
 
 struct sock_list {

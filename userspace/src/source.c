@@ -118,7 +118,7 @@ static void filter_text(const struct sock_filter *f, char *buf, size_t size)
 		n = snprintf(buf, size, "state=%s", state_names[f->state]);
 	if (f->has_min_age && n >= 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - (size_t)n, "%smin_age_ms=%" PRIu64,
-			      n ? " " : "", f->min_age_ms);
+			      n ? " " : "", f->min_age_ns / 1000000);
 	if (n > 0 && (size_t)n + 1 < size)
 		strcat(buf, "\n");
 }

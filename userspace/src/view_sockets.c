@@ -119,10 +119,10 @@ static void fill(struct table *t, const struct sock_row **v, size_t n,
 		table_add(t, "%s", fmt_addr(b, sizeof(b), &r->remote));
 		if (age)
 			table_add(t, "%s", r->known & SK_AGE ?
-				  fmt_age(b, sizeof(b), r->age) : "-");
+				  fmt_dur(b, sizeof(b), r->age) : "-");
 		if (life)
 			table_add(t, "%s", r->known & SK_LIFETIME ?
-				  fmt_age(b, sizeof(b), r->lifetime) : "-");
+				  fmt_dur(b, sizeof(b), r->lifetime) : "-");
 		if (r->known & SK_PID)
 			table_add(t, "%" PRIu32, r->pid);
 		else

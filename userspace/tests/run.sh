@@ -290,6 +290,33 @@ fails "filter: dangling or" 2 "bad filter at its end: expected a term" "${F[@]}"
 fails "filter: on another view" 2 "unexpected argument 'sport'" "$TCPLC" --proc-root "$FIX/busy" states sport 1
 golden "filter: state close-wait and sport = :8443 -n 3" busy.sockets-filter.txt \
 	"${F[@]}" -n 3 state close-wait and 'sport = :8443'
+# durations as tcplc prints them are accepted, fractions included
+sockets_oracle "sockets oracle: --older-than 1.5s" busy --min-ms 1500 -- --older-than 1.5s
+sockets_oracle "sockets oracle: --older-than 0.25m" busy --min-ms 15000 -- --older-than 0.25m
+sockets_oracle "sockets oracle: --older-than 2.5 (seconds)" basic --min-ms 2500 -- --older-than 2.5
+sockets_oracle "sockets oracle: --older-than 1m02.5s" busy --min-ms 62500 -- --older-than 1m02.5s
+sockets_oracle "filter: age >= 1.20s" busy --where "age is not None and age >= 1200000000" -- age '>=' 1.20s
+# each AGE printed, given back as --older-than, still lists that socket
+COLUMNS=300 "$TCPLC" --proc-root "$FIX/busy" sockets | awk 'NR > 1 { print NR - 1, $4 }' |
+	awk 'NR % 97 == 1' >"$TMP/ages"
+bad_ages=
+while read -r row age; do
+	got=$(COLUMNS=300 "$TCPLC" --proc-root "$FIX/busy" sockets --older-than "$age" | wc -l)
+	[ "$((got - 1))" -ge "$row" ] || bad_ages="$bad_ages [$age: $((got - 1)) < $row]"
+done <"$TMP/ages"
+if [ -s "$TMP/ages" ] && [ -z "$bad_ages" ]; then
+	ok "sockets: every printed AGE is accepted back by --older-than ($(wc -l <"$TMP/ages") tried)"
+else
+	not_ok "sockets: every printed AGE is accepted back by --older-than" "$bad_ages"
+fi
+# one format: no OLDEST in plain seconds beyond a minute; alerts never read
+# "X (> X)"
+if ! grep -hE '(^| )[0-9]{3,}s( |$)' "$EXP"/{basic,busy,edge,empty}.summary.txt "$EXP"/*.states.txt \
+	>"$TMP/chk" && ! grep -hE 'for ([^ ]+) \(> \1\)' "$EXP"/*.txt >>"$TMP/chk"; then
+	ok "durations: one format, no contradicting comparison"
+else
+	not_ok "durations: one format, no contradicting comparison" "$TMP/chk"
+fi
 golden "sockets: the leak finder" busy.sockets-close-wait.txt \
 	"$TCPLC" --proc-root "$FIX/busy" sockets --state CLOSE_WAIT --older-than 60s -n 10
 golden "sockets: state and age filter at the boundary" edge.sockets-60s.txt \
@@ -874,7 +901,8 @@ fails "usage: sockets --prometheus" 2 "the sockets view has no Prometheus output
 fails "usage: sockets -i" 2 "the sockets view lists what is there now: it has no watch mode" "${U[@]}" sockets -i 1
 fails "usage: sockets --state FOO" 2 "unknown state 'FOO'" "${U[@]}" sockets --state FOO
 fails "usage: --older-than 5x" 2 "invalid duration '5x'" "${U[@]}" sockets --older-than 5x
-fails "usage: --older-than 1.5s" 2 "invalid duration '1.5s'" "${U[@]}" sockets --older-than 1.5s
+fails "usage: --older-than 1.s" 2 "invalid duration '1.s'" "${U[@]}" sockets --older-than 1.s
+fails "usage: --older-than .5s" 2 "invalid duration '.5s'" "${U[@]}" sockets --older-than .5s
 fails "usage: --older-than 5min" 2 "invalid duration '5min'" "${U[@]}" sockets --older-than 5min
 fails "usage: --older-than empty" 2 "invalid duration ''" "${U[@]}" sockets --older-than ''
 fails "usage: --older-than beyond the module's limit" 2 "invalid duration '18446744073710s'" \

@@ -57,6 +57,9 @@ bool view_show_state(const struct view_ctx *c, int st, bool nonzero);
 /* The same for reasons. */
 bool view_show_reason(const struct view_ctx *c, int r, bool nonzero);
 
+/* Sum of a transitions matrix: the lifecycle view's "transitions" total
+ * (s->trans), or the kernel's state changes (s->trans_raw). */
+uint64_t trans_total(const uint64_t (*m)[TS_COUNT]);
 /* transitions_total, or transitions_raw_total if @raw */
 void view_transitions_prom(const struct prom *p, const struct snapshot *s,
 			   bool raw);

@@ -156,10 +156,20 @@ static void text_lines(const struct view_ctx *c)
 				s->counters[CTR_TW_REUSED_SYN]));
 	ctr(c, "killed_rst", CTR_TW_KILLED_RST);
 	fputc('\n', c->f);
+	/* the lifecycle view's total, as "tcplc transitions" counts it; the
+	 * counters file's "transitions" are the kernel's state changes */
+	fprintf(c->f, "transitions %" PRIu64 " (lifecycle)", trans_total(s->trans));
+	if (c->delta)
+		fprintf(c->f, " (%s/s)",
+			fmt_rate(b, sizeof(b), trans_total(s->trans), c->secs));
 	for (int i = 0; i < CTR_REQUIRED; i++) {
 		const struct counter_desc *d = &counter_descs[i];
 
-		fprintf(c->f, "%s%s %" PRIu64, i ? "  " : "", d->name, s->counters[i]);
+		if (i == CTR_TRANSITIONS)
+			fprintf(c->f, "  state changes %" PRIu64 " (kernel)",
+				s->counters[i]);
+		else
+			fprintf(c->f, "  %s %" PRIu64, d->name, s->counters[i]);
 		if (c->delta && !d->gauge)
 			fprintf(c->f, " (%s/s)",
 				fmt_rate(b, sizeof(b), s->counters[i], c->secs));

@@ -17,7 +17,7 @@ static matrix_t matrix(const struct view_ctx *c)
 	return c->o->raw ? c->s->trans_raw : c->s->trans;
 }
 
-static uint64_t total(matrix_t m)
+uint64_t trans_total(const uint64_t (*m)[TS_COUNT])
 {
 	uint64_t t = 0;
 
@@ -77,7 +77,8 @@ static void text(const struct view_ctx *c)
 	bool row[TS_COUNT] = { false }, col[TS_COUNT] = { false };
 	char align[TS_COUNT + 2], buf[32];
 	matrix_t m = matrix(c);
-	uint64_t sum = total(m);
+	uint64_t sum = trans_total(m);
+	const char *what;
 	size_t nc = 0;
 	struct table t;
 
@@ -115,17 +116,20 @@ static void text(const struct view_ctx *c)
 	} else {
 		table_print(&t, c->f);
 	}
+	what = c->o->raw ? "state changes (kernel's view, the summary's "
+			   "\"state changes\")"
+			 : "transitions (lifecycle view, the summary's \"transitions\")";
 	if (c->delta)
-		fprintf(c->f, "total %" PRIu64 " transitions, %s/s\n", sum,
+		fprintf(c->f, "total %" PRIu64 " %s, %s/s\n", sum, what,
 			fmt_rate(buf, sizeof(buf), sum, c->secs));
 	else
-		fprintf(c->f, "total %" PRIu64 " transitions\n", sum);
+		fprintf(c->f, "total %" PRIu64 " %s\n", sum, what);
 }
 
 static void json(const struct view_ctx *c, struct jw *j)
 {
 	matrix_t m = matrix(c);
-	uint64_t sum = total(m);
+	uint64_t sum = trans_total(m);
 
 	jw_bool(j, "raw", c->o->raw);
 	jw_arr(j, "transitions");

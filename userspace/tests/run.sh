@@ -393,6 +393,29 @@ golden "states -z" basic.states-z.txt "$TCPLC" --proc-root "$FIX/basic" -z state
 golden "transitions -z" basic.transitions-z.txt "$TCPLC" --proc-root "$FIX/basic" -z transitions
 golden "hist -z" basic.hist-z.txt "$TCPLC" --proc-root "$FIX/basic" -z hist
 
+# "transitions" is one number: the summary's is the transitions view's
+# total; its kernel state changes are transitions --raw's and the counters
+# file's (the oracle: the files themselves)
+for case in basic busy empty; do
+	D=$FIX/$case/net/tcp_lifecycle
+	want_l=$(awk 'NR > 2 { t += $3 } END { print t + 0 }' "$D/transitions")
+	want_k=$(awk '$1 == "transitions" { print $2 }' "$D/counters")
+	COLUMNS=300 "$TCPLC" --proc-root "$FIX/$case" >"$TMP/out" 2>&1
+	sum_l=$(sed -n 's/^transitions \([0-9]*\) (lifecycle).*/\1/p' "$TMP/out")
+	sum_k=$(sed -n 's/.*  state changes \([0-9]*\) (kernel).*/\1/p' "$TMP/out")
+	tot_l=$("$TCPLC" --proc-root "$FIX/$case" transitions | sed -n 's/^total \([0-9]*\) transitions (lifecycle view.*/\1/p')
+	tot_k=$("$TCPLC" --proc-root "$FIX/$case" transitions --raw | sed -n 's/^total \([0-9]*\) state changes (kernel.s view.*/\1/p')
+	[ "$case" = empty ] && tot_l=${tot_l:-0} tot_k=${tot_k:-0}
+	if [ -n "$sum_l" ] && [ "$sum_l" = "$want_l" ] && [ "$tot_l" = "$want_l" ] &&
+	   [ -n "$sum_k" ] && [ "$sum_k" = "$want_k" ] && [ "$tot_k" = "$want_k" ]; then
+		ok "$case: summary and transitions agree on the totals ($want_l lifecycle, $want_k kernel)"
+	else
+		not_ok "$case: summary and transitions agree on the totals" \
+			"lifecycle: file $want_l summary '$sum_l' view '$tot_l'" \
+			"kernel: counters $want_k summary '$sum_k' --raw '$tot_k'"
+	fi
+done
+
 # ---------------------------------------------------------------- width
 # every view fits 80 columns by default; COLUMNS or the terminal widen it
 widest() { awk '{ if (length > m) m = length } END { print m + 0 }' "$1"; }

@@ -109,6 +109,8 @@ static void help(void)
 	       "  0 ok   1 other error   2 bad usage   3 module not loaded\n"
 	       "  4 permission denied   5 file format version too new\n"
 	       "  6 malformed file   7 network namespace not found\n"
+	       "  8 partial: the summary shown without files that were missing or\n"
+	       "    malformed (a warning names each)\n"
 	       "\nSee tcplc(8).\n",
 	       ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC, ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC,
 	       ALERT_TIME_WAIT_NOW, ALERT_PORT_EXHAUSTED, ALERT_SYN_RECV_NOW,
@@ -351,10 +353,22 @@ static int run_once(const struct options *o, struct err *e)
 	struct snapshot s;
 	struct view_ctx c = { .f = stdout, .o = o, .s = &s, .cur = &s };
 
-	if (source_load(o->proc_root, o->files, o->optional, &o->filter, &s, e))
+	/* a view of several files shows what it can of a partial directory */
+	bool partial = o->files & (o->files - 1);
+	unsigned left_out;
+
+	if (source_load(o->proc_root, o->files, o->optional, &o->filter, partial,
+			&s, e))
 		return e->code;
 	view_render(o->view, &c);
+	left_out = s.left_out;
 	snapshot_free(&s);
+	if (left_out) {
+		/* the warnings said which files; exit status says "partial" */
+		err_set(e, ERR_PARTIAL, "some files were left out: partial output");
+		e->path[0] = '\0';
+		return ERR_PARTIAL;
+	}
 	return 0;
 }
 

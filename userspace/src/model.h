@@ -219,6 +219,7 @@ struct sock_list {
 
 struct snapshot {
 	unsigned have;             /* FILE_* bits that were read */
+	unsigned left_out;         /* FILE_* bits missing or damaged (partial) */
 	struct timespec wall;      /* CLOCK_REALTIME when read */
 	struct timespec mono;      /* CLOCK_MONOTONIC when read */
 	struct state_row states[TS_COUNT];

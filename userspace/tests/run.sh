@@ -587,10 +587,57 @@ mkdir -p "$TMP/procnomod/net"
 fails "module not loaded (no tcp_lifecycle in net/): exit 3" 3 \
 	"tcp_lifecycle module not loaded ($TMP/procnomod/net/tcp_lifecycle does not exist)" \
 	"$TCPLC" --proc-root "$TMP/procnomod" counters
+# a partial directory: the summary shows what it can, a warning per file
+# left out, exit 8 (a single-file view still fails on its file)
 dir=$(mkcase)
 rm "$dir/hist"
-fails "one file missing: exit 1" 1 "net/tcp_lifecycle/hist: no such file" \
-	"$TCPLC" --proc-root "$TMP/c"
+head -5 "$FIX/basic/net/tcp_lifecycle/states" >"$dir/states"
+sed -i '4s/.*/orderly_active x/' "$dir/reasons"
+COLUMNS=300 "$TCPLC" --proc-root "$TMP/c" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ $rc -eq 8 ] && [ "$(grep -c '^tcplc: warning: ' "$TMP/err")" -eq 3 ] &&
+   grep -q "^tcplc: warning: .*/states:6: unexpected end of file, expected FIN_WAIT1 (left out)$" "$TMP/err" &&
+   grep -q "^tcplc: warning: .*/hist: no such file" "$TMP/err" &&
+   grep -q "^tcplc: warning: .*/reasons:4: " "$TMP/err" &&
+   grep -q '^(no states: the states file was left out)$' "$TMP/out" &&
+   ! grep -q '^CLOSE REASON' "$TMP/out" &&
+   grep -q "^TIME_WAIT   expired 0  reused 0  killed_rst 0$" "$TMP/out" &&
+   grep -q "^transitions 121 (lifecycle)  state changes 109 (kernel)" "$TMP/out" &&
+   grep -q '^keepalive  probes sent 4 ' "$TMP/out"; then
+	ok "partial directory: summary of what is there, 3 warnings, exit 8"
+else
+	not_ok "partial directory: summary of what is there, 3 warnings, exit 8" "exit $rc" "$TMP/out" "$TMP/err"
+fi
+"$TCPLC" --proc-root "$TMP/c" -j >"$TMP/out" 2>/dev/null
+rc=$?
+if [ $rc -eq 8 ] && "$PYTHON" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["left_out"] != ["states", "hist", "reasons"])' "$TMP/out"; then
+	ok "partial directory: JSON names what was left out"
+else
+	not_ok "partial directory: JSON names what was left out" "exit $rc" "$TMP/out"
+fi
+"$TCPLC" --proc-root "$TMP/c" --prometheus >"$TMP/out" 2>/dev/null
+rc=$?
+if [ $rc -eq 8 ] && ! grep -q '^tcp_lifecycle_sockets\|^tcp_lifecycle_dwell' "$TMP/out" &&
+   grep -q '^tcp_lifecycle_transitions_total' "$TMP/out"; then
+	ok "partial directory: Prometheus has no series for files left out"
+	check_prom "partial directory: Prometheus parses" "$TMP/out"
+else
+	not_ok "partial directory: Prometheus has no series for files left out" "exit $rc" "$TMP/out"
+fi
+fails "partial directory: a view of one file fails on it" 1 "net/tcp_lifecycle/hist: no such file" \
+	"$TCPLC" --proc-root "$TMP/c" hist
+rm "$dir"/{transitions,counters}
+fails "partial directory: nothing the summary needs: the first error" 6 \
+	"states:6: unexpected end of file" "$TCPLC" --proc-root "$TMP/c"
+fails "partial directory: no module is still exit 3" 3 "module not loaded" \
+	"$TCPLC" --proc-root "$TMP/nonexistent"
+# --proc-root at a saved copy of the directory itself
+golden "--proc-root at the directory itself" basic.summary.txt \
+	"$TCPLC" --proc-root "$FIX/basic/net/tcp_lifecycle"
+golden "--proc-root at the directory itself: sockets" basic.sockets.txt \
+	"$TCPLC" --proc-root "$FIX/basic/net/tcp_lifecycle" sockets
+dir=$(mkcase)
+rm "$dir/hist"
 golden "views read only the files they need" basic.states.txt \
 	"$TCPLC" --proc-root "$TMP/c" states
 
@@ -946,7 +993,8 @@ fails "usage: bad TCPLC_TEST_SERIES" 2 "invalid TCPLC_TEST_SERIES 'abc'" \
 
 "$TCPLC" --help >"$TMP/out" 2>&1
 rc=$?
-if [ $rc -eq 0 ] && grep -q '^Exit status:' "$TMP/out" && grep -q 'upper bound' "$TMP/out"; then
+if [ $rc -eq 0 ] && grep -q '^Exit status:' "$TMP/out" && grep -q 'upper bound' "$TMP/out" &&
+   grep -q '^  8 partial' "$TMP/out"; then
 	ok "--help"
 else
 	not_ok "--help" "exit $rc" "$TMP/out"
@@ -993,7 +1041,7 @@ HELP=$("$TCPLC" --help)
 thr() { printf '%s\n' "$HELP" | sed -n "s/$1/\\1/p"; }
 for word in $VIEWS sockets --interval --count --json --prometheus --zeros --netns --proc-root \
 	--raw --hist --state --older-than --sort --limit TCPLC_PROC_ROOT --list COLUMNS "SS Output width" \
-	"SS Filters" "bad filter at" sport dport "fBsrc" "fBdst" "fBpid" "fBcomm" "fBlifetime" \
+	"left_out" "^.B 8$" "directory itself" "SS Filters" "bad filter at" sport dport "fBsrc" "fBdst" "fBpid" "fBcomm" "fBlifetime" \
 	Documentation/tcp_lifecycle.rst \
 	"> $(thr '.*CLOSE_WAIT now > 0 and its oldest > \([0-9]*\)s .*') s" \
 	"TIME_WAIT sockets now > $(thr '.*TIME_WAIT now > \([0-9]*\)$')\\." \

@@ -11,6 +11,7 @@
 #include "util.h"
 
 size_t text_width = TEXT_WIDTH;
+bool text_no_header;
 
 void table_init(struct table *t, const char *align)
 {
@@ -146,7 +147,7 @@ void table_print(struct table *t, FILE *f)
 	}
 	band[nb] = t->ncols;
 	rows = (t->ncells + t->ncols - 1) / t->ncols;
-	for (size_t r = 0; r < rows; r++)
+	for (size_t r = text_no_header ? 1 : 0; r < rows; r++)
 		for (size_t b = 0; b < nb; b++)
 			print_band(t, w, r, band[b], band[b + 1], f);
 	free(band);

@@ -3,6 +3,7 @@
 #ifndef TCPLC_FMT_TEXT_H
 #define TCPLC_FMT_TEXT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -16,6 +17,8 @@
  * lines are wrapped by text_fit().
  */
 extern size_t text_width;
+/* -H: tables without their header line (set once in main). */
+extern bool text_no_header;
 
 /*
  * A table is filled row by row (the first row is the header) and printed

@@ -33,6 +33,7 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
 	{ "zeros", no_argument, NULL, 'z' },
+	{ "no-header", no_argument, NULL, 'H' },
 	{ "netns", required_argument, NULL, 'N' },
 	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
 	{ "raw", no_argument, NULL, OPT_RAW },
@@ -62,6 +63,8 @@ static void help(void)
 	       "      --prometheus    Prometheus text format 0.0.4 (node_exporter textfile\n"
 	       "                      collector); not with --interval, not for sockets\n"
 	       "  -z, --zeros         also show all-zero states, reasons, rows and columns\n"
+	       "  -H, --no-header     tables without their header line; footers such as\n"
+	       "                      \"(2 of 2254 sockets shown)\" go to stderr anyway\n"
 	       "  -N, --netns NAME    read the statistics of network namespace NAME\n"
 	       "                      (/run/netns/NAME, as 'ip netns exec'; needs root)\n"
 	       "      --proc-root DIR read DIR/net/tcp_lifecycle/* instead of /proc/...\n"
@@ -179,7 +182,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 	*o = (struct options){ .proc_root = env && *env ? env : "/proc",
 			       .view = &view_summary };
-	while ((c = getopt_long(argc, argv, "i:c:jzN:n:hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:c:jzHN:n:hV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (parse_interval(optarg, &o->interval))
@@ -198,6 +201,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'z':
 			o->zeros = true;
+			break;
+		case 'H':
+			text_no_header = true;
 			break;
 		case 'N':
 			if (!netns_name_ok(optarg))

@@ -152,8 +152,9 @@ static void text(const struct view_ctx *c)
 		fill(&t, v, n, !by_life, by_life);
 	}
 	table_print(&t, c->f);
+	/* a footer, not data: on stderr, out of the way of a pipe */
 	if (n < total)
-		fprintf(c->f, "(%zu of %zu sockets shown)\n", n, total);
+		fprintf(stderr, "(%zu of %zu sockets shown)\n", n, total);
 	free(v);
 }
 

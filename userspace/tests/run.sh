@@ -289,7 +289,7 @@ fails "filter: unbalanced )" 2 "bad filter at ')': unbalanced ')'" "${F[@]}" spo
 fails "filter: dangling or" 2 "bad filter at its end: expected a term" "${F[@]}" sport 1 or
 fails "filter: on another view" 2 "unexpected argument 'sport'" "$TCPLC" --proc-root "$FIX/busy" states sport 1
 golden "filter: state close-wait and sport = :8443 -n 3" busy.sockets-filter.txt \
-	"${F[@]}" -n 3 state close-wait and 'sport = :8443'
+	sh -c '"$@" 2>/dev/null' sh "${F[@]}" -n 3 state close-wait and 'sport = :8443'
 # durations as tcplc prints them are accepted, fractions included
 sockets_oracle "sockets oracle: --older-than 1.5s" busy --min-ms 1500 -- --older-than 1.5s
 sockets_oracle "sockets oracle: --older-than 0.25m" busy --min-ms 15000 -- --older-than 0.25m
@@ -318,13 +318,13 @@ else
 	not_ok "durations: one format, no contradicting comparison" "$TMP/chk"
 fi
 golden "sockets: the leak finder" busy.sockets-close-wait.txt \
-	"$TCPLC" --proc-root "$FIX/busy" sockets --state CLOSE_WAIT --older-than 60s -n 10
+	sh -c '"$@" 2>/dev/null' sh "$TCPLC" --proc-root "$FIX/busy" sockets --state CLOSE_WAIT --older-than 60s -n 10
 golden "sockets: state and age filter at the boundary" edge.sockets-60s.txt \
 	"$TCPLC" --proc-root "$FIX/edge" sockets --older-than 1m
 golden "sockets: nothing matches" basic.sockets-none.txt \
 	"$TCPLC" --proc-root "$FIX/basic" sockets --state CLOSE_WAIT
 golden "sockets: -n, sorted by lifetime" basic.sockets-n.txt \
-	"$TCPLC" --proc-root "$FIX/basic" sockets --sort lifetime -n 3
+	sh -c '"$@" 2>/dev/null' sh "$TCPLC" --proc-root "$FIX/basic" sockets --sort lifetime -n 3
 golden "sockets: -j with a filter" basic.sockets-tw.json \
 	"$TCPLC" --proc-root "$FIX/basic" -j sockets --state time-wait --older-than 2s &&
 	check_json "sockets: -j with a filter parses" "$TMP/out" sockets
@@ -336,6 +336,32 @@ if cmp -s "$dir/sockets" "$TMP/sockets.orig"; then
 	ok "sockets: a plain file is not written to"
 else
 	not_ok "sockets: a plain file is not written to"
+fi
+
+# -H: no header lines; the "(N of M shown)" footer goes to stderr
+"$TCPLC" --proc-root "$FIX/busy" sockets -n 2 state close-wait >"$TMP/out" 2>"$TMP/err"
+if [ "$(cat "$TMP/err")" = "(2 of 210 sockets shown)" ] && [ "$(wc -l <"$TMP/out")" -eq 3 ] &&
+   ! grep -q shown "$TMP/out"; then
+	ok "sockets -n: the footer on stderr, the rows on stdout"
+else
+	not_ok "sockets -n: the footer on stderr, the rows on stdout" "$TMP/out" "$TMP/err"
+fi
+for v in sockets states counters "transitions --list" reasons; do
+	# shellcheck disable=SC2086
+	"$TCPLC" --proc-root "$FIX/basic" $v | sed 1d >"$TMP/want"
+	# shellcheck disable=SC2086
+	"$TCPLC" --proc-root "$FIX/basic" -H $v >"$TMP/got" 2>&1
+	if [ -s "$TMP/want" ] && diff -u "$TMP/want" "$TMP/got" >"$TMP/diff"; then
+		ok "-H: $v without its header"
+	else
+		not_ok "-H: $v without its header" "$TMP/diff"
+	fi
+done
+COLUMNS=300 "$TCPLC" --proc-root "$FIX/busy" --no-header sockets state close-wait >"$TMP/out" 2>&1
+if [ "$(wc -l <"$TMP/out")" -eq 210 ] && ! grep -q '^STATE' "$TMP/out"; then
+	ok "--no-header: 210 CLOSE_WAIT lines, nothing else"
+else
+	not_ok "--no-header: 210 CLOSE_WAIT lines, nothing else" "$TMP/out"
 fi
 
 # reasons: named, -z
@@ -1041,7 +1067,7 @@ HELP=$("$TCPLC" --help)
 thr() { printf '%s\n' "$HELP" | sed -n "s/$1/\\1/p"; }
 for word in $VIEWS sockets --interval --count --json --prometheus --zeros --netns --proc-root \
 	--raw --hist --state --older-than --sort --limit TCPLC_PROC_ROOT --list COLUMNS "SS Output width" \
-	"left_out" "^.B 8$" "directory itself" "SS Filters" "bad filter at" sport dport "fBsrc" "fBdst" "fBpid" "fBcomm" "fBlifetime" \
+	--no-header "left_out" "^.B 8$" "directory itself" "SS Filters" "bad filter at" sport dport "fBsrc" "fBdst" "fBpid" "fBcomm" "fBlifetime" \
 	Documentation/tcp_lifecycle.rst \
 	"> $(thr '.*CLOSE_WAIT now > 0 and its oldest > \([0-9]*\)s .*') s" \
 	"TIME_WAIT sockets now > $(thr '.*TIME_WAIT now > \([0-9]*\)$')\\." \
@@ -1077,6 +1103,8 @@ if bash -c 'source "$1"; COMP_WORDS=(tcplc hi); COMP_CWORD=1; _tcplc; echo "${CO
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx CLOSE_WAIT &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc sockets state CLOSE_WAIT sp); COMP_CWORD=4; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx sport &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc --no-h); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --no-header &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc so); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx sockets &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc ke); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \

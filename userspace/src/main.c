@@ -17,6 +17,7 @@
 #include "filter.h"
 #include "netns.h"
 #include "source.h"
+#include "stats.h"
 #include "version.h"
 #include "view.h"
 #include "watch.h"
@@ -25,13 +26,14 @@
 #define INTERVAL_MAX 86400.0
 
 enum { OPT_PROMETHEUS = 256, OPT_PROC_ROOT, OPT_RAW, OPT_HIST, OPT_STATE,
-       OPT_OLDER_THAN, OPT_SORT, OPT_LIST };
+       OPT_OLDER_THAN, OPT_SORT, OPT_LIST, OPT_BUCKETS };
 
 static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, 'i' },
 	{ "count", required_argument, NULL, 'c' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
+	{ "buckets", required_argument, NULL, OPT_BUCKETS },
 	{ "zeros", no_argument, NULL, 'z' },
 	{ "no-header", no_argument, NULL, 'H' },
 	{ "netns", required_argument, NULL, 'N' },
@@ -62,6 +64,10 @@ static void help(void)
 	       "  -j, --json          JSON; in watch mode one object per line (JSON Lines)\n"
 	       "      --prometheus    Prometheus text format 0.0.4 (node_exporter textfile\n"
 	       "                      collector); not with --interval, not for sockets\n"
+	       "      --buckets N|LIST\n"
+	       "                      Prometheus histograms with fewer buckets: every\n"
+	       "                      bound of a power-of-N series (N = 4, 8, ...), or\n"
+	       "                      durations (1ms,100ms,1s,1m) rounded down to a bound\n"
 	       "  -z, --zeros         also show all-zero states, reasons, rows and columns\n"
 	       "  -H, --no-header     tables without their header line; footers such as\n"
 	       "                      \"(2 of 2254 sockets shown)\" go to stderr anyway\n"
@@ -174,6 +180,47 @@ static size_t out_width(void)
 	return TEXT_WIDTH;
 }
 
+/*
+ * --buckets: a power of two N (every log2(N)-th bound: 4 keeps 1 of 2), or
+ * a comma-separated list of durations, each rounded down to a bound
+ * 2^(b+1) ns (the only ones at which the cumulative count is exact).
+ */
+static int parse_buckets(const char *s, uint64_t *mask)
+{
+	uint64_t v, m = 0;
+	char buf[512], *tok, *save;
+
+	if (!parse_count(s, &v)) {
+		unsigned k = 0;
+
+		if (v < 2 || (v & (v - 1)))
+			return -1;
+		while ((1ULL << k) < v)
+			k++;
+		for (int b = HIST_BUCKETS - 2; b >= 0; b -= (int)k)
+			m |= 1ULL << b;
+		*mask = m;
+		return 0;
+	}
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int b = -1;
+
+		if (parse_duration(tok, &v) || v < 2)
+			return -1;
+		while (b + 1 < HIST_BUCKETS - 1 && bucket_le(b + 1) <= v)
+			b++;
+		if (b >= 0)
+			m |= 1ULL << b;
+	}
+	if (!m)
+		return -1;
+	*mask = m;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	const char *env = getenv("TCPLC_PROC_ROOT");
@@ -198,6 +245,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_PROMETHEUS:
 			prom = true;
+			break;
+		case OPT_BUCKETS:
+			if (parse_buckets(optarg, &o->le_mask))
+				return usage("invalid --buckets '%s' (a power of two such as "
+					     "4, or durations such as 1ms,100ms,1s,1m)", optarg);
 			break;
 		case 'z':
 			o->zeros = true;
@@ -273,6 +325,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return usage("%s", "--json and --prometheus exclude each other");
 	if (prom)
 		o->fmt = FMT_PROM;
+	if (o->le_mask && !prom)
+		return usage("%s", "--buckets is an option of --prometheus");
 	if (prom && o->interval > 0)
 		return usage("%s", "--prometheus exports totals; it does not combine "
 			     "with --interval (Prometheus computes rates itself)");

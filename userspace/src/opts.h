@@ -23,6 +23,7 @@ struct options {
 	unsigned files;          /* FILE_* bits to read: the view's, adjusted */
 	unsigned optional;       /* FILE_* bits read if they exist */
 	enum out_fmt fmt;
+	uint64_t le_mask;        /* --buckets: struct prom's le_mask */
 	bool zeros;              /* -z: show all-zero rows/columns */
 	unsigned state_mask;     /* states named as arguments (hist); 0: none */
 	unsigned reason_mask;    /* reasons named as arguments; 0: none */

@@ -86,7 +86,7 @@ void view_render(const struct view *v, const struct view_ctx *c)
 		break;
 	}
 	case FMT_PROM: {
-		struct prom p = { c->f, c->o->netns };
+		struct prom p = { c->f, c->o->netns, c->o->le_mask };
 
 		if (v->prom) /* main refuses --prometheus otherwise */
 			v->prom(c, &p);
@@ -157,6 +157,8 @@ void view_hist_prom(const struct prom *p, const char *metric, const char *label,
 	/* the last bucket is open-ended: it only counts towards +Inf */
 	for (int b = 0; b < HIST_BUCKETS - 1; b++) {
 		cum += h->bucket[b];
+		if (p->le_mask && !(p->le_mask & (1ULL << b)))
+			continue; /* --buckets: merged into the next bound shown */
 		prom_sample(p, name, prom_u64(v, sizeof(v), cum), label, value, "le",
 			    prom_seconds(le, sizeof(le), bucket_le(b)), NULL);
 	}

@@ -118,13 +118,17 @@ check_json() { # NAME FILE VIEW
 	fi
 }
 
+# and Prometheus' own promtool (Debian: prometheus), when installed
+PROMTOOL=$(command -v promtool || true)
 check_prom() { # NAME FILE
 	if [ -z "$PROM_PY" ]; then
 		skip "$1" "python3-prometheus-client not installed"
-	elif "$PROM_PY" "$HERE/check_prom.py" "$2" >"$TMP/chk" 2>&1; then
-		ok "$1"
-	else
+	elif ! "$PROM_PY" "$HERE/check_prom.py" "$2" >"$TMP/chk" 2>&1; then
 		not_ok "$1" "$TMP/chk"
+	elif [ -n "$PROMTOOL" ] && ! "$PROMTOOL" check metrics <"$2" >"$TMP/chk" 2>&1; then
+		not_ok "$1" "promtool check metrics:" "$TMP/chk"
+	else
+		ok "$1"
 	fi
 }
 
@@ -363,6 +367,48 @@ if [ "$(wc -l <"$TMP/out")" -eq 210 ] && ! grep -q '^STATE' "$TMP/out"; then
 else
 	not_ok "--no-header: 210 CLOSE_WAIT lines, nothing else" "$TMP/out"
 fi
+
+# --buckets: fewer histogram buckets, each one exact (the same cumulative
+# count at the same bound as the full output), +Inf, _sum, _count kept
+if [ -z "$PROMTOOL" ]; then
+	skip "promtool check metrics on every Prometheus output" "promtool not installed (Debian: prometheus)"
+else
+	ok "promtool check metrics on every Prometheus output (check_prom)"
+fi
+"$TCPLC" --proc-root "$FIX/busy" --prometheus >"$TMP/full.prom"
+for b in 4 16 1ms,100ms,1s,1m; do
+	"$TCPLC" --proc-root "$FIX/busy" --prometheus --buckets "$b" >"$TMP/out" 2>"$TMP/err"
+	case $b in 4) per=25 ;; 16) per=13 ;; *) per=5 ;; esac
+	if "$PYTHON" - "$TMP/full.prom" "$TMP/out" "$per" "$b" >"$TMP/chk" 2>&1 <<'PY'
+import collections, sys
+full = dict(l.rstrip("\n").rsplit(" ", 1) for l in open(sys.argv[1]) if not l.startswith("#"))
+got = [l.rstrip("\n").rsplit(" ", 1) for l in open(sys.argv[2]) if not l.startswith("#")]
+per = collections.Counter()
+for k, v in got:
+    if full.get(k) != v:
+        sys.exit(f"{k} {v}: full output has {full.get(k)}")
+    if "_bucket{" in k:
+        per[k.split(",le=")[0]] += 1
+want = {k for k in full if "_bucket{" not in k}
+if want - {k for k, _ in got}:
+    sys.exit(f"missing: {sorted(want - {k for k, _ in got})[:3]}")
+if set(per.values()) != {int(sys.argv[3])}:
+    sys.exit(f"buckets per histogram: {set(per.values())}")
+if sys.argv[4].startswith("1ms") and not any('le="0.000524288"' in k for k, _ in got):
+    sys.exit("1ms not rounded down to 2^19 ns")
+print(f"{len(per)} histograms, {sys.argv[3]} buckets each")
+PY
+	then
+		ok "--buckets $b: exact subset of the full histograms ($(cat "$TMP/chk"))"
+		check_prom "--buckets $b parses" "$TMP/out"
+	else
+		not_ok "--buckets $b: exact subset of the full histograms" "$TMP/chk" "$TMP/err"
+	fi
+done
+fails "usage: --buckets 3" 2 "invalid --buckets '3'" "$TCPLC" --proc-root "$FIX/basic" --prometheus --buckets 3
+fails "usage: --buckets 1x" 2 "invalid --buckets '1x'" "$TCPLC" --proc-root "$FIX/basic" --prometheus --buckets 1x
+fails "usage: --buckets without --prometheus" 2 "--buckets is an option of --prometheus" \
+	"$TCPLC" --proc-root "$FIX/basic" --buckets 4
 
 # reasons: named, -z
 golden "reasons with named reasons" basic.reasons-named.txt \
@@ -1067,7 +1113,7 @@ HELP=$("$TCPLC" --help)
 thr() { printf '%s\n' "$HELP" | sed -n "s/$1/\\1/p"; }
 for word in $VIEWS sockets --interval --count --json --prometheus --zeros --netns --proc-root \
 	--raw --hist --state --older-than --sort --limit TCPLC_PROC_ROOT --list COLUMNS "SS Output width" \
-	--no-header "left_out" "^.B 8$" "directory itself" "SS Filters" "bad filter at" sport dport "fBsrc" "fBdst" "fBpid" "fBcomm" "fBlifetime" \
+	--buckets --no-header "left_out" "^.B 8$" "directory itself" "SS Filters" "bad filter at" sport dport "fBsrc" "fBdst" "fBpid" "fBcomm" "fBlifetime" \
 	Documentation/tcp_lifecycle.rst \
 	"> $(thr '.*CLOSE_WAIT now > 0 and its oldest > \([0-9]*\)s .*') s" \
 	"TIME_WAIT sockets now > $(thr '.*TIME_WAIT now > \([0-9]*\)$')\\." \
@@ -1103,6 +1149,8 @@ if bash -c 'source "$1"; COMP_WORDS=(tcplc hi); COMP_CWORD=1; _tcplc; echo "${CO
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx CLOSE_WAIT &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc sockets state CLOSE_WAIT sp); COMP_CWORD=4; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx sport &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc --bu); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --buckets &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc --no-h); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --no-header &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc so); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \

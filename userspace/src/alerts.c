@@ -7,7 +7,7 @@
 #include "fmt_text.h"
 
 static struct alert *add(struct alert *out, size_t max, size_t *n,
-			 const char *id, int state)
+			 const char *id, int state, double value, double threshold)
 {
 	struct alert *a;
 
@@ -16,6 +16,8 @@ static struct alert *add(struct alert *out, size_t max, size_t *n,
 	a = &out[(*n)++];
 	a->id = id;
 	a->state = state;
+	a->value = value;
+	a->threshold = threshold;
 	return a;
 }
 
@@ -38,7 +40,9 @@ static void close_wait(const struct snapshot *s, struct alert *out, size_t max,
 	if (s->has_oldest ? oldest <= ALERT_CLOSE_WAIT_NS
 			  : !cw->count || cw->max <= ALERT_CLOSE_WAIT_NS)
 		return;
-	a = add(out, max, n, "close_wait_stuck", TS_CLOSE_WAIT);
+	a = add(out, max, n, "close_wait_stuck", TS_CLOSE_WAIT,
+		(double)(s->has_oldest ? oldest : cw->max) / 1e9,
+		(double)ALERT_CLOSE_WAIT_NS / 1e9);
 	if (!a)
 		return;
 	if (s->has_oldest)
@@ -69,7 +73,8 @@ static void synrecv_timeout(const struct snapshot *s,
 	if (delta) {
 		uint64_t d = delta->counters[CTR_SYNRECV_TIMEOUT];
 
-		if (d && (a = add(out, max, n, "synrecv_timeout", TS_NEW_SYN_RECV)))
+		if (d && (a = add(out, max, n, "synrecv_timeout", TS_NEW_SYN_RECV,
+				  (double)d, 0)))
 			snprintf(a->msg, sizeof(a->msg),
 				 "half-open: %" PRIu64 " request socket%s timed out in "
 				 "this interval (%" PRIu64 " in all): SYN flood, or "
@@ -78,7 +83,9 @@ static void synrecv_timeout(const struct snapshot *s,
 	}
 	/* to * 100 > created * PCT, without overflow */
 	if (to && (double)to * 100 > (double)created * ALERT_SYNRECV_TIMEOUT_PCT &&
-	    (a = add(out, max, n, "synrecv_timeout", TS_NEW_SYN_RECV)))
+	    (a = add(out, max, n, "synrecv_timeout", TS_NEW_SYN_RECV,
+		     created ? (double)to * 100 / (double)created : 100.0,
+		     ALERT_SYNRECV_TIMEOUT_PCT)))
 		snprintf(a->msg, sizeof(a->msg),
 			 "half-open: %" PRIu64 " request socket%s timed out, %.1f%% "
 			 "of %" PRIu64 " created (> %d%%): SYN flood, or the "
@@ -115,7 +122,8 @@ size_t alerts_eval(const struct snapshot *s, const struct snapshot *delta,
 
 	v = s->states[TS_TIME_WAIT].now;
 	if (v > ALERT_TIME_WAIT_NOW &&
-	    (a = add(out, max, &n, "time_wait_high", TS_TIME_WAIT)))
+	    (a = add(out, max, &n, "time_wait_high", TS_TIME_WAIT, (double)v,
+		     ALERT_TIME_WAIT_NOW)))
 		snprintf(a->msg, sizeof(a->msg),
 			 "TIME_WAIT: %" PRIu64 " sockets now (> %d): many short "
 			 "connections closed locally; reuse connections?",
@@ -123,7 +131,8 @@ size_t alerts_eval(const struct snapshot *s, const struct snapshot *delta,
 
 	v = s->counters[CTR_PORT_EXHAUSTED];
 	if (have_counter(s, CTR_PORT_EXHAUSTED) && v > ALERT_PORT_EXHAUSTED &&
-	    (a = add(out, max, &n, "port_exhausted", -1)))
+	    (a = add(out, max, &n, "port_exhausted", -1, (double)v,
+		     ALERT_PORT_EXHAUSTED)))
 		snprintf(a->msg, sizeof(a->msg),
 			 "port_exhausted: connect() failed %" PRIu64 " time%s for "
 			 "lack of local ports: TIME_WAIT pile-up? see tcp_tw_reuse / "
@@ -132,7 +141,8 @@ size_t alerts_eval(const struct snapshot *s, const struct snapshot *delta,
 	for (size_t i = 0; i < sizeof(syn) / sizeof(syn[0]); i++) {
 		v = s->states[syn[i]].now;
 		if (v > ALERT_SYN_RECV_NOW &&
-		    (a = add(out, max, &n, "syn_recv_high", syn[i])))
+		    (a = add(out, max, &n, "syn_recv_high", syn[i], (double)v,
+			     ALERT_SYN_RECV_NOW)))
 			snprintf(a->msg, sizeof(a->msg),
 				 "%s: %" PRIu64 " sockets now (> %d): SYN flood, "
 				 "or handshakes not completing (lost ACKs)?",
@@ -147,7 +157,8 @@ size_t alerts_eval(const struct snapshot *s, const struct snapshot *delta,
 		v = sat_add(rt->life.count, rt->unknown);
 		k = sat_add(ka->life.count, ka->unknown);
 		if (sat_add(v, k) > ALERT_DEAD_PEERS &&
-		    (a = add(out, max, &n, "dead_peers", -1)))
+		    (a = add(out, max, &n, "dead_peers", -1, (double)sat_add(v, k),
+			     ALERT_DEAD_PEERS)))
 			snprintf(a->msg, sizeof(a->msg),
 				 "dead peers: %" PRIu64 " connection%s ended by "
 				 "retransmission timeout, %" PRIu64 " by keepalive "
@@ -156,10 +167,12 @@ size_t alerts_eval(const struct snapshot *s, const struct snapshot *delta,
 	}
 
 	if (n < max && alert_keepalive_off(s, out[n].msg, sizeof(out[n].msg)))
-		add(out, max, &n, "keepalive_off", TS_ESTABLISHED);
+		add(out, max, &n, "keepalive_off", TS_ESTABLISHED,
+		    (double)s->ka.v[KA_EST_OFF], ALERT_KEEPALIVE_OFF);
 
 	v = sat_add(s->counters[CTR_UNTRACKED], s->counters[CTR_SYNRECV_UNTRACKED]);
-	if (v > ALERT_UNTRACKED && (a = add(out, max, &n, "untracked", -1)))
+	if (v > ALERT_UNTRACKED &&
+	    (a = add(out, max, &n, "untracked", -1, (double)v, ALERT_UNTRACKED)))
 		snprintf(a->msg, sizeof(a->msg),
 			 "untracked: %" PRIu64 " socket%s not tracked because the "
 			 "table was full: raise the max_tracked module parameter",

@@ -43,6 +43,9 @@
 struct alert {
 	const char *id;    /* stable identifier for JSON */
 	int state;         /* enum tcp_state, or -1 */
+	/* what was compared with what: seconds (close_wait_stuck), percent
+	 * (synrecv_timeout outside watch mode), else a count */
+	double value, threshold;
 	char msg[320];
 };
 

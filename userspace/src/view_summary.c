@@ -278,6 +278,36 @@ static void json(const struct view_ctx *c, struct jw *j)
 	jw_end_arr(j);
 }
 
+/* The "!" lines as metrics: one series per alert that fires, with what
+ * it compared (alertmanager can route on the alert label). */
+static void prom_alerts(const struct view_ctx *c, const struct prom *p)
+{
+	static const struct {
+		const char *name, *help;
+	} fam[] = {
+		{ "alert", "1 for each condition tcplc's summary calls out ('!' lines), by alert id and state." },
+		{ "alert_value", "The value the alert compared with its threshold (seconds, percent or a count)." },
+		{ "alert_threshold", "The alert's threshold, in the unit of its value." },
+	};
+	struct alert a[ALERTS_MAX];
+	size_t na = alerts_eval(c->cur, NULL, a, ALERTS_MAX);
+	char v[64];
+
+	for (size_t k = 0; k < 3; k++) {
+		prom_family(p, fam[k].name, "gauge", fam[k].help);
+		for (size_t i = 0; i < na; i++) {
+			double x = k == 0 ? 1 : k == 1 ? a[i].value : a[i].threshold;
+
+			snprintf(v, sizeof(v), "%.15g", x);
+			if (a[i].state >= 0)
+				prom_sample(p, fam[k].name, v, "alert", a[i].id, "state",
+					    state_names[a[i].state], NULL);
+			else
+				prom_sample(p, fam[k].name, v, "alert", a[i].id, NULL);
+		}
+	}
+}
+
 static void prom(const struct view_ctx *c, const struct prom *p)
 {
 	/* a file left out (partial) gives no series rather than zeros */
@@ -295,6 +325,7 @@ static void prom(const struct view_ctx *c, const struct prom *p)
 		view_counters.prom(c, p);
 	if (c->s->have & FILE_KEEPALIVE)
 		view_keepalive_prom(c, p);
+	prom_alerts(c, p);
 }
 
 const struct view view_summary = {

@@ -26,7 +26,8 @@
 #define INTERVAL_MAX 86400.0
 
 enum { OPT_PROMETHEUS = 256, OPT_PROC_ROOT, OPT_RAW, OPT_HIST, OPT_STATE,
-       OPT_OLDER_THAN, OPT_SORT, OPT_LIST, OPT_BUCKETS };
+       OPT_OLDER_THAN, OPT_SORT, OPT_LIST, OPT_BUCKETS, OPT_THRESHOLD,
+       OPT_CONFIG };
 
 static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, 'i' },
@@ -34,6 +35,8 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
 	{ "buckets", required_argument, NULL, OPT_BUCKETS },
+	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "zeros", no_argument, NULL, 'z' },
 	{ "no-header", no_argument, NULL, 'H' },
 	{ "netns", required_argument, NULL, 'N' },
@@ -101,7 +104,10 @@ static void help(void)
 	       "of the bucket holding that rank, capped at the exact maximum.  Dwell times\n"
 	       "are measured when a socket leaves a state, lifetimes when it ends.\n"
 	       "\n"
-	       "Summary alerts ('!' lines):\n"
+	       "Summary alerts ('!' lines), default thresholds; change them with\n"
+	       "--threshold NAME=VALUE or a --config FILE of NAME = VALUE lines (names:\n"
+	       "close_wait_age time_wait syn_recv synrecv_timeout_pct untracked\n"
+	       "port_exhausted dead_peers keepalive_off keepalive_off_idle):\n"
 	       "  CLOSE_WAIT now > 0 and its oldest > %llus (without an oldest column:\n"
 	       "    longest finished dwell > %llus)\n"
 	       "  TIME_WAIT now > %d\n"
@@ -221,6 +227,35 @@ static int parse_buckets(const char *s, uint64_t *mask)
 	return 0;
 }
 
+/* --config FILE: "NAME = VALUE" lines of thresholds, '#' comments. */
+static int read_config(const char *path)
+{
+	char line[512], as[512], msg[400];
+	unsigned long n = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f) {
+		fprintf(stderr, "tcplc: %s: %s\n", path, strerror(errno));
+		return ERR_USAGE;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		size_t o = 0;
+
+		n++;
+		for (char *p = line; *p && *p != '#'; p++)
+			if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+				as[o++] = *p;
+		as[o] = '\0';
+		if (o && alert_threshold_set(as, msg, sizeof(msg))) {
+			fprintf(stderr, "tcplc: %s:%lu: %s\n", path, n, msg);
+			fclose(f);
+			return ERR_USAGE;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	const char *env = getenv("TCPLC_PROC_ROOT");
@@ -245,6 +280,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_PROMETHEUS:
 			prom = true;
+			break;
+		case OPT_THRESHOLD: {
+			char msg[400];
+
+			if (alert_threshold_set(optarg, msg, sizeof(msg)))
+				return usage("%s", msg);
+			break;
+		}
+		case OPT_CONFIG:
+			if (read_config(optarg))
+				return ERR_USAGE;
 			break;
 		case OPT_BUCKETS:
 			if (parse_buckets(optarg, &o->le_mask))

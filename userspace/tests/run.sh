@@ -450,6 +450,45 @@ PY
 	fi
 done
 
+# thresholds by option and by config file (busy: TIME_WAIT now 1003,
+# oldest CLOSE_WAIT 45m14s, 800 established without keepalive)
+thr_case() { # NAME PATTERN WANT(0|1) ARGS...
+	local name=$1 pat=$2 want=$3
+	shift 3
+	COLUMNS=300 "$TCPLC" --proc-root "$FIX/busy" "$@" >"$TMP/out" 2>"$TMP/err"
+	if [ "$(grep -c -- "$pat" "$TMP/out")" = "$want" ] && [ ! -s "$TMP/err" ]; then
+		ok "$name"
+	else
+		not_ok "$name" "$TMP/out" "$TMP/err"
+	fi
+}
+thr_case "threshold: time_wait=500 fires" '^! TIME_WAIT: 1003 sockets now (> 500):' 1 --threshold time_wait=500
+thr_case "threshold: time_wait=1003 does not (>)" '^! TIME_WAIT:' 0 --threshold time_wait=1003
+thr_case "threshold: close_wait_age=1h does not fire" '^! CLOSE_WAIT:' 0 --threshold close_wait_age=1h
+thr_case "threshold: close_wait_age=45m, in the alert and its command" \
+	'oldest for 45m14s (> 45m00s).*--older-than 45m00s`' 1 --threshold close_wait_age=45m
+thr_case "threshold: keepalive_off=800 silences it" '^! keepalive:' 0 --threshold keepalive_off=800
+printf '# tcplc thresholds\n\ntime_wait = 500   # lower\nkeepalive_off=900\n' >"$TMP/tcplc.conf"
+thr_case "config file: time_wait = 500" '^! TIME_WAIT: 1003 sockets now (> 500):' 1 --config "$TMP/tcplc.conf"
+thr_case "config file, then --threshold overrides" '^! TIME_WAIT:' 0 --config "$TMP/tcplc.conf" \
+	--threshold time_wait=2000
+"$TCPLC" --proc-root "$FIX/busy" --config "$TMP/tcplc.conf" --prometheus >"$TMP/out"
+if grep -qx 'tcp_lifecycle_alert_threshold{alert="time_wait_high",state="TIME_WAIT"} 500' "$TMP/out" &&
+   ! grep -q 'alert="keepalive_off"' "$TMP/out"; then
+	ok "config file: the metric carries the threshold"
+	check_prom "config file: Prometheus parses" "$TMP/out"
+else
+	not_ok "config file: the metric carries the threshold" "$TMP/out"
+fi
+fails "threshold: unknown name" 2 "unknown threshold in 'tw=1'" "$TCPLC" --proc-root "$FIX/busy" --threshold tw=1
+fails "threshold: bad duration" 2 "invalid value in 'close_wait_age=5x'" \
+	"$TCPLC" --proc-root "$FIX/busy" --threshold close_wait_age=5x
+printf 'time_wait = 500\nsyn_recv = lots\n' >"$TMP/bad.conf"
+fails "config file: a bad line names the file and line" 2 "bad.conf:2: invalid value in 'syn_recv=lots'" \
+	"$TCPLC" --proc-root "$FIX/busy" --config "$TMP/bad.conf"
+fails "config file: missing" 2 "nonexistent.conf: No such file" \
+	"$TCPLC" --proc-root "$FIX/busy" --config "$TMP/nonexistent.conf"
+
 # reasons: named, -z
 golden "reasons with named reasons" basic.reasons-named.txt \
 	"$TCPLC" --proc-root "$FIX/basic" reasons orderly-passive RST_RECEIVED
@@ -1150,7 +1189,7 @@ HELP=$("$TCPLC" --help)
 thr() { printf '%s\n' "$HELP" | sed -n "s/$1/\\1/p"; }
 for word in $VIEWS sockets --interval --count --json --prometheus --zeros --netns --proc-root \
 	--raw --hist --state --older-than --sort --limit TCPLC_PROC_ROOT --list COLUMNS "SS Output width" \
-	--buckets tcp_lifecycle_alert_value alert_threshold --no-header "left_out" "^.B 8$" "directory itself" "SS Filters" "bad filter at" sport dport "fBsrc" "fBdst" "fBpid" "fBcomm" "fBlifetime" \
+	--threshold --config close_wait_age keepalive_off_idle synrecv_timeout_pct --buckets tcp_lifecycle_alert_value alert_threshold --no-header "left_out" "^.B 8$" "directory itself" "SS Filters" "bad filter at" sport dport "fBsrc" "fBdst" "fBpid" "fBcomm" "fBlifetime" \
 	Documentation/tcp_lifecycle.rst \
 	"> $(thr '.*CLOSE_WAIT now > 0 and its oldest > \([0-9]*\)s .*') s" \
 	"TIME_WAIT sockets now > $(thr '.*TIME_WAIT now > \([0-9]*\)$')\\." \
@@ -1186,6 +1225,8 @@ if bash -c 'source "$1"; COMP_WORDS=(tcplc hi); COMP_CWORD=1; _tcplc; echo "${CO
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx CLOSE_WAIT &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc sockets state CLOSE_WAIT sp); COMP_CWORD=4; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx sport &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc --threshold ti); COMP_CWORD=2; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx time_wait= &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc --bu); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --buckets &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc --no-h); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \

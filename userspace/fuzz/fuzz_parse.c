@@ -96,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size & 0x20) {
 		s.filter.has_min_age = true;
-		s.filter.min_age_ms = (uint64_t)1 << (size >> 6 & 63);
+		s.filter.min_age_ns = (uint64_t)1 << (size >> 6 & 63);
 	}
 	if (memmem(buf, size, SEP, strlen(SEP))) {
 		const char *p = buf, *end = buf + size;

@@ -1,13 +1,71 @@
 // SPDX-License-Identifier: GPL-2.0
 /* alerts.c - the summary's "!" lines. */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "alerts.h"
+#include "filter.h"
 #include "fmt_text.h"
 
+struct alert_thresholds alert_thr = {
+	.close_wait_ns = ALERT_CLOSE_WAIT_NS,
+	.time_wait_now = ALERT_TIME_WAIT_NOW,
+	.syn_recv_now = ALERT_SYN_RECV_NOW,
+	.synrecv_timeout_pct = ALERT_SYNRECV_TIMEOUT_PCT,
+	.untracked = ALERT_UNTRACKED,
+	.port_exhausted = ALERT_PORT_EXHAUSTED,
+	.dead_peers = ALERT_DEAD_PEERS,
+	.keepalive_off = ALERT_KEEPALIVE_OFF,
+	.keepalive_off_idle_ns = ALERT_KEEPALIVE_OFF_IDLE_NS,
+};
+
+int alert_threshold_set(const char *as, char *msg, size_t size)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+		bool dur;
+	} t[] = {
+#define T(n, f, d) { n, offsetof(struct alert_thresholds, f), d }
+		T("close_wait_age", close_wait_ns, true),
+		T("time_wait", time_wait_now, false),
+		T("syn_recv", syn_recv_now, false),
+		T("synrecv_timeout_pct", synrecv_timeout_pct, false),
+		T("untracked", untracked, false),
+		T("port_exhausted", port_exhausted, false),
+		T("dead_peers", dead_peers, false),
+		T("keepalive_off", keepalive_off, false),
+		T("keepalive_off_idle", keepalive_off_idle_ns, true),
+#undef T
+	};
+	const char *eq = strchr(as, '=');
+	size_t n = eq ? (size_t)(eq - as) : 0;
+	uint64_t v;
+
+	for (size_t i = 0; eq && i < sizeof(t) / sizeof(t[0]); i++) {
+		if (strlen(t[i].name) != n || strncmp(as, t[i].name, n))
+			continue;
+		if (t[i].dur ? parse_duration(eq + 1, &v) :
+			       (strspn(eq + 1, "0123456789") != strlen(eq + 1) || !eq[1] ||
+				strlen(eq + 1) > 19 || !(v = strtoull(eq + 1, NULL, 10), 1))) {
+			snprintf(msg, size, "invalid value in '%s' (%s)", as,
+				 t[i].dur ? "a duration such as 90s or 1m30s" : "an integer");
+			return -1;
+		}
+		*(uint64_t *)((char *)&alert_thr + t[i].off) = v;
+		return 0;
+	}
+	snprintf(msg, size, "unknown threshold in '%s' (NAME=VALUE; close_wait_age, "
+		 "time_wait, syn_recv, synrecv_timeout_pct, untracked, port_exhausted, "
+		 "dead_peers, keepalive_off, keepalive_off_idle)", as);
+	return -1;
+}
+
 static struct alert *add(struct alert *out, size_t max, size_t *n,
-			 const char *id, int state)
+			 const char *id, int state, double value, double threshold)
 {
 	struct alert *a;
 
@@ -16,6 +74,8 @@ static struct alert *add(struct alert *out, size_t max, size_t *n,
 	a = &out[(*n)++];
 	a->id = id;
 	a->state = state;
+	a->value = value;
+	a->threshold = threshold;
 	return a;
 }
 
@@ -31,28 +91,30 @@ static void close_wait(const struct snapshot *s, struct alert *out, size_t max,
 	uint64_t now = s->states[TS_CLOSE_WAIT].now;
 	uint64_t oldest = s->states[TS_CLOSE_WAIT].oldest;
 	struct alert *a;
-	char d[32], what[64];
+	char d[32], t[32], what[64];
 
 	if (!now)
 		return;
-	if (s->has_oldest ? oldest <= ALERT_CLOSE_WAIT_NS
-			  : !cw->count || cw->max <= ALERT_CLOSE_WAIT_NS)
+	if (s->has_oldest ? oldest <= alert_thr.close_wait_ns
+			  : !cw->count || cw->max <= alert_thr.close_wait_ns)
 		return;
-	a = add(out, max, n, "close_wait_stuck", TS_CLOSE_WAIT);
+	a = add(out, max, n, "close_wait_stuck", TS_CLOSE_WAIT,
+		(double)(s->has_oldest ? oldest : cw->max) / 1e9,
+		(double)alert_thr.close_wait_ns / 1e9);
 	if (!a)
 		return;
 	if (s->has_oldest)
 		snprintf(what, sizeof(what), "oldest for %s",
-			 fmt_dur(d, sizeof(d), oldest));
+			 fmt_dur_above(d, sizeof(d), oldest, alert_thr.close_wait_ns));
 	else
 		snprintf(what, sizeof(what), "longest dwell %s",
-			 fmt_dur(d, sizeof(d), cw->max));
+			 fmt_dur_above(d, sizeof(d), cw->max, alert_thr.close_wait_ns));
+	fmt_dur(t, sizeof(t), alert_thr.close_wait_ns);
 	snprintf(a->msg, sizeof(a->msg),
-		 "CLOSE_WAIT: %" PRIu64 " socket%s now, %s (> %llus): application "
+		 "CLOSE_WAIT: %" PRIu64 " socket%s now, %s (> %s): application "
 		 "not closing sockets the peer closed? run `tcplc sockets --state "
-		 "CLOSE_WAIT --older-than %llus` to find the owner",
-		 now, plural(now), what, ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC,
-		 ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC);
+		 "CLOSE_WAIT --older-than %s` to find the owner",
+		 now, plural(now), what, t, t);
 }
 
 static void synrecv_timeout(const struct snapshot *s,
@@ -69,7 +131,8 @@ static void synrecv_timeout(const struct snapshot *s,
 	if (delta) {
 		uint64_t d = delta->counters[CTR_SYNRECV_TIMEOUT];
 
-		if (d && (a = add(out, max, n, "synrecv_timeout", TS_NEW_SYN_RECV)))
+		if (d && (a = add(out, max, n, "synrecv_timeout", TS_NEW_SYN_RECV,
+				  (double)d, 0)))
 			snprintf(a->msg, sizeof(a->msg),
 				 "half-open: %" PRIu64 " request socket%s timed out in "
 				 "this interval (%" PRIu64 " in all): SYN flood, or "
@@ -77,14 +140,16 @@ static void synrecv_timeout(const struct snapshot *s,
 		return;
 	}
 	/* to * 100 > created * PCT, without overflow */
-	if (to && (double)to * 100 > (double)created * ALERT_SYNRECV_TIMEOUT_PCT &&
-	    (a = add(out, max, n, "synrecv_timeout", TS_NEW_SYN_RECV)))
+	if (to && (double)to * 100 > (double)created * alert_thr.synrecv_timeout_pct &&
+	    (a = add(out, max, n, "synrecv_timeout", TS_NEW_SYN_RECV,
+		     created ? (double)to * 100 / (double)created : 100.0,
+		     alert_thr.synrecv_timeout_pct)))
 		snprintf(a->msg, sizeof(a->msg),
 			 "half-open: %" PRIu64 " request socket%s timed out, %.1f%% "
-			 "of %" PRIu64 " created (> %d%%): SYN flood, or the "
+			 "of %" PRIu64 " created (> %" PRIu64 "%%): SYN flood, or the "
 			 "clients' ACKs are lost?", to, plural(to),
 			 created ? (double)to * 100 / (double)created : 100.0,
-			 created, ALERT_SYNRECV_TIMEOUT_PCT);
+			 created, alert_thr.synrecv_timeout_pct);
 }
 
 bool alert_keepalive_off(const struct snapshot *s, char *msg, size_t size)
@@ -93,13 +158,13 @@ bool alert_keepalive_off(const struct snapshot *s, char *msg, size_t size)
 	const struct hist_row *idle = &s->ka.idle[KI_OFF];
 	char d[32];
 
-	if (!(s->have & FILE_KEEPALIVE) || off <= ALERT_KEEPALIVE_OFF ||
-	    !idle->count || idle->max <= ALERT_KEEPALIVE_OFF_IDLE_NS)
+	if (!(s->have & FILE_KEEPALIVE) || off <= alert_thr.keepalive_off ||
+	    !idle->count || idle->max <= alert_thr.keepalive_off_idle_ns)
 		return false;
 	snprintf(msg, size,
 		 "keepalive: %" PRIu64 " established connections have no keepalive: "
 		 "a dead peer is never noticed while idle (idle up to %s)",
-		 off, fmt_hdur(d, sizeof(d), idle->max));
+		 off, fmt_dur(d, sizeof(d), idle->max));
 	return true;
 }
 
@@ -114,16 +179,18 @@ size_t alerts_eval(const struct snapshot *s, const struct snapshot *delta,
 	close_wait(s, out, max, &n);
 
 	v = s->states[TS_TIME_WAIT].now;
-	if (v > ALERT_TIME_WAIT_NOW &&
-	    (a = add(out, max, &n, "time_wait_high", TS_TIME_WAIT)))
+	if (v > alert_thr.time_wait_now &&
+	    (a = add(out, max, &n, "time_wait_high", TS_TIME_WAIT, (double)v,
+		     alert_thr.time_wait_now)))
 		snprintf(a->msg, sizeof(a->msg),
-			 "TIME_WAIT: %" PRIu64 " sockets now (> %d): many short "
+			 "TIME_WAIT: %" PRIu64 " sockets now (> %" PRIu64 "): many short "
 			 "connections closed locally; reuse connections?",
-			 v, ALERT_TIME_WAIT_NOW);
+			 v, alert_thr.time_wait_now);
 
 	v = s->counters[CTR_PORT_EXHAUSTED];
-	if (have_counter(s, CTR_PORT_EXHAUSTED) && v > ALERT_PORT_EXHAUSTED &&
-	    (a = add(out, max, &n, "port_exhausted", -1)))
+	if (have_counter(s, CTR_PORT_EXHAUSTED) && v > alert_thr.port_exhausted &&
+	    (a = add(out, max, &n, "port_exhausted", -1, (double)v,
+		     alert_thr.port_exhausted)))
 		snprintf(a->msg, sizeof(a->msg),
 			 "port_exhausted: connect() failed %" PRIu64 " time%s for "
 			 "lack of local ports: TIME_WAIT pile-up? see tcp_tw_reuse / "
@@ -131,12 +198,13 @@ size_t alerts_eval(const struct snapshot *s, const struct snapshot *delta,
 
 	for (size_t i = 0; i < sizeof(syn) / sizeof(syn[0]); i++) {
 		v = s->states[syn[i]].now;
-		if (v > ALERT_SYN_RECV_NOW &&
-		    (a = add(out, max, &n, "syn_recv_high", syn[i])))
+		if (v > alert_thr.syn_recv_now &&
+		    (a = add(out, max, &n, "syn_recv_high", syn[i], (double)v,
+			     alert_thr.syn_recv_now)))
 			snprintf(a->msg, sizeof(a->msg),
-				 "%s: %" PRIu64 " sockets now (> %d): SYN flood, "
+				 "%s: %" PRIu64 " sockets now (> %" PRIu64 "): SYN flood, "
 				 "or handshakes not completing (lost ACKs)?",
-				 state_names[syn[i]], v, ALERT_SYN_RECV_NOW);
+				 state_names[syn[i]], v, alert_thr.syn_recv_now);
 	}
 	synrecv_timeout(s, delta, out, max, &n);
 
@@ -146,8 +214,9 @@ size_t alerts_eval(const struct snapshot *s, const struct snapshot *delta,
 
 		v = sat_add(rt->life.count, rt->unknown);
 		k = sat_add(ka->life.count, ka->unknown);
-		if (sat_add(v, k) > ALERT_DEAD_PEERS &&
-		    (a = add(out, max, &n, "dead_peers", -1)))
+		if (sat_add(v, k) > alert_thr.dead_peers &&
+		    (a = add(out, max, &n, "dead_peers", -1, (double)sat_add(v, k),
+			     alert_thr.dead_peers)))
 			snprintf(a->msg, sizeof(a->msg),
 				 "dead peers: %" PRIu64 " connection%s ended by "
 				 "retransmission timeout, %" PRIu64 " by keepalive "
@@ -156,10 +225,12 @@ size_t alerts_eval(const struct snapshot *s, const struct snapshot *delta,
 	}
 
 	if (n < max && alert_keepalive_off(s, out[n].msg, sizeof(out[n].msg)))
-		add(out, max, &n, "keepalive_off", TS_ESTABLISHED);
+		add(out, max, &n, "keepalive_off", TS_ESTABLISHED,
+		    (double)s->ka.v[KA_EST_OFF], alert_thr.keepalive_off);
 
 	v = sat_add(s->counters[CTR_UNTRACKED], s->counters[CTR_SYNRECV_UNTRACKED]);
-	if (v > ALERT_UNTRACKED && (a = add(out, max, &n, "untracked", -1)))
+	if (v > alert_thr.untracked &&
+	    (a = add(out, max, &n, "untracked", -1, (double)v, alert_thr.untracked)))
 		snprintf(a->msg, sizeof(a->msg),
 			 "untracked: %" PRIu64 " socket%s not tracked because the "
 			 "table was full: raise the max_tracked module parameter",

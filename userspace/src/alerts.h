@@ -40,9 +40,31 @@
 
 #define ALERTS_MAX 12
 
+/*
+ * The thresholds in use: the defaults above, changed by --threshold
+ * NAME=VALUE and --config FILE (set once in main).
+ */
+struct alert_thresholds {
+	uint64_t close_wait_ns, time_wait_now, syn_recv_now, synrecv_timeout_pct,
+		untracked, port_exhausted, dead_peers, keepalive_off,
+		keepalive_off_idle_ns;
+};
+extern struct alert_thresholds alert_thr;
+
+/*
+ * Set threshold NAME (close_wait_age, time_wait, syn_recv,
+ * synrecv_timeout_pct, untracked, port_exhausted, dead_peers,
+ * keepalive_off, keepalive_off_idle) from "NAME=VALUE" (durations for
+ * the _age and _idle ones).  0, or -1 with a message in @msg.
+ */
+int alert_threshold_set(const char *assignment, char *msg, size_t size);
+
 struct alert {
 	const char *id;    /* stable identifier for JSON */
 	int state;         /* enum tcp_state, or -1 */
+	/* what was compared with what: seconds (close_wait_stuck), percent
+	 * (synrecv_timeout outside watch mode), else a count */
+	double value, threshold;
 	char msg[320];
 };
 

@@ -57,3 +57,15 @@ void err_print(const struct err *e, FILE *f)
 	if (e->hint[0])
 		fprintf(f, "tcplc: %s\n", e->hint);
 }
+
+void err_warn(const struct err *e, FILE *f)
+{
+	fputs("tcplc: warning: ", f);
+	if (e->path[0]) {
+		fputs(e->path, f);
+		if (e->line)
+			fprintf(f, ":%lu", e->line);
+		fputs(": ", f);
+	}
+	fprintf(f, "%s (left out)\n", e->msg);
+}

@@ -18,6 +18,7 @@ enum err_code {
 	ERR_VERSION = 5,   /* file format version newer than this reader */
 	ERR_MALFORMED = 6, /* file does not follow the format */
 	ERR_NETNS = 7,     /* named network namespace not found / unusable */
+	ERR_PARTIAL = 8,   /* output given, but files were missing or damaged */
 };
 
 struct err {
@@ -38,5 +39,7 @@ void err_hint(struct err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* "tcplc: PATH:LINE: MSG" and the hint, if any. */
 void err_print(const struct err *e, FILE *f);
+/* "tcplc: warning: PATH:LINE: MSG (left out)". */
+void err_warn(const struct err *e, FILE *f);
 
 #endif

@@ -15,6 +15,9 @@
 struct prom {
 	FILE *f;
 	const char *netns; /* NULL: no netns label */
+	/* histogram bounds to export: bit b = log2 bucket b's upper bound
+	 * (bucket_le(b)); 0: all (--buckets) */
+	uint64_t le_mask;
 };
 
 /* "# HELP" and "# TYPE" lines for metric @name (without prefix). */

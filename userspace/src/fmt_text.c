@@ -10,6 +10,9 @@
 #include "stats.h"
 #include "util.h"
 
+size_t text_width = TEXT_WIDTH;
+bool text_no_header;
+
 void table_init(struct table *t, const char *align)
 {
 	t->ncols = strlen(align);
@@ -53,15 +56,11 @@ void table_free(struct table *t)
 	t->ncells = t->cap = 0;
 }
 
-void table_print(struct table *t, FILE *f)
+/* Column widths: the widest cell of each; xmalloc'ed. */
+static size_t *col_widths(const struct table *t)
 {
-	size_t *w, linecap = 256, len = 0;
-	char *line;
+	size_t *w = xmalloc(t->ncols * sizeof(*w));
 
-	if (!t->ncols)
-		return;
-	w = xmalloc(t->ncols * sizeof(*w));
-	line = xmalloc(linecap);
 	for (size_t c = 0; c < t->ncols; c++)
 		w[c] = 0;
 	for (size_t i = 0; i < t->ncells; i++) {
@@ -70,17 +69,44 @@ void table_print(struct table *t, FILE *f)
 		if (n > w[i % t->ncols])
 			w[i % t->ncols] = n;
 	}
-	for (size_t i = 0; i < t->ncells; i++) {
-		size_t c = i % t->ncols, n = strlen(t->cells[i]);
-		size_t pad = w[c] > n ? w[c] - n : 0;
-		int last = c == t->ncols - 1 || i == t->ncells - 1;
+	return w;
+}
 
-		/* cell, padded, into the line; blanks at its end are cut */
-		while (len + 2 + w[c] + n + 2 > linecap) {
-			linecap *= 2;
-			line = xrealloc(line, linecap);
+size_t table_width(const struct table *t)
+{
+	size_t *w, sum = 0;
+
+	if (!t->ncols)
+		return 0;
+	w = col_widths(t);
+	for (size_t c = 0; c < t->ncols; c++)
+		sum += w[c] + (c ? 2 : 0);
+	free(w);
+	return sum;
+}
+
+#define BAND_INDENT 4 /* continuation lines of a folded table */
+
+/* One band (columns @c0 to @c1 - 1) of row @row, padded, into @f. */
+static void print_band(const struct table *t, const size_t *w, size_t row,
+		       size_t c0, size_t c1, FILE *f)
+{
+	char *line = xmalloc(BAND_INDENT + 1);
+	size_t len = 0, cap = BAND_INDENT + 1;
+
+	if (c0) {
+		memset(line, ' ', BAND_INDENT);
+		len = BAND_INDENT;
+	}
+	for (size_t c = c0; c < c1 && row * t->ncols + c < t->ncells; c++) {
+		const char *cell = t->cells[row * t->ncols + c];
+		size_t n = strlen(cell), pad = w[c] > n ? w[c] - n : 0;
+
+		while (len + 2 + w[c] + n + 2 > cap) {
+			cap *= 2;
+			line = xrealloc(line, cap);
 		}
-		if (c) {
+		if (c > c0) {
 			memcpy(line + len, "  ", 2);
 			len += 2;
 		}
@@ -88,61 +114,151 @@ void table_print(struct table *t, FILE *f)
 			memset(line + len, ' ', pad);
 			len += pad;
 		}
-		memcpy(line + len, t->cells[i], n);
+		memcpy(line + len, cell, n);
 		len += n;
 		if (t->align[c] != 'r') {
 			memset(line + len, ' ', pad);
 			len += pad;
 		}
-		if (last) {
-			while (len && line[len - 1] == ' ')
-				len--;
-			line[len++] = '\n';
-			fwrite(line, 1, len, f);
-			len = 0;
-		}
-		free(t->cells[i]);
 	}
+	while (len && line[len - 1] == ' ')
+		len--;
+	line[len++] = '\n';
+	fwrite(line, 1, len, f);
 	free(line);
-	free(t->cells);
-	free(w);
-	t->cells = NULL;
-	t->ncells = t->cap = 0;
 }
 
-char *fmt_dur(char *buf, size_t size, uint64_t ns)
+void table_print(struct table *t, FILE *f)
+{
+	size_t *w, *band, nb = 0, rows;
+
+	if (!t->ncols)
+		return;
+	w = col_widths(t);
+	/* bands: as many columns per line as text_width allows, at least one */
+	band = xmalloc((t->ncols + 1) * sizeof(*band));
+	for (size_t c = 0, used = 0; c < t->ncols; c++) {
+		if (c && used + 2 + w[c] <= text_width) {
+			used += 2 + w[c];
+			continue;
+		}
+		band[nb++] = c;
+		used = (c ? BAND_INDENT : 0) + w[c];
+	}
+	band[nb] = t->ncols;
+	rows = (t->ncells + t->ncols - 1) / t->ncols;
+	for (size_t r = text_no_header ? 1 : 0; r < rows; r++)
+		for (size_t b = 0; b < nb; b++)
+			print_band(t, w, r, band[b], band[b + 1], f);
+	free(band);
+	free(w);
+	table_free(t);
+}
+
+/* The next chunk of @s (up to @sep, not inside `...` if @ticks). */
+static size_t chunk_len(const char *s, size_t n, const char *sep, bool ticks)
+{
+	size_t k = strlen(sep);
+	bool in = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (ticks && s[i] == '`')
+			in = !in;
+		if (!in && i + k <= n && !memcmp(s + i, sep, k))
+			return i;
+	}
+	return n;
+}
+
+static void fit_line(FILE *f, const char *s, size_t n)
+{
+	bool alert = n >= 2 && s[0] == '!' && s[1] == ' ';
+	/* words: alerts, and lines without double blanks */
+	bool words = alert || chunk_len(s, n, "  ", false) == n;
+	const char *sep = words ? " " : "  ";
+	size_t k = strlen(sep), col = 0, indent;
+
+	/* tables and histograms (leading blank) and watch headers stay whole */
+	if (n <= text_width || s[0] == ' ' || (n >= 3 && !memcmp(s, "---", 3))) {
+		fwrite(s, 1, n, f);
+		fputc('\n', f);
+		return;
+	}
+	indent = words ? 2 : chunk_len(s, n, sep, false) + k;
+	if (indent > text_width / 2)
+		indent = 2;
+	while (n) {
+		size_t c = chunk_len(s, n, sep, alert);
+
+		if (col && col + k + c > text_width) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (col) {
+			fputs(sep, f);
+			col += k;
+		}
+		fwrite(s, 1, c, f);
+		col += c;
+		s += c;
+		n -= c;
+		if (n >= k) {
+			s += k;
+			n -= k;
+		}
+	}
+	fputc('\n', f);
+}
+
+void text_fit(FILE *f, const char *buf, size_t len)
+{
+	while (len) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t n = nl ? (size_t)(nl - buf) : len;
+
+		fit_line(f, buf, n);
+		buf += n + (nl ? 1 : 0);
+		len -= n + (nl ? 1 : 0);
+	}
+}
+
+/*
+ * 3 significant digits, truncated (so that the text read back is never
+ * more than @ns): 512ns 1.50us 20.0ms 2.15s.
+ */
+static char *sig3(char *buf, size_t size, uint64_t ns)
 {
 	static const struct {
-		double div;
+		uint64_t div;
 		const char *sym;
-	} u[] = { { 1e3, "us" }, { 1e6, "ms" }, { 1e9, "s" } };
+	} u[] = { { 1000, "us" }, { 1000000, "ms" }, { NSEC_PER_SEC, "s" } };
+	size_t i = 0;
+	uint64_t q, r;
 
 	if (ns < 1000) {
 		snprintf(buf, size, "%" PRIu64 "ns", ns);
 		return buf;
 	}
-	for (size_t i = 0; i < 3; i++) {
-		double v = (double)ns / u[i].div;
-
-		if (v >= 999.5 && i < 2)
-			continue;
-		if (v < 9.995)
-			snprintf(buf, size, "%.2f%s", v, u[i].sym);
-		else if (v < 99.95)
-			snprintf(buf, size, "%.1f%s", v, u[i].sym);
-		else
-			snprintf(buf, size, "%.0f%s", v, u[i].sym);
-		break;
-	}
+	while (i < 2 && ns / u[i].div >= 1000)
+		i++;
+	q = ns / u[i].div;
+	r = ns % u[i].div;
+	if (q < 10)
+		snprintf(buf, size, "%" PRIu64 ".%02" PRIu64 "%s", q,
+			 (uint64_t)(r * 100 / u[i].div), u[i].sym);
+	else if (q < 100)
+		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%s", q,
+			 (uint64_t)(r * 10 / u[i].div), u[i].sym);
+	else
+		snprintf(buf, size, "%" PRIu64 "%s", q, u[i].sym);
 	return buf;
 }
 
-char *fmt_age(char *buf, size_t size, uint64_t ns)
+char *fmt_dur(char *buf, size_t size, uint64_t ns)
 {
 	uint64_t s = ns / NSEC_PER_SEC;
 
 	if (s < 10)
-		return fmt_dur(buf, size, ns);
+		return sig3(buf, size, ns);
 	if (s < 60)
 		snprintf(buf, size, "%" PRIu64 "s", s);
 	else if (s < 3600)
@@ -155,27 +271,26 @@ char *fmt_age(char *buf, size_t size, uint64_t ns)
 	return buf;
 }
 
-char *fmt_hdur(char *buf, size_t size, uint64_t ns)
+char *fmt_dur_above(char *buf, size_t size, uint64_t ns, uint64_t threshold)
 {
-	uint64_t s = ns / NSEC_PER_SEC + (ns % NSEC_PER_SEC >= NSEC_PER_SEC / 2);
+	char t[32];
+	uint64_t s;
 
-	if (ns < 60 * NSEC_PER_SEC) {
-		if (ns && !(ns % NSEC_PER_SEC))
-			snprintf(buf, size, "%" PRIu64 "s", (uint64_t)(ns / NSEC_PER_SEC));
-		else
-			fmt_dur(buf, size, ns);
-	} else if (s < 3600) {
+	fmt_dur(buf, size, ns);
+	if (ns <= threshold || strcmp(buf, fmt_dur(t, sizeof(t), threshold)))
+		return buf;
+	/* the same text as the threshold: whole seconds, rounded up */
+	s = ns / NSEC_PER_SEC + !!(ns % NSEC_PER_SEC);
+	if (s < 60)
+		snprintf(buf, size, "%" PRIu64 "s", s);
+	else if (s < 3600)
 		snprintf(buf, size, "%" PRIu64 "m%02" PRIu64 "s", s / 60, s % 60);
-	} else if (s < 86400) {
-		int n = snprintf(buf, size, "%" PRIu64 "h%02" PRIu64 "m", s / 3600,
-				 s / 60 % 60);
-
-		if (s % 60 && n > 0 && (size_t)n < size)
-			snprintf(buf + n, size - (size_t)n, "%02" PRIu64 "s", s % 60);
-	} else {
-		snprintf(buf, size, "%" PRIu64 "d%02" PRIu64 "h", s / 86400,
-			 s / 3600 % 24);
-	}
+	else
+		snprintf(buf, size, "%" PRIu64 "h%02" PRIu64 "m%02" PRIu64 "s",
+			 s / 3600, s / 60 % 60, s % 60);
+	if (!strcmp(buf, t)) /* a fraction of a second above a fraction */
+		snprintf(buf, size, "%" PRIu64 ".%09" PRIu64 "s", (uint64_t)(ns / NSEC_PER_SEC),
+			 (uint64_t)(ns % NSEC_PER_SEC));
 	return buf;
 }
 
@@ -216,7 +331,7 @@ void text_log2_hist(FILE *f, const uint64_t *bucket)
 		const char *name;
 	} units[] = { { NSEC_PER_SEC, "secs" }, { 1000000, "msecs" },
 		      { 1000, "usecs" }, { 1, "nsecs" } };
-	int lo = -1, hi = -1, width = STARS_WIDTH;
+	int lo = -1, hi = -1, width = STARS_WIDTH, digits = 1;
 	uint64_t vmax = 0, div = 1;
 	const char *uname = "nsecs";
 	bool wide;
@@ -232,6 +347,11 @@ void text_log2_hist(FILE *f, const uint64_t *bucket)
 	}
 	if (lo < 0)
 		return;
+	/* counts wider than their 8 columns take them from the bars */
+	for (uint64_t v = vmax; v >= 10; v /= 10)
+		digits++;
+	if (digits > 8)
+		width -= digits - 8;
 	/* Largest unit in which the lowest bound shown is >= 1, so no two
 	 * rows print the same bounds. */
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
@@ -243,7 +363,7 @@ void text_log2_hist(FILE *f, const uint64_t *bucket)
 	wide = (hi == HIST_BUCKETS - 1 ? bucket_lo(hi) : bucket_hi(hi)) / div >
 	       9999999999ULL;
 	if (wide) {
-		width /= 2;
+		width -= STARS_WIDTH / 2;
 		fprintf(f, "               %-29s : count     distribution\n", uname);
 	} else {
 		fprintf(f, "     %-19s : count     distribution\n", uname);

@@ -3,10 +3,22 @@
 #ifndef TCPLC_FMT_TEXT_H
 #define TCPLC_FMT_TEXT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #define STARS_WIDTH 40 /* like bcc's print_log2_hist */
+#define TEXT_WIDTH 80  /* output width without COLUMNS or a terminal */
+
+/*
+ * Width of text output, set once in main from COLUMNS or the terminal
+ * (default TEXT_WIDTH).  Tables wider than this are folded into bands
+ * (the columns that do not fit go on indented continuation lines); other
+ * lines are wrapped by text_fit().
+ */
+extern size_t text_width;
+/* -H: tables without their header line (set once in main). */
+extern bool text_no_header;
 
 /*
  * A table is filled row by row (the first row is the header) and printed
@@ -24,23 +36,36 @@ void table_add(struct table *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void table_add_u64(struct table *t, uint64_t v);
 size_t table_rows(const struct table *t);
+/* Width of the table printed on one line per row. */
+size_t table_width(const struct table *t);
 void table_free(struct table *t);
 /* Print and free. */
 void table_print(struct table *t, FILE *f);
 
-/* Human duration with 3 significant digits: 512ns 1.50us 20.0ms 2.15s 3600s. */
+/*
+ * The one duration format, for output and input (parse_duration): 3
+ * significant digits below 10 s (512ns 1.50us 20.0ms 3.20s), then 45s,
+ * 45m15s, 1h02m, 3d04h (truncated, not rounded).
+ */
 char *fmt_dur(char *buf, size_t size, uint64_t ns);
-/* Age of a socket: like fmt_dur below 10 s, then 45s, 45m15s, 1h02m, 3d04h
- * (truncated, not rounded). */
-char *fmt_age(char *buf, size_t size, uint64_t ns);
-/* A setting or a detection time: like fmt_dur below a minute ("30s" when
- * whole), then rounded to the second: 2m07s, 15m25s, 2h00m, 2h11m15s, 3d04h. */
-char *fmt_hdur(char *buf, size_t size, uint64_t ns);
+/*
+ * @ns compared with @threshold ("(> THRESHOLD)"): fmt_dur, unless that
+ * reads the same as the threshold although @ns is above it; then rounded up
+ * to whole seconds (2m01s), or exact.
+ */
+char *fmt_dur_above(char *buf, size_t size, uint64_t ns, uint64_t threshold);
 /* Percentile/duration cell: "-" when @count is 0. */
 char *fmt_dur_or_dash(char *buf, size_t size, uint64_t count, uint64_t ns);
 /* Per-second rate, one decimal. */
 char *fmt_rate(char *buf, size_t size, uint64_t delta, double secs);
 double rate(uint64_t delta, double secs);
+
+/*
+ * Write @len bytes of text to @f with every line longer than text_width
+ * wrapped: "! " alert lines at blanks (not inside `...`), indented by two;
+ * other lines at double blanks, indented to their second field.
+ */
+void text_fit(FILE *f, const char *buf, size_t len);
 
 /* bcc-style log2 histogram of the non-empty bucket range, unit chosen to fit. */
 void text_log2_hist(FILE *f, const uint64_t *bucket);

@@ -9,10 +9,15 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "alerts.h"
+#include "fmt_text.h"
+#include "filter.h"
 #include "netns.h"
 #include "source.h"
+#include "stats.h"
 #include "version.h"
 #include "view.h"
 #include "watch.h"
@@ -21,17 +26,23 @@
 #define INTERVAL_MAX 86400.0
 
 enum { OPT_PROMETHEUS = 256, OPT_PROC_ROOT, OPT_RAW, OPT_HIST, OPT_STATE,
-       OPT_OLDER_THAN, OPT_SORT };
+       OPT_OLDER_THAN, OPT_SORT, OPT_LIST, OPT_BUCKETS, OPT_THRESHOLD,
+       OPT_CONFIG };
 
 static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, 'i' },
 	{ "count", required_argument, NULL, 'c' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
+	{ "buckets", required_argument, NULL, OPT_BUCKETS },
+	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "zeros", no_argument, NULL, 'z' },
+	{ "no-header", no_argument, NULL, 'H' },
 	{ "netns", required_argument, NULL, 'N' },
 	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
 	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "list", no_argument, NULL, OPT_LIST },
 	{ "hist", no_argument, NULL, OPT_HIST },
 	{ "state", required_argument, NULL, OPT_STATE },
 	{ "older-than", required_argument, NULL, OPT_OLDER_THAN },
@@ -56,32 +67,47 @@ static void help(void)
 	       "  -j, --json          JSON; in watch mode one object per line (JSON Lines)\n"
 	       "      --prometheus    Prometheus text format 0.0.4 (node_exporter textfile\n"
 	       "                      collector); not with --interval, not for sockets\n"
+	       "      --buckets N|LIST\n"
+	       "                      Prometheus histograms with fewer buckets: every\n"
+	       "                      bound of a power-of-N series (N = 4, 8, ...), or\n"
+	       "                      durations (1ms,100ms,1s,1m) rounded down to a bound\n"
 	       "  -z, --zeros         also show all-zero states, reasons, rows and columns\n"
+	       "  -H, --no-header     tables without their header line; footers such as\n"
+	       "                      \"(2 of 2254 sockets shown)\" go to stderr anyway\n"
 	       "  -N, --netns NAME    read the statistics of network namespace NAME\n"
 	       "                      (/run/netns/NAME, as 'ip netns exec'; needs root)\n"
 	       "      --proc-root DIR read DIR/net/tcp_lifecycle/* instead of /proc/...\n"
 	       "                      (also env TCPLC_PROC_ROOT)\n"
 	       "  -h, --help          this help\n"
+	       "Text fits the width in COLUMNS, else the terminal's, else 80 columns.\n"
 	       "  -V, --version       version\n"
 	       "\n"
 	       "View options:\n"
 	       "      --raw           transitions: the kernel's view (transitions_raw)\n"
+	       "      --list          transitions: FROM TO COUNT lines, most first (also\n"
+	       "                      when the matrix is wider than the output)\n"
 	       "      --hist          reasons, keepalive: the log2 histograms (lifetimes;\n"
 	       "                      time to find dead peers, idle times)\n"
 	       "      --state STATE   sockets: only those in STATE\n"
 	       "      --older-than DURATION\n"
 	       "                      sockets: only those in their state for at least\n"
-	       "                      DURATION: 250ms, 90s, 5m, 1h, 2d, 1h30m (no unit: s)\n"
+	       "                      DURATION: 250ms, 1.5s, 5m, 1h30m, 3d04h (no unit: s)\n"
 	       "      --sort age|lifetime\n"
 	       "                      sockets: longest first by time in state (default)\n"
 	       "                      or since birth\n"
 	       "  -n, --limit N       sockets: show the first N\n"
+	       "  sockets FILTER      sockets: an ss-style filter expression, e.g.\n"
+	       "                      state close-wait and sport = :8443, dst 10.0.0.0/8,\n"
+	       "                      pid 42, comm 'java*', age '>' 5m (see tcplc(8))\n"
 	       "\n"
 	       "P50/P99 are estimates from the log2 histogram: the upper bound (2^(N+1) ns)\n"
 	       "of the bucket holding that rank, capped at the exact maximum.  Dwell times\n"
 	       "are measured when a socket leaves a state, lifetimes when it ends.\n"
 	       "\n"
-	       "Summary alerts ('!' lines):\n"
+	       "Summary alerts ('!' lines), default thresholds; change them with\n"
+	       "--threshold NAME=VALUE or a --config FILE of NAME = VALUE lines (names:\n"
+	       "close_wait_age time_wait syn_recv synrecv_timeout_pct untracked\n"
+	       "port_exhausted dead_peers keepalive_off keepalive_off_idle):\n"
 	       "  CLOSE_WAIT now > 0 and its oldest > %llus (without an oldest column:\n"
 	       "    longest finished dwell > %llus)\n"
 	       "  TIME_WAIT now > %d\n"
@@ -98,6 +124,8 @@ static void help(void)
 	       "  0 ok   1 other error   2 bad usage   3 module not loaded\n"
 	       "  4 permission denied   5 file format version too new\n"
 	       "  6 malformed file   7 network namespace not found\n"
+	       "  8 partial: the summary shown without files that were missing or\n"
+	       "    malformed (a warning names each)\n"
 	       "\nSee tcplc(8).\n",
 	       ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC, ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC,
 	       ALERT_TIME_WAIT_NOW, ALERT_PORT_EXHAUSTED, ALERT_SYN_RECV_NOW,
@@ -143,47 +171,88 @@ static int parse_count(const char *s, uint64_t *out)
 	return 0;
 }
 
-/*
- * DURATION: one or more NUMBER UNIT (ms, s, m, h, d), e.g. 90s, 1h30m; a bare
- * number is seconds.  In ms, at most what the module accepts.
- */
-static int parse_duration(const char *s, uint64_t *ms)
+/* COLUMNS if set, else the terminal's width (stdout), else TEXT_WIDTH. */
+static size_t out_width(void)
 {
-	static const struct {
-		const char *unit;
-		uint64_t ms;
-	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
-		      { "h", 3600000 }, { "d", 86400000 } };
-	const uint64_t max = UINT64_MAX / 1000000; /* the module's limit */
-	bool bare = *s && strspn(s, "0123456789") == strlen(s);
-	const char *p = s;
-	uint64_t total = 0;
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	uint64_t v;
 
-	if (!*p)
-		return -1;
-	while (*p) {
-		uint64_t v = 0, mult = bare ? 1000 : 0;
+	if (env && *env && !parse_count(env, &v))
+		return v < 20 ? 20 : v > 10000 ? 10000 : (size_t)v;
+	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) &&
+	    ws.ws_col)
+		return ws.ws_col < 20 ? 20 : ws.ws_col;
+	return TEXT_WIDTH;
+}
 
-		if (*p < '0' || *p > '9')
+/*
+ * --buckets: a power of two N (every log2(N)-th bound: 4 keeps 1 of 2), or
+ * a comma-separated list of durations, each rounded down to a bound
+ * 2^(b+1) ns (the only ones at which the cumulative count is exact).
+ */
+static int parse_buckets(const char *s, uint64_t *mask)
+{
+	uint64_t v, m = 0;
+	char buf[512], *tok, *save;
+
+	if (!parse_count(s, &v)) {
+		unsigned k = 0;
+
+		if (v < 2 || (v & (v - 1)))
 			return -1;
-		for (; *p >= '0' && *p <= '9'; p++) {
-			if (v > (max - (uint64_t)(*p - '0')) / 10)
-				return -1;
-			v = v * 10 + (uint64_t)(*p - '0');
-		}
-		for (size_t k = 0; !mult && k < sizeof(units) / sizeof(units[0]); k++) {
-			size_t n = strlen(units[k].unit);
-
-			if (!strncmp(p, units[k].unit, n) && (p[n] < 'a' || p[n] > 'z')) {
-				mult = units[k].ms;
-				p += n;
-			}
-		}
-		if (!mult || v > (max - total) / mult)
-			return -1;
-		total += v * mult;
+		while ((1ULL << k) < v)
+			k++;
+		for (int b = HIST_BUCKETS - 2; b >= 0; b -= (int)k)
+			m |= 1ULL << b;
+		*mask = m;
+		return 0;
 	}
-	*ms = total;
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int b = -1;
+
+		if (parse_duration(tok, &v) || v < 2)
+			return -1;
+		while (b + 1 < HIST_BUCKETS - 1 && bucket_le(b + 1) <= v)
+			b++;
+		if (b >= 0)
+			m |= 1ULL << b;
+	}
+	if (!m)
+		return -1;
+	*mask = m;
+	return 0;
+}
+
+/* --config FILE: "NAME = VALUE" lines of thresholds, '#' comments. */
+static int read_config(const char *path)
+{
+	char line[512], as[512], msg[400];
+	unsigned long n = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f) {
+		fprintf(stderr, "tcplc: %s: %s\n", path, strerror(errno));
+		return ERR_USAGE;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		size_t o = 0;
+
+		n++;
+		for (char *p = line; *p && *p != '#'; p++)
+			if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+				as[o++] = *p;
+		as[o] = '\0';
+		if (o && alert_threshold_set(as, msg, sizeof(msg))) {
+			fprintf(stderr, "tcplc: %s:%lu: %s\n", path, n, msg);
+			fclose(f);
+			return ERR_USAGE;
+		}
+	}
+	fclose(f);
 	return 0;
 }
 
@@ -195,7 +264,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 	*o = (struct options){ .proc_root = env && *env ? env : "/proc",
 			       .view = &view_summary };
-	while ((c = getopt_long(argc, argv, "i:c:jzN:n:hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:c:jzHN:n:hV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (parse_interval(optarg, &o->interval))
@@ -212,8 +281,27 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_PROMETHEUS:
 			prom = true;
 			break;
+		case OPT_THRESHOLD: {
+			char msg[400];
+
+			if (alert_threshold_set(optarg, msg, sizeof(msg)))
+				return usage("%s", msg);
+			break;
+		}
+		case OPT_CONFIG:
+			if (read_config(optarg))
+				return ERR_USAGE;
+			break;
+		case OPT_BUCKETS:
+			if (parse_buckets(optarg, &o->le_mask))
+				return usage("invalid --buckets '%s' (a power of two such as "
+					     "4, or durations such as 1ms,100ms,1s,1m)", optarg);
+			break;
 		case 'z':
 			o->zeros = true;
+			break;
+		case 'H':
+			text_no_header = true;
 			break;
 		case 'N':
 			if (!netns_name_ok(optarg))
@@ -227,6 +315,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_RAW:
 			o->raw = true;
+			break;
+		case OPT_LIST:
+			o->list = true;
 			break;
 		case OPT_HIST:
 			o->hist = true;
@@ -242,9 +333,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			sock_opts = true;
 			break;
 		case OPT_OLDER_THAN:
-			if (parse_duration(optarg, &o->filter.min_age_ms))
-				return usage("invalid duration '%s' (e.g. 250ms, 90s, 5m, "
-					     "1h, 1h30m)", optarg);
+			if (parse_duration(optarg, &o->filter.min_age_ns))
+				return usage("invalid duration '%s' (e.g. 250ms, 1.5s, 90s, "
+					     "5m, 1h30m, 45m15s)", optarg);
 			o->filter.has_min_age = true;
 			sock_opts = true;
 			break;
@@ -280,6 +371,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return usage("%s", "--json and --prometheus exclude each other");
 	if (prom)
 		o->fmt = FMT_PROM;
+	if (o->le_mask && !prom)
+		return usage("%s", "--buckets is an option of --prometheus");
 	if (prom && o->interval > 0)
 		return usage("%s", "--prometheus exports totals; it does not combine "
 			     "with --interval (Prometheus computes rates itself)");
@@ -293,6 +386,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 				     "sockets)",
 				     argv[optind]);
 		optind++;
+	}
+	if (optind < argc && o->view->takes_filter) {
+		char msg[320];
+
+		if (sock_expr_parse(argv + optind, argc - optind, &o->expr, msg,
+				    sizeof(msg)))
+			return usage("%s", msg);
+		o->filter.expr = &o->expr;
+		optind = argc;
 	}
 	for (; optind < argc; optind++) {
 		int r;
@@ -321,6 +423,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (o->raw && o->view != &view_transitions)
 		return usage("%s", "--raw is an option of the transitions view");
+	if (o->list && o->view != &view_transitions)
+		return usage("%s", "--list is an option of the transitions view");
 	if (o->hist && o->view != &view_reasons && o->view != &view_keepalive)
 		return usage("%s", "--hist is an option of the reasons and keepalive "
 			     "views (dwell time histograms: tcplc hist)");
@@ -355,10 +459,22 @@ static int run_once(const struct options *o, struct err *e)
 	struct snapshot s;
 	struct view_ctx c = { .f = stdout, .o = o, .s = &s, .cur = &s };
 
-	if (source_load(o->proc_root, o->files, o->optional, &o->filter, &s, e))
+	/* a view of several files shows what it can of a partial directory */
+	bool partial = o->files & (o->files - 1);
+	unsigned left_out;
+
+	if (source_load(o->proc_root, o->files, o->optional, &o->filter, partial,
+			&s, e))
 		return e->code;
 	view_render(o->view, &c);
+	left_out = s.left_out;
 	snapshot_free(&s);
+	if (left_out) {
+		/* the warnings said which files; exit status says "partial" */
+		err_set(e, ERR_PARTIAL, "some files were left out: partial output");
+		e->path[0] = '\0';
+		return ERR_PARTIAL;
+	}
 	return 0;
 }
 
@@ -370,6 +486,7 @@ int main(int argc, char **argv)
 
 	if (r)
 		return r;
+	text_width = out_width();
 	if (o.netns && netns_enter(o.netns, &e))
 		r = e.code;
 	else

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter.h"
 #include "model.h"
 
 const char *const state_names[TS_COUNT] = {
@@ -156,10 +157,10 @@ bool sock_filter_match(const struct sock_filter *f, const struct sock_row *r)
 {
 	if (f->has_state && r->state != f->state)
 		return false;
-	if (!f->has_min_age)
-		return true;
-	/* the module compares age in ns with min_age_ms * 10^6 */
-	return (r->known & SK_AGE) && r->age / 1000000 >= f->min_age_ms;
+	/* exact: the module was given min_age_ms, rounded down */
+	if (f->has_min_age && !((r->known & SK_AGE) && r->age >= f->min_age_ns))
+		return false;
+	return sock_expr_match(f->expr, r);
 }
 
 void snapshot_free(struct snapshot *s)

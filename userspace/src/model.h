@@ -199,13 +199,16 @@ struct sock_row {
 
 /*
  * Which sockets to keep, as the module's filter does (all zero: all):
- * those in @state, in it for at least @min_age_ms.
+ * those in @state, in it for at least @min_age_ns, that match @expr.
  */
+struct sock_expr; /* filter.h */
+
 struct sock_filter {
+	const struct sock_expr *expr; /* the view's filter expression, or NULL */
 	bool has_state;
 	bool has_min_age;
 	uint8_t state;       /* enum tcp_state */
-	uint64_t min_age_ms; /* as written to the sockets file */
+	uint64_t min_age_ns; /* to the module in ms, rounded down */
 };
 
 struct sock_list {
@@ -216,6 +219,7 @@ struct sock_list {
 
 struct snapshot {
 	unsigned have;             /* FILE_* bits that were read */
+	unsigned left_out;         /* FILE_* bits missing or damaged (partial) */
 	struct timespec wall;      /* CLOCK_REALTIME when read */
 	struct timespec mono;      /* CLOCK_MONOTONIC when read */
 	struct state_row states[TS_COUNT];
@@ -251,7 +255,8 @@ static inline bool have_counter(const struct snapshot *s, int id)
 	return s->ctr_have & (1u << id);
 }
 
-/* Is @r's age at least the filter's minimum and its state the filter's? */
+/* Is @r's age at least the filter's minimum, its state the filter's, and
+ * does it match the filter's expression? */
 bool sock_filter_match(const struct sock_filter *f, const struct sock_row *r);
 
 /* Free what the parsers allocated (the sockets list); @s stays usable. */

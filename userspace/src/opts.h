@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "filter.h"
 #include "model.h"
 
 struct view;
@@ -22,12 +23,15 @@ struct options {
 	unsigned files;          /* FILE_* bits to read: the view's, adjusted */
 	unsigned optional;       /* FILE_* bits read if they exist */
 	enum out_fmt fmt;
+	uint64_t le_mask;        /* --buckets: struct prom's le_mask */
 	bool zeros;              /* -z: show all-zero rows/columns */
 	unsigned state_mask;     /* states named as arguments (hist); 0: none */
 	unsigned reason_mask;    /* reasons named as arguments; 0: none */
 	bool raw;                /* transitions --raw: the kernel's view */
+	bool list;               /* transitions --list: from to count lines */
 	bool hist;               /* reasons, keepalive --hist: histograms */
-	struct sock_filter filter; /* sockets --state, --older-than */
+	struct sock_filter filter; /* sockets --state, --older-than, expression */
+	struct sock_expr expr;   /* sockets FILTER...; filter.expr points here */
 	enum sock_sort sort;     /* sockets --sort */
 	uint64_t limit;          /* sockets -n N; 0: all */
 	double interval;         /* -i SEC; > 0 selects watch mode */

@@ -15,11 +15,29 @@
 #define PROC_SUPER_MAGIC 0x9fa0 /* <linux/magic.h> */
 #define SKIPPED (-2)             /* an optional file that does not exist */
 
-/* e->path = ROOT/net/tcp_lifecycle[/NAME] */
+/*
+ * e->path = ROOT/net/tcp_lifecycle[/NAME]; or ROOT[/NAME] when ROOT is
+ * itself the directory (a saved copy of it): it has no net/tcp_lifecycle
+ * but one of the files.
+ */
 static int set_path(struct err *e, const char *root, const char *name)
 {
-	int n = snprintf(e->path, sizeof(e->path), "%s/%s%s%s", root, SOURCE_DIR,
-			 name ? "/" : "", name ? name : "");
+	static const char *const probe[] = { "states", "counters", "sockets",
+					     "transitions", "hist" };
+	char sub[PATH_MAX];
+	bool self = false;
+	struct stat st;
+	int n;
+
+	if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", root, SOURCE_DIR) < sizeof(sub) &&
+	    stat(sub, &st)) {
+		for (size_t i = 0; !self && i < sizeof(probe) / sizeof(probe[0]); i++)
+			self = (size_t)snprintf(sub, sizeof(sub), "%s/%s", root,
+						probe[i]) < sizeof(sub) &&
+			       !stat(sub, &st) && S_ISREG(st.st_mode);
+	}
+	n = snprintf(e->path, sizeof(e->path), "%s%s%s%s%s", root, self ? "" : "/",
+		     self ? "" : SOURCE_DIR, name ? "/" : "", name ? name : "");
 
 	if (n < 0 || (size_t)n >= sizeof(e->path)) {
 		e->path[0] = '\0';
@@ -118,7 +136,7 @@ static void filter_text(const struct sock_filter *f, char *buf, size_t size)
 		n = snprintf(buf, size, "state=%s", state_names[f->state]);
 	if (f->has_min_age && n >= 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - (size_t)n, "%smin_age_ms=%" PRIu64,
-			      n ? " " : "", f->min_age_ms);
+			      n ? " " : "", f->min_age_ns / 1000000);
 	if (n > 0 && (size_t)n + 1 < size)
 		strcat(buf, "\n");
 }
@@ -205,9 +223,14 @@ static int read_file(const char *root, const struct file_desc *d, bool optional,
 }
 
 int source_load(const char *proc_root, unsigned files, unsigned optional,
-		const struct sock_filter *filter, struct snapshot *s,
-		struct err *e)
+		const struct sock_filter *filter, bool partial,
+		struct snapshot *s, struct err *e)
 {
+	struct snapshot *tmp = partial ? malloc(sizeof(*tmp)) : NULL;
+	struct err first = { 0 };
+
+	if (partial && !tmp)
+		return err_set(e, ERR_IO, "out of memory");
 	memset(s, 0, sizeof(*s));
 	if (filter)
 		s->filter = *filter;
@@ -223,19 +246,36 @@ int source_load(const char *proc_root, unsigned files, unsigned optional,
 			      &len, e);
 		if (r == SKIPPED)
 			continue;
-		if (r)
+		if (!r) {
+			/* partial: parse a copy, so a damaged file leaves nothing */
+			if (tmp)
+				*tmp = *s;
+			r = fd->parse(buf, len, tmp ? tmp : s, e);
+			free(buf);
+			if (!r && tmp)
+				*s = *tmp;
+			if (r == ERR_VERSION)
+				err_hint(e, "upgrade tcplc to match the loaded tcp_lifecycle module");
+		}
+		if (r && (!tmp || r == ERR_NOMODULE || r == ERR_USAGE || r == ERR_VERSION))
 			goto fail;
-		r = fd->parse(buf, len, s, e);
-		free(buf);
-		if (r == ERR_VERSION)
-			err_hint(e, "upgrade tcplc to match the loaded tcp_lifecycle module");
-		if (r)
-			goto fail;
+		if (r) {
+			err_warn(e, stderr);
+			if (!first.code)
+				first = *e;
+			s->left_out |= fd->bit;
+		}
 	}
+	if (tmp && !(s->have & files)) { /* nothing that was needed */
+		*e = first;
+		goto fail;
+	}
+	free(tmp);
 	clock_gettime(CLOCK_REALTIME, &s->wall);
 	clock_gettime(CLOCK_MONOTONIC, &s->mono);
 	return 0;
 fail:
+	free(tmp);
 	snapshot_free(s);
 	return e->code;
 }

@@ -17,9 +17,12 @@
  * @filter (NULL: none), written to the module's file when it is the real
  * one, and always applied by the parser.  Returns 0 or an err_code with @e
  * filled in; on success the caller owns s's allocations (snapshot_free()).
+ * With @partial, a file that is missing or damaged gets a warning on stderr
+ * and its bit in s->left_out, and the others are still read; it is an
+ * error only when none of @files could be read (or there is no module).
  */
 int source_load(const char *proc_root, unsigned files, unsigned optional,
-		const struct sock_filter *filter, struct snapshot *s,
-		struct err *e);
+		const struct sock_filter *filter, bool partial,
+		struct snapshot *s, struct err *e);
 
 #endif

@@ -33,6 +33,7 @@ struct view {
 	unsigned optional; /* FILE_* bits it uses when they exist */
 	bool takes_states; /* accepts STATE... arguments */
 	bool takes_reasons; /* accepts REASON... arguments */
+	bool takes_filter; /* accepts a filter expression (filter.h) */
 	bool no_watch;     /* a listing, not counts: no -i */
 	void (*text)(const struct view_ctx *c);
 	/* members of the top-level object (already opened); or, with
@@ -56,6 +57,9 @@ bool view_show_state(const struct view_ctx *c, int st, bool nonzero);
 /* The same for reasons. */
 bool view_show_reason(const struct view_ctx *c, int r, bool nonzero);
 
+/* Sum of a transitions matrix: the lifecycle view's "transitions" total
+ * (s->trans), or the kernel's state changes (s->trans_raw). */
+uint64_t trans_total(const uint64_t (*m)[TS_COUNT]);
 /* transitions_total, or transitions_raw_total if @raw */
 void view_transitions_prom(const struct prom *p, const struct snapshot *s,
 			   bool raw);

@@ -38,7 +38,7 @@ static char *worst(char *buf, size_t size, const struct snapshot *s, int w)
 {
 	char d[24]; /* at most "213503d23h" */
 
-	fmt_hdur(d, sizeof(d), s->ka.v[way_worst[w]]);
+	fmt_dur(d, sizeof(d), s->ka.v[way_worst[w]]);
 	snprintf(buf, size, "%s%s", w == DW_RETRANS ? ">=" : "", d);
 	return buf;
 }
@@ -49,7 +49,7 @@ static char *hdur_or_dash(char *buf, size_t size, uint64_t count, uint64_t ns)
 		snprintf(buf, size, "-");
 		return buf;
 	}
-	return fmt_hdur(buf, size, ns);
+	return fmt_dur(buf, size, ns);
 }
 
 static void text_settings(const struct view_ctx *c)
@@ -59,7 +59,7 @@ static void text_settings(const struct view_ctx *c)
 
 	fprintf(c->f, "settings  tcp_keepalive_time %s  intvl %s  probes %" PRIu64
 		"  tcp_retries2 %" PRIu64 "  tcp_syn_retries %" PRIu64 "\n",
-		fmt_hdur(t, sizeof(t), v[KA_TIME]), fmt_hdur(i, sizeof(i), v[KA_INTVL]),
+		fmt_dur(t, sizeof(t), v[KA_TIME]), fmt_dur(i, sizeof(i), v[KA_INTVL]),
 		v[KA_PROBES], v[KA_RETRIES2], v[KA_SYN_RETRIES]);
 }
 

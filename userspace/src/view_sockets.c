@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * view_sockets.c - "tcplc sockets [--state S] [--older-than D] [--sort K]
- * [-n N]": the tracked sockets with their owner, longest first: the
+ * [-n N] [FILTER]": the tracked sockets with their owner, longest first: the
  * CLOSE_WAIT leak finder.  The filter was applied when reading (source.c,
  * parse_sockets.c); here the list is sorted and cut.  JSON: an array.
  */
@@ -95,45 +95,66 @@ static const struct sock_row **sorted(const struct view_ctx *c, size_t *n)
 	return v;
 }
 
+/* The table, with the AGE and LIFETIME columns if @age and @life. */
+static void fill(struct table *t, const struct sock_row **v, size_t n,
+		 bool age, bool life)
+{
+	char b[64];
+
+	table_init(t, age && life ? "lllrrrl" : "lllrrl");
+	table_add(t, "STATE");
+	table_add(t, "LOCAL");
+	table_add(t, "REMOTE");
+	if (age)
+		table_add(t, "AGE");
+	if (life)
+		table_add(t, "LIFETIME");
+	table_add(t, "PID");
+	table_add(t, "COMM");
+	for (size_t i = 0; i < n; i++) {
+		const struct sock_row *r = v[i];
+
+		table_add(t, "%s", state_names[r->state]);
+		table_add(t, "%s", fmt_addr(b, sizeof(b), &r->local));
+		table_add(t, "%s", fmt_addr(b, sizeof(b), &r->remote));
+		if (age)
+			table_add(t, "%s", r->known & SK_AGE ?
+				  fmt_dur(b, sizeof(b), r->age) : "-");
+		if (life)
+			table_add(t, "%s", r->known & SK_LIFETIME ?
+				  fmt_dur(b, sizeof(b), r->lifetime) : "-");
+		if (r->known & SK_PID)
+			table_add(t, "%" PRIu32, r->pid);
+		else
+			table_add(t, "-");
+		table_add(t, "%s", r->comm[0] ? r->comm : "-");
+	}
+}
+
 static void text(const struct view_ctx *c)
 {
 	size_t n, total = c->s->sockets.n;
 	const struct sock_row **v = sorted(c, &n);
+	bool by_life = c->o->sort == SORT_LIFETIME;
 	struct table t;
-	char b[64];
 
 	if (!n) {
 		free(v);
 		fprintf(c->f, "(no %ssockets)\n", c->s->filter.has_state ||
-			c->s->filter.has_min_age ? "matching " : "tracked ");
+			c->s->filter.has_min_age || c->s->filter.expr ?
+			"matching " : "tracked ");
 		return;
 	}
-	table_init(&t, "lllrrrl");
-	table_add(&t, "STATE");
-	table_add(&t, "LOCAL");
-	table_add(&t, "REMOTE");
-	table_add(&t, "AGE");
-	table_add(&t, "LIFETIME");
-	table_add(&t, "PID");
-	table_add(&t, "COMM");
-	for (size_t i = 0; i < n; i++) {
-		const struct sock_row *r = v[i];
-
-		table_add(&t, "%s", state_names[r->state]);
-		table_add(&t, "%s", fmt_addr(b, sizeof(b), &r->local));
-		table_add(&t, "%s", fmt_addr(b, sizeof(b), &r->remote));
-		table_add(&t, "%s", r->known & SK_AGE ? fmt_age(b, sizeof(b), r->age) : "-");
-		table_add(&t, "%s", r->known & SK_LIFETIME ?
-			  fmt_age(b, sizeof(b), r->lifetime) : "-");
-		if (r->known & SK_PID)
-			table_add(&t, "%" PRIu32, r->pid);
-		else
-			table_add(&t, "-");
-		table_add(&t, "%s", r->comm[0] ? r->comm : "-");
+	fill(&t, v, n, true, true);
+	/* too wide: leave out the time that is not the sort key */
+	if (table_width(&t) > text_width) {
+		table_free(&t);
+		fill(&t, v, n, !by_life, by_life);
 	}
 	table_print(&t, c->f);
+	/* a footer, not data: on stderr, out of the way of a pipe */
 	if (n < total)
-		fprintf(c->f, "(%zu of %zu sockets shown)\n", n, total);
+		fprintf(stderr, "(%zu of %zu sockets shown)\n", n, total);
 	free(v);
 }
 
@@ -176,9 +197,11 @@ static void json(const struct view_ctx *c, struct jw *j)
 const struct view view_sockets = {
 	.name = "sockets",
 	.help = "tracked sockets with their owner, longest in their state first\n"
-		"               (root; --state S --older-than DURATION --sort age|lifetime -n N)",
+		"               (root; --state S --older-than DURATION --sort age|lifetime -n N\n"
+		"               FILTER, e.g. state close-wait and sport = :8443)",
 	.files = FILE_SOCKETS,
 	.no_watch = true,
+	.takes_filter = true,
 	.text = text,
 	.json = json,
 	.json_top = true,

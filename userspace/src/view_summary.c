@@ -3,6 +3,7 @@
 #include <inttypes.h>
 
 #include "alerts.h"
+#include "parse.h"
 #include "fmt_text.h"
 #include "stats.h"
 #include "view.h"
@@ -142,13 +143,19 @@ static void text_lines(const struct view_ctx *c)
 	const struct snapshot *s = c->s;
 	char b[32];
 
-	fprintf(c->f, "half-open  NEW_SYN_RECV now %" PRIu64,
-		s->states[TS_NEW_SYN_RECV].now);
+	/* what a partial directory left out is not shown as zero */
+	bool st = s->have & FILE_STATES, ct = s->have & FILE_COUNTERS;
+
+	fputs("half-open ", c->f);
+	if (st)
+		fprintf(c->f, " NEW_SYN_RECV now %" PRIu64, s->states[TS_NEW_SYN_RECV].now);
 	ctr(c, "created", CTR_SYNRECV_CREATED);
 	ctr(c, "completed", CTR_SYNRECV_COMPLETED);
 	ctr(c, "timeout", CTR_SYNRECV_TIMEOUT);
 	ctr(c, "synack_retrans", CTR_SYNRECV_SYNACK_RETRANS);
-	fprintf(c->f, "\nTIME_WAIT  now %" PRIu64, s->states[TS_TIME_WAIT].now);
+	fputs("\nTIME_WAIT ", c->f);
+	if (st)
+		fprintf(c->f, " now %" PRIu64, s->states[TS_TIME_WAIT].now);
 	ctr(c, "expired", CTR_TW_EXPIRED);
 	if (have_counter(s, CTR_TW_REUSED_CONNECT) && have_counter(s, CTR_TW_REUSED_SYN))
 		fprintf(c->f, "  reused %" PRIu64,
@@ -156,10 +163,24 @@ static void text_lines(const struct view_ctx *c)
 				s->counters[CTR_TW_REUSED_SYN]));
 	ctr(c, "killed_rst", CTR_TW_KILLED_RST);
 	fputc('\n', c->f);
-	for (int i = 0; i < CTR_REQUIRED; i++) {
+	/* the lifecycle view's total, as "tcplc transitions" counts it; the
+	 * counters file's "transitions" are the kernel's state changes */
+	if (s->have & FILE_TRANSITIONS)
+		fprintf(c->f, "transitions %" PRIu64 " (lifecycle)",
+			trans_total(s->trans));
+	else
+		fputs("transitions -", c->f);
+	if (c->delta)
+		fprintf(c->f, " (%s/s)",
+			fmt_rate(b, sizeof(b), trans_total(s->trans), c->secs));
+	for (int i = 0; ct && i < CTR_REQUIRED; i++) {
 		const struct counter_desc *d = &counter_descs[i];
 
-		fprintf(c->f, "%s%s %" PRIu64, i ? "  " : "", d->name, s->counters[i]);
+		if (i == CTR_TRANSITIONS)
+			fprintf(c->f, "  state changes %" PRIu64 " (kernel)",
+				s->counters[i]);
+		else
+			fprintf(c->f, "  %s %" PRIu64, d->name, s->counters[i]);
 		if (c->delta && !d->gauge)
 			fprintf(c->f, " (%s/s)",
 				fmt_rate(b, sizeof(b), s->counters[i], c->secs));
@@ -179,7 +200,10 @@ static void text(const struct view_ctx *c)
 	struct alert a[ALERTS_MAX];
 	size_t na = alerts_eval(c->cur, c->delta ? c->s : NULL, a, ALERTS_MAX);
 
-	text_states(c);
+	if (c->s->have & FILE_STATES)
+		text_states(c);
+	else
+		fputs("(no states: the states file was left out)\n", c->f);
 	fputc('\n', c->f);
 	if (c->s->have & FILE_REASONS) {
 		text_reasons(c);
@@ -235,6 +259,13 @@ static void json(const struct view_ctx *c, struct jw *j)
 		view_keepalive_json(c, j, false);
 		jw_end_obj(j);
 	}
+	if (c->s->left_out) {
+		jw_arr(j, "left_out"); /* files missing or damaged */
+		for (size_t i = 0; i < file_table_len; i++)
+			if (c->s->left_out & file_table[i].bit)
+				jw_str(j, NULL, file_table[i].name);
+		jw_end_arr(j);
+	}
 	jw_arr(j, "alerts");
 	for (size_t i = 0; i < na; i++) {
 		jw_obj(j, NULL);
@@ -247,18 +278,54 @@ static void json(const struct view_ctx *c, struct jw *j)
 	jw_end_arr(j);
 }
 
+/* The "!" lines as metrics: one series per alert that fires, with what
+ * it compared (alertmanager can route on the alert label). */
+static void prom_alerts(const struct view_ctx *c, const struct prom *p)
+{
+	static const struct {
+		const char *name, *help;
+	} fam[] = {
+		{ "alert", "1 for each condition tcplc's summary calls out ('!' lines), by alert id and state." },
+		{ "alert_value", "The value the alert compared with its threshold (seconds, percent or a count)." },
+		{ "alert_threshold", "The alert's threshold, in the unit of its value." },
+	};
+	struct alert a[ALERTS_MAX];
+	size_t na = alerts_eval(c->cur, NULL, a, ALERTS_MAX);
+	char v[64];
+
+	for (size_t k = 0; k < 3; k++) {
+		prom_family(p, fam[k].name, "gauge", fam[k].help);
+		for (size_t i = 0; i < na; i++) {
+			double x = k == 0 ? 1 : k == 1 ? a[i].value : a[i].threshold;
+
+			snprintf(v, sizeof(v), "%.15g", x);
+			if (a[i].state >= 0)
+				prom_sample(p, fam[k].name, v, "alert", a[i].id, "state",
+					    state_names[a[i].state], NULL);
+			else
+				prom_sample(p, fam[k].name, v, "alert", a[i].id, NULL);
+		}
+	}
+}
+
 static void prom(const struct view_ctx *c, const struct prom *p)
 {
-	view_states.prom(c, p);
-	view_transitions_prom(p, c->s, false);
+	/* a file left out (partial) gives no series rather than zeros */
+	if (c->s->have & FILE_STATES)
+		view_states.prom(c, p);
+	if (c->s->have & FILE_TRANSITIONS)
+		view_transitions_prom(p, c->s, false);
 	if (c->s->have & FILE_TRANSITIONS_RAW)
 		view_transitions_prom(p, c->s, true);
-	view_hist.prom(c, p);
+	if (c->s->have & FILE_HIST)
+		view_hist.prom(c, p);
 	if (c->s->have & FILE_REASONS)
 		view_reasons_prom(c, p);
-	view_counters.prom(c, p);
+	if (c->s->have & FILE_COUNTERS)
+		view_counters.prom(c, p);
 	if (c->s->have & FILE_KEEPALIVE)
 		view_keepalive_prom(c, p);
+	prom_alerts(c, p);
 }
 
 const struct view view_summary = {

@@ -4,6 +4,7 @@
  * lifecycle view (transitions) or the kernel's (transitions_raw).
  */
 #include <inttypes.h>
+#include <stdlib.h>
 
 #include "fmt_text.h"
 #include "stats.h"
@@ -16,7 +17,7 @@ static matrix_t matrix(const struct view_ctx *c)
 	return c->o->raw ? c->s->trans_raw : c->s->trans;
 }
 
-static uint64_t total(matrix_t m)
+uint64_t trans_total(const uint64_t (*m)[TS_COUNT])
 {
 	uint64_t t = 0;
 
@@ -26,12 +27,58 @@ static uint64_t total(matrix_t m)
 	return t;
 }
 
+struct pair {
+	int from, to;
+	uint64_t n;
+};
+
+static int cmp_pair(const void *pa, const void *pb)
+{
+	const struct pair *a = pa, *b = pb;
+
+	if (a->n != b->n)
+		return a->n > b->n ? -1 : 1;
+	if (a->from != b->from)
+		return a->from - b->from;
+	return a->to - b->to;
+}
+
+/* FROM TO COUNT, most frequent first: when the matrix does not fit. */
+static void text_list(const struct view_ctx *c, matrix_t m)
+{
+	struct pair p[TS_COUNT * TS_COUNT];
+	size_t n = 0;
+	struct table t;
+	char b[32];
+
+	for (int i = 0; i < TS_COUNT; i++)
+		for (int j = 0; j < TS_COUNT; j++)
+			if (m[i][j] || c->o->zeros)
+				p[n++] = (struct pair){ i, j, m[i][j] };
+	qsort(p, n, sizeof(p[0]), cmp_pair);
+	table_init(&t, c->delta ? "llrr" : "llr");
+	table_add(&t, "FROM");
+	table_add(&t, "TO");
+	table_add(&t, "COUNT");
+	if (c->delta)
+		table_add(&t, "PER_S");
+	for (size_t k = 0; k < n; k++) {
+		table_add(&t, "%s", state_names[p[k].from]);
+		table_add(&t, "%s", state_names[p[k].to]);
+		table_add_u64(&t, p[k].n);
+		if (c->delta)
+			table_add(&t, "%s", fmt_rate(b, sizeof(b), p[k].n, c->secs));
+	}
+	table_print(&t, c->f);
+}
+
 static void text(const struct view_ctx *c)
 {
 	bool row[TS_COUNT] = { false }, col[TS_COUNT] = { false };
 	char align[TS_COUNT + 2], buf[32];
 	matrix_t m = matrix(c);
-	uint64_t sum = total(m);
+	uint64_t sum = trans_total(m);
+	const char *what;
 	size_t nc = 0;
 	struct table t;
 
@@ -63,18 +110,26 @@ static void text(const struct view_ctx *c)
 			else if (col[j])
 				table_add(&t, ".");
 	}
-	table_print(&t, c->f);
+	if (c->o->list || table_width(&t) > text_width) {
+		table_free(&t);
+		text_list(c, m);
+	} else {
+		table_print(&t, c->f);
+	}
+	what = c->o->raw ? "state changes (kernel's view, the summary's "
+			   "\"state changes\")"
+			 : "transitions (lifecycle view, the summary's \"transitions\")";
 	if (c->delta)
-		fprintf(c->f, "total %" PRIu64 " transitions, %s/s\n", sum,
+		fprintf(c->f, "total %" PRIu64 " %s, %s/s\n", sum, what,
 			fmt_rate(buf, sizeof(buf), sum, c->secs));
 	else
-		fprintf(c->f, "total %" PRIu64 " transitions\n", sum);
+		fprintf(c->f, "total %" PRIu64 " %s\n", sum, what);
 }
 
 static void json(const struct view_ctx *c, struct jw *j)
 {
 	matrix_t m = matrix(c);
-	uint64_t sum = total(m);
+	uint64_t sum = trans_total(m);
 
 	jw_bool(j, "raw", c->o->raw);
 	jw_arr(j, "transitions");

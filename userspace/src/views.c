@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* views.c - the view registry and the format dispatch. */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmt_text.h"
@@ -42,12 +43,25 @@ void view_render(const struct view *v, const struct view_ctx *c)
 	if (c->delta)
 		fmt_iso8601(ts, sizeof(ts), c->cur->wall.tv_sec);
 	switch (c->o->fmt) {
-	case FMT_TEXT:
+	case FMT_TEXT: {
+		/* rendered whole, then its long lines wrapped to text_width */
+		struct view_ctx m = *c;
+		size_t len = 0;
+		char *buf = NULL;
+
+		m.f = open_memstream(&buf, &len);
+		if (!m.f)
+			m.f = c->f;
 		if (c->delta)
-			fprintf(c->f, "--- %s  interval %.3fs%s ---\n", ts, c->secs,
-				c->reset ? "  (counters were reset: module reloaded?)" : "");
-		v->text(c);
+			fprintf(m.f, "--- %s  interval %.3fs ---\n%s", ts, c->secs,
+				c->reset ? "(counters went back: module reloaded? counted "
+					   "from zero)\n" : "");
+		v->text(&m);
+		if (m.f != c->f && !fclose(m.f))
+			text_fit(c->f, buf, len);
+		free(buf);
 		break;
+	}
 	case FMT_JSON: {
 		struct jw j;
 
@@ -72,7 +86,7 @@ void view_render(const struct view *v, const struct view_ctx *c)
 		break;
 	}
 	case FMT_PROM: {
-		struct prom p = { c->f, c->o->netns };
+		struct prom p = { c->f, c->o->netns, c->o->le_mask };
 
 		if (v->prom) /* main refuses --prometheus otherwise */
 			v->prom(c, &p);
@@ -143,6 +157,8 @@ void view_hist_prom(const struct prom *p, const char *metric, const char *label,
 	/* the last bucket is open-ended: it only counts towards +Inf */
 	for (int b = 0; b < HIST_BUCKETS - 1; b++) {
 		cum += h->bucket[b];
+		if (p->le_mask && !(p->le_mask & (1ULL << b)))
+			continue; /* --buckets: merged into the next bound shown */
 		prom_sample(p, name, prom_u64(v, sizeof(v), cum), label, value, "le",
 			    prom_seconds(le, sizeof(le), bucket_le(b)), NULL);
 	}

@@ -43,11 +43,11 @@ static int load(const struct options *o, uint64_t k, struct snapshot *s,
 	int r;
 
 	if (!o->test_series)
-		return source_load(o->proc_root, o->files, o->optional, NULL, s, e);
+		return source_load(o->proc_root, o->files, o->optional, NULL, false, s, e);
 	if ((size_t)snprintf(root, sizeof(root), "%s.%llu", o->proc_root,
 			     (unsigned long long)k) >= sizeof(root))
 		return err_set(e, ERR_USAGE, "proc root path too long");
-	r = source_load(root, o->files, o->optional, NULL, s, e);
+	r = source_load(root, o->files, o->optional, NULL, false, s, e);
 	s->wall.tv_sec = o->test_epoch + (time_t)((double)k * o->interval);
 	s->wall.tv_nsec = 0;
 	return r;

@@ -2,7 +2,10 @@
 """Oracle for tcplc -j sockets: filter, sort and cut the sockets file as the
 module and tcplc must, and compare.
 Usage: check_sockets.py SOCKETS_FILE OUT.json [--state S] [--min-ms N]
-                        [--sort age|lifetime] [-n N]"""
+                        [--sort age|lifetime] [-n N] [--where PYEXPR]
+PYEXPR is a Python expression over the row: state, laddr, lport, raddr,
+rport (ipaddress objects and ints, None when unknown), pid, comm, age,
+lifetime (ns), and net(TEXT) = ipaddress.ip_network(TEXT)."""
 import argparse
 import ipaddress
 import json
@@ -19,6 +22,18 @@ def num(text):
     return None if text == "-" else int(text)
 
 
+def net(text):
+    return ipaddress.ip_network(text, strict=False)
+
+
+def where(expr, r):
+    loc, rem = r["local"] or (None, None), r["remote"] or (None, None)
+    env = dict(state=r["state"], laddr=loc[0], lport=loc[1], raddr=rem[0],
+               rport=rem[1], pid=r["pid"], comm=r["comm"], age=r["age"],
+               lifetime=r["lifetime"], net=net)
+    return eval(expr, {"__builtins__": {"getattr": getattr}}, env)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("file")
@@ -27,6 +42,7 @@ def main():
     ap.add_argument("--min-ms", type=int)
     ap.add_argument("--sort", default="age")
     ap.add_argument("-n", type=int)
+    ap.add_argument("--where")
     a = ap.parse_args()
     lines = open(a.file).read().splitlines()
     hdr = lines[1].split()
@@ -40,6 +56,8 @@ def main():
             continue
         # the module: age (ns) >= min_age_ms * 10^6
         if a.min_ms is not None and (r["age"] is None or r["age"] < a.min_ms * 10**6):
+            continue
+        if a.where and not where(a.where, r):
             continue
         rows.append(r)
     key = a.sort

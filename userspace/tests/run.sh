@@ -57,7 +57,7 @@ cleanup() {
 trap cleanup EXIT
 
 export TZ=UTC LC_ALL=C
-unset TCPLC_PROC_ROOT TCPLC_TEST_SERIES
+unset TCPLC_PROC_ROOT TCPLC_TEST_SERIES COLUMNS
 SERIES_EPOCH=1700000000 # 2023-11-14T22:13:20Z
 
 # An interpreter that has prometheus_client (python3 may be a pyenv shim).
@@ -118,13 +118,17 @@ check_json() { # NAME FILE VIEW
 	fi
 }
 
+# and Prometheus' own promtool (Debian: prometheus), when installed
+PROMTOOL=$(command -v promtool || true)
 check_prom() { # NAME FILE
 	if [ -z "$PROM_PY" ]; then
 		skip "$1" "python3-prometheus-client not installed"
-	elif "$PROM_PY" "$HERE/check_prom.py" "$2" >"$TMP/chk" 2>&1; then
-		ok "$1"
-	else
+	elif ! "$PROM_PY" "$HERE/check_prom.py" "$2" >"$TMP/chk" 2>&1; then
 		not_ok "$1" "$TMP/chk"
+	elif [ -n "$PROMTOOL" ] && ! "$PROMTOOL" check metrics <"$2" >"$TMP/chk" 2>&1; then
+		not_ok "$1" "promtool check metrics:" "$TMP/chk"
+	else
+		ok "$1"
 	fi
 }
 
@@ -242,14 +246,89 @@ sockets_oracle "sockets oracle: busy, TIME_WAIT older than 59999ms" busy \
 sockets_oracle "sockets oracle: edge, older than 60s (boundary)" edge \
 	--min-ms 60000 -- --older-than 60s
 sockets_oracle "sockets oracle: edge, by lifetime" edge --sort lifetime -- --sort lifetime
+# filter expressions (ss-style), checked against the oracle's own reading
+v4in() { echo "($1 is not None and $1.version == 4 and $1 in net('$2'))"; }
+sockets_oracle "filter: sport = :8443" busy --where "lport == 8443" -- sport = :8443
+sockets_oracle "filter: dport >= :1024" busy --where "rport is not None and rport >= 1024" \
+	-- 'dport >= :1024'
+sockets_oracle "filter: state close-wait and sport = :8443 (the question)" busy \
+	--where "state == 'CLOSE_WAIT' and lport == 8443" -- state close-wait and sport = :8443
+sockets_oracle "filter: dst 10.0.0.0/8" busy --where "$(v4in raddr 10.0.0.0/8)" -- dst 10.0.0.0/8
+sockets_oracle "filter: src 10.0.0.5:8443" busy \
+	--where "$(v4in laddr 10.0.0.5/32) and lport == 8443" -- src 10.0.0.5:8443
+sockets_oracle "filter: dst IPv6 CIDR [2001:db8:8000::]/33" busy \
+	--where "raddr is not None and raddr.version == 6 and raddr in net('2001:db8:8000::/33')" \
+	-- dst '[2001:db8:8000::]/33'
+sockets_oracle "filter: src IPv6 without brackets" busy \
+	--where "laddr is not None and laddr.version == 6 and laddr in net('2001:db8::/32')" \
+	-- src 2001:db8::/32
+sockets_oracle "filter: pid, or, parentheses" busy \
+	--where "(pid == 2100 or pid == 1877) and state != 'LISTEN'" \
+	-- '(pid = 2100 or pid 1877) and not state listen'
+sockets_oracle "filter: comm glob, !=" busy \
+	--where "comm is not None and comm.startswith('ngi') and rport != 0" -- comm 'ngi*' dport != 0
+sockets_oracle "filter: age and lifetime comparisons" busy \
+	--where "age is not None and age > 30 * 60 * 10**9 and lifetime is not None and lifetime <= 50 * 60 * 10**9" \
+	-- age gt 30m lifetime le 50m
+sockets_oracle "filter: with --state and --older-than" busy --state CLOSE_WAIT --min-ms 60000 \
+	--where "pid != 3377" -- --state CLOSE_WAIT --older-than 60s not pid 3377
+sockets_oracle "filter: dst 0.0.0.0/0 is every IPv4 peer, IPv4-mapped too" edge \
+	--where "raddr is not None and (raddr.version == 4 or raddr.ipv4_mapped is not None)" \
+	-- dst 0.0.0.0/0
+F=("$TCPLC" --proc-root "$FIX/busy" sockets)
+fails "filter: unknown term names it: exit 2" 2 "bad filter at 'port': unknown term" "${F[@]}" port 80
+fails "filter: bad port names it" 2 "bad filter at ':http': expected a port" "${F[@]}" sport = :http
+fails "filter: port out of range" 2 "bad filter at '65536'" "${F[@]}" dport 65536
+fails "filter: prefix too long (IPv4)" 2 "bad filter at '10.0.0.0/33': prefix length must be 0 to 32" \
+	"${F[@]}" dst 10.0.0.0/33
+fails "filter: prefix too long (IPv6)" 2 "prefix length must be 0 to 128" "${F[@]}" src '[::]/129'
+fails "filter: bad address" 2 "bad filter at '10.0.0.256/8': not an IPv4 or IPv6 address" \
+	"${F[@]}" dst 10.0.0.256/8
+fails "filter: < for an address" 2 "bad filter at '<': only = and != compare this" "${F[@]}" src '<' 10.0.0.1
+fails "filter: unknown state" 2 "bad filter at 'closewait': unknown state" "${F[@]}" state closewait
+fails "filter: bad duration" 2 "bad filter at '5x': expected a duration" "${F[@]}" age '>' 5x
+fails "filter: missing value" 2 "bad filter at its end: 'sport' needs a value" "${F[@]}" sport =
+fails "filter: unbalanced (" 2 "bad filter at its end: expected ')'" "${F[@]}" '(' sport 1
+fails "filter: unbalanced )" 2 "bad filter at ')': unbalanced ')'" "${F[@]}" sport 1 ')'
+fails "filter: dangling or" 2 "bad filter at its end: expected a term" "${F[@]}" sport 1 or
+fails "filter: on another view" 2 "unexpected argument 'sport'" "$TCPLC" --proc-root "$FIX/busy" states sport 1
+golden "filter: state close-wait and sport = :8443 -n 3" busy.sockets-filter.txt \
+	sh -c '"$@" 2>/dev/null' sh "${F[@]}" -n 3 state close-wait and 'sport = :8443'
+# durations as tcplc prints them are accepted, fractions included
+sockets_oracle "sockets oracle: --older-than 1.5s" busy --min-ms 1500 -- --older-than 1.5s
+sockets_oracle "sockets oracle: --older-than 0.25m" busy --min-ms 15000 -- --older-than 0.25m
+sockets_oracle "sockets oracle: --older-than 2.5 (seconds)" basic --min-ms 2500 -- --older-than 2.5
+sockets_oracle "sockets oracle: --older-than 1m02.5s" busy --min-ms 62500 -- --older-than 1m02.5s
+sockets_oracle "filter: age >= 1.20s" busy --where "age is not None and age >= 1200000000" -- age '>=' 1.20s
+# each AGE printed, given back as --older-than, still lists that socket
+COLUMNS=300 "$TCPLC" --proc-root "$FIX/busy" sockets | awk 'NR > 1 { print NR - 1, $4 }' |
+	awk 'NR % 97 == 1' >"$TMP/ages"
+bad_ages=
+while read -r row age; do
+	got=$(COLUMNS=300 "$TCPLC" --proc-root "$FIX/busy" sockets --older-than "$age" | wc -l)
+	[ "$((got - 1))" -ge "$row" ] || bad_ages="$bad_ages [$age: $((got - 1)) < $row]"
+done <"$TMP/ages"
+if [ -s "$TMP/ages" ] && [ -z "$bad_ages" ]; then
+	ok "sockets: every printed AGE is accepted back by --older-than ($(wc -l <"$TMP/ages") tried)"
+else
+	not_ok "sockets: every printed AGE is accepted back by --older-than" "$bad_ages"
+fi
+# one format: no OLDEST in plain seconds beyond a minute; alerts never read
+# "X (> X)"
+if ! grep -hE '(^| )[0-9]{3,}s( |$)' "$EXP"/{basic,busy,edge,empty}.summary.txt "$EXP"/*.states.txt \
+	>"$TMP/chk" && ! grep -hE 'for ([^ ]+) \(> \1\)' "$EXP"/*.txt >>"$TMP/chk"; then
+	ok "durations: one format, no contradicting comparison"
+else
+	not_ok "durations: one format, no contradicting comparison" "$TMP/chk"
+fi
 golden "sockets: the leak finder" busy.sockets-close-wait.txt \
-	"$TCPLC" --proc-root "$FIX/busy" sockets --state CLOSE_WAIT --older-than 60s -n 10
+	sh -c '"$@" 2>/dev/null' sh "$TCPLC" --proc-root "$FIX/busy" sockets --state CLOSE_WAIT --older-than 60s -n 10
 golden "sockets: state and age filter at the boundary" edge.sockets-60s.txt \
 	"$TCPLC" --proc-root "$FIX/edge" sockets --older-than 1m
 golden "sockets: nothing matches" basic.sockets-none.txt \
 	"$TCPLC" --proc-root "$FIX/basic" sockets --state CLOSE_WAIT
 golden "sockets: -n, sorted by lifetime" basic.sockets-n.txt \
-	"$TCPLC" --proc-root "$FIX/basic" sockets --sort lifetime -n 3
+	sh -c '"$@" 2>/dev/null' sh "$TCPLC" --proc-root "$FIX/basic" sockets --sort lifetime -n 3
 golden "sockets: -j with a filter" basic.sockets-tw.json \
 	"$TCPLC" --proc-root "$FIX/basic" -j sockets --state time-wait --older-than 2s &&
 	check_json "sockets: -j with a filter parses" "$TMP/out" sockets
@@ -262,6 +341,153 @@ if cmp -s "$dir/sockets" "$TMP/sockets.orig"; then
 else
 	not_ok "sockets: a plain file is not written to"
 fi
+
+# -H: no header lines; the "(N of M shown)" footer goes to stderr
+"$TCPLC" --proc-root "$FIX/busy" sockets -n 2 state close-wait >"$TMP/out" 2>"$TMP/err"
+if [ "$(cat "$TMP/err")" = "(2 of 210 sockets shown)" ] && [ "$(wc -l <"$TMP/out")" -eq 3 ] &&
+   ! grep -q shown "$TMP/out"; then
+	ok "sockets -n: the footer on stderr, the rows on stdout"
+else
+	not_ok "sockets -n: the footer on stderr, the rows on stdout" "$TMP/out" "$TMP/err"
+fi
+for v in sockets states counters "transitions --list" reasons; do
+	# shellcheck disable=SC2086
+	"$TCPLC" --proc-root "$FIX/basic" $v | sed 1d >"$TMP/want"
+	# shellcheck disable=SC2086
+	"$TCPLC" --proc-root "$FIX/basic" -H $v >"$TMP/got" 2>&1
+	if [ -s "$TMP/want" ] && diff -u "$TMP/want" "$TMP/got" >"$TMP/diff"; then
+		ok "-H: $v without its header"
+	else
+		not_ok "-H: $v without its header" "$TMP/diff"
+	fi
+done
+COLUMNS=300 "$TCPLC" --proc-root "$FIX/busy" --no-header sockets state close-wait >"$TMP/out" 2>&1
+if [ "$(wc -l <"$TMP/out")" -eq 210 ] && ! grep -q '^STATE' "$TMP/out"; then
+	ok "--no-header: 210 CLOSE_WAIT lines, nothing else"
+else
+	not_ok "--no-header: 210 CLOSE_WAIT lines, nothing else" "$TMP/out"
+fi
+
+# --buckets: fewer histogram buckets, each one exact (the same cumulative
+# count at the same bound as the full output), +Inf, _sum, _count kept
+if [ -z "$PROMTOOL" ]; then
+	skip "promtool check metrics on every Prometheus output" "promtool not installed (Debian: prometheus)"
+else
+	ok "promtool check metrics on every Prometheus output (check_prom)"
+fi
+"$TCPLC" --proc-root "$FIX/busy" --prometheus >"$TMP/full.prom"
+for b in 4 16 1ms,100ms,1s,1m; do
+	"$TCPLC" --proc-root "$FIX/busy" --prometheus --buckets "$b" >"$TMP/out" 2>"$TMP/err"
+	case $b in 4) per=25 ;; 16) per=13 ;; *) per=5 ;; esac
+	if "$PYTHON" - "$TMP/full.prom" "$TMP/out" "$per" "$b" >"$TMP/chk" 2>&1 <<'PY'
+import collections, sys
+full = dict(l.rstrip("\n").rsplit(" ", 1) for l in open(sys.argv[1]) if not l.startswith("#"))
+got = [l.rstrip("\n").rsplit(" ", 1) for l in open(sys.argv[2]) if not l.startswith("#")]
+per = collections.Counter()
+for k, v in got:
+    if full.get(k) != v:
+        sys.exit(f"{k} {v}: full output has {full.get(k)}")
+    if "_bucket{" in k:
+        per[k.split(",le=")[0]] += 1
+want = {k for k in full if "_bucket{" not in k}
+if want - {k for k, _ in got}:
+    sys.exit(f"missing: {sorted(want - {k for k, _ in got})[:3]}")
+if set(per.values()) != {int(sys.argv[3])}:
+    sys.exit(f"buckets per histogram: {set(per.values())}")
+if sys.argv[4].startswith("1ms") and not any('le="0.000524288"' in k for k, _ in got):
+    sys.exit("1ms not rounded down to 2^19 ns")
+print(f"{len(per)} histograms, {sys.argv[3]} buckets each")
+PY
+	then
+		ok "--buckets $b: exact subset of the full histograms ($(cat "$TMP/chk"))"
+		check_prom "--buckets $b parses" "$TMP/out"
+	else
+		not_ok "--buckets $b: exact subset of the full histograms" "$TMP/chk" "$TMP/err"
+	fi
+done
+fails "usage: --buckets 3" 2 "invalid --buckets '3'" "$TCPLC" --proc-root "$FIX/basic" --prometheus --buckets 3
+fails "usage: --buckets 1x" 2 "invalid --buckets '1x'" "$TCPLC" --proc-root "$FIX/basic" --prometheus --buckets 1x
+fails "usage: --buckets without --prometheus" 2 "--buckets is an option of --prometheus" \
+	"$TCPLC" --proc-root "$FIX/basic" --buckets 4
+
+# alerts as metrics: the same alerts as the JSON summary's, with the value
+# compared (CLOSE_WAIT: the fixture's oldest, in seconds) and the threshold
+for case in busy edge basic; do
+	"$TCPLC" --proc-root "$FIX/$case" -j >"$TMP/a.json"
+	"$TCPLC" --proc-root "$FIX/$case" --prometheus >"$TMP/a.prom"
+	if "$PYTHON" - "$TMP/a.json" "$TMP/a.prom" "$FIX/$case/net/tcp_lifecycle/states" \
+		>"$TMP/chk" 2>&1 <<'PY'
+import json, re, sys
+want = sorted((a["id"], a.get("state", "")) for a in json.load(open(sys.argv[1]))["alerts"])
+got, val, thr = [], {}, {}
+for l in open(sys.argv[2]):
+    m = re.match(r'tcp_lifecycle_alert(_value|_threshold)?\{alert="([a-z_]+)"(?:,state="([A-Z_0-9]+)")?\} (\S+)$', l)
+    if not m:
+        continue
+    key = (m[2], m[3] or "")
+    {None: lambda: got.append((key, m[4])), "_value": lambda: val.__setitem__(key, float(m[4])),
+     "_threshold": lambda: thr.__setitem__(key, float(m[4]))}[m[1]]()
+if sorted(k for k, _ in got) != want or any(v != "1" for _, v in got):
+    sys.exit(f"alerts {got}, JSON has {want}")
+if set(val) != set(want) or set(thr) != set(want):
+    sys.exit("value or threshold missing")
+for k in want:
+    if val[k] <= thr[k]:
+        sys.exit(f"{k}: value {val[k]} not above threshold {thr[k]}")
+lines = open(sys.argv[3]).read().split("\n")
+hdr = lines[1].split()
+for l in lines[2:]:
+    f = dict(zip(hdr, l.split()))
+    if f.get("state") == "CLOSE_WAIT" and ("close_wait_stuck", "CLOSE_WAIT") in val:
+        if abs(val[("close_wait_stuck", "CLOSE_WAIT")] - int(f["oldest"]) / 1e9) > 1e-6:
+            sys.exit("close_wait_stuck value is not the oldest CLOSE_WAIT")
+print(f"{len(want)} alerts")
+PY
+	then
+		ok "$case: alerts as metrics match the summary's ($(cat "$TMP/chk"))"
+	else
+		not_ok "$case: alerts as metrics match the summary's" "$TMP/chk"
+	fi
+done
+
+# thresholds by option and by config file (busy: TIME_WAIT now 1003,
+# oldest CLOSE_WAIT 45m14s, 800 established without keepalive)
+thr_case() { # NAME PATTERN WANT(0|1) ARGS...
+	local name=$1 pat=$2 want=$3
+	shift 3
+	COLUMNS=300 "$TCPLC" --proc-root "$FIX/busy" "$@" >"$TMP/out" 2>"$TMP/err"
+	if [ "$(grep -c -- "$pat" "$TMP/out")" = "$want" ] && [ ! -s "$TMP/err" ]; then
+		ok "$name"
+	else
+		not_ok "$name" "$TMP/out" "$TMP/err"
+	fi
+}
+thr_case "threshold: time_wait=500 fires" '^! TIME_WAIT: 1003 sockets now (> 500):' 1 --threshold time_wait=500
+thr_case "threshold: time_wait=1003 does not (>)" '^! TIME_WAIT:' 0 --threshold time_wait=1003
+thr_case "threshold: close_wait_age=1h does not fire" '^! CLOSE_WAIT:' 0 --threshold close_wait_age=1h
+thr_case "threshold: close_wait_age=45m, in the alert and its command" \
+	'oldest for 45m14s (> 45m00s).*--older-than 45m00s`' 1 --threshold close_wait_age=45m
+thr_case "threshold: keepalive_off=800 silences it" '^! keepalive:' 0 --threshold keepalive_off=800
+printf '# tcplc thresholds\n\ntime_wait = 500   # lower\nkeepalive_off=900\n' >"$TMP/tcplc.conf"
+thr_case "config file: time_wait = 500" '^! TIME_WAIT: 1003 sockets now (> 500):' 1 --config "$TMP/tcplc.conf"
+thr_case "config file, then --threshold overrides" '^! TIME_WAIT:' 0 --config "$TMP/tcplc.conf" \
+	--threshold time_wait=2000
+"$TCPLC" --proc-root "$FIX/busy" --config "$TMP/tcplc.conf" --prometheus >"$TMP/out"
+if grep -qx 'tcp_lifecycle_alert_threshold{alert="time_wait_high",state="TIME_WAIT"} 500' "$TMP/out" &&
+   ! grep -q 'alert="keepalive_off"' "$TMP/out"; then
+	ok "config file: the metric carries the threshold"
+	check_prom "config file: Prometheus parses" "$TMP/out"
+else
+	not_ok "config file: the metric carries the threshold" "$TMP/out"
+fi
+fails "threshold: unknown name" 2 "unknown threshold in 'tw=1'" "$TCPLC" --proc-root "$FIX/busy" --threshold tw=1
+fails "threshold: bad duration" 2 "invalid value in 'close_wait_age=5x'" \
+	"$TCPLC" --proc-root "$FIX/busy" --threshold close_wait_age=5x
+printf 'time_wait = 500\nsyn_recv = lots\n' >"$TMP/bad.conf"
+fails "config file: a bad line names the file and line" 2 "bad.conf:2: invalid value in 'syn_recv=lots'" \
+	"$TCPLC" --proc-root "$FIX/busy" --config "$TMP/bad.conf"
+fails "config file: missing" 2 "nonexistent.conf: No such file" \
+	"$TCPLC" --proc-root "$FIX/busy" --config "$TMP/nonexistent.conf"
 
 # reasons: named, -z
 golden "reasons with named reasons" basic.reasons-named.txt \
@@ -318,6 +544,111 @@ golden "states -z" basic.states-z.txt "$TCPLC" --proc-root "$FIX/basic" -z state
 golden "transitions -z" basic.transitions-z.txt "$TCPLC" --proc-root "$FIX/basic" -z transitions
 golden "hist -z" basic.hist-z.txt "$TCPLC" --proc-root "$FIX/basic" -z hist
 
+# "transitions" is one number: the summary's is the transitions view's
+# total; its kernel state changes are transitions --raw's and the counters
+# file's (the oracle: the files themselves)
+for case in basic busy empty; do
+	D=$FIX/$case/net/tcp_lifecycle
+	want_l=$(awk 'NR > 2 { t += $3 } END { print t + 0 }' "$D/transitions")
+	want_k=$(awk '$1 == "transitions" { print $2 }' "$D/counters")
+	COLUMNS=300 "$TCPLC" --proc-root "$FIX/$case" >"$TMP/out" 2>&1
+	sum_l=$(sed -n 's/^transitions \([0-9]*\) (lifecycle).*/\1/p' "$TMP/out")
+	sum_k=$(sed -n 's/.*  state changes \([0-9]*\) (kernel).*/\1/p' "$TMP/out")
+	tot_l=$("$TCPLC" --proc-root "$FIX/$case" transitions | sed -n 's/^total \([0-9]*\) transitions (lifecycle view.*/\1/p')
+	tot_k=$("$TCPLC" --proc-root "$FIX/$case" transitions --raw | sed -n 's/^total \([0-9]*\) state changes (kernel.s view.*/\1/p')
+	[ "$case" = empty ] && tot_l=${tot_l:-0} tot_k=${tot_k:-0}
+	if [ -n "$sum_l" ] && [ "$sum_l" = "$want_l" ] && [ "$tot_l" = "$want_l" ] &&
+	   [ -n "$sum_k" ] && [ "$sum_k" = "$want_k" ] && [ "$tot_k" = "$want_k" ]; then
+		ok "$case: summary and transitions agree on the totals ($want_l lifecycle, $want_k kernel)"
+	else
+		not_ok "$case: summary and transitions agree on the totals" \
+			"lifecycle: file $want_l summary '$sum_l' view '$tot_l'" \
+			"kernel: counters $want_k summary '$sum_k' --raw '$tot_k'"
+	fi
+done
+
+# ---------------------------------------------------------------- width
+# every view fits 80 columns by default; COLUMNS or the terminal widen it
+widest() { awk '{ if (length > m) m = length } END { print m + 0 }' "$1"; }
+over=
+for args in summary states transitions "transitions --raw" "transitions --list" hist \
+	reasons "reasons --hist" keepalive "keepalive --hist" counters sockets; do
+	for case in $CASES; do
+		# shellcheck disable=SC2086
+		COLUMNS=80 "$TCPLC" --proc-root "$FIX/$case" $args >"$TMP/out" 2>&1
+		w=$(widest "$TMP/out")
+		[ "$w" -le 80 ] || over="$over [$case $args: $w]"
+	done
+done
+for view in $VIEWS; do
+	env TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$FIX/watch" -i 2 -c 2 \
+		"$view" >"$TMP/out" 2>&1
+	w=$(widest "$TMP/out")
+	[ "$w" -le 80 ] || over="$over [watch $view: $w]"
+done
+if [ -z "$over" ]; then
+	ok "every view fits 80 columns"
+else
+	not_ok "every view fits 80 columns" "wider:$over"
+fi
+COLUMNS=200 "$TCPLC" --proc-root "$FIX/busy" transitions >"$TMP/out" 2>&1
+if grep -q '^FROM\\TO ' "$TMP/out" && [ "$(widest "$TMP/out")" -gt 80 ] &&
+   [ "$(widest "$TMP/out")" -le 200 ]; then
+	ok "COLUMNS=200: the transitions matrix"
+else
+	not_ok "COLUMNS=200: the transitions matrix" "$TMP/out"
+fi
+golden "transitions: the list form when the matrix does not fit" busy.transitions.txt \
+	env COLUMNS=80 "$TCPLC" --proc-root "$FIX/busy" transitions
+golden "transitions --list" basic.transitions-list.txt \
+	"$TCPLC" --proc-root "$FIX/basic" transitions --list
+# the list: every non-zero cell once, most first (the matrix is the oracle)
+COLUMNS=300 "$TCPLC" --proc-root "$FIX/busy" transitions | sed '$d' | awk '
+	NR == 1 { for (i = 2; i <= NF; i++) col[i] = $i; next }
+	{ for (i = 2; i <= NF; i++) if ($i != ".") print $1, col[i], $i }' |
+	sort -k3,3nr -k1,1 -k2,2 >"$TMP/want"
+"$TCPLC" --proc-root "$FIX/busy" transitions --list | sed '1d;$d' | awk '{ print $1, $2, $3 }' |
+	sort -k3,3nr -k1,1 -k2,2 >"$TMP/got"
+if [ -s "$TMP/want" ] && diff -u "$TMP/want" "$TMP/got" >"$TMP/diff" &&
+   "$TCPLC" --proc-root "$FIX/busy" transitions --list | sed '1d;$d' | awk '{ print $3 }' |
+   sort -c -nr 2>/dev/null; then
+	ok "transitions --list: the matrix's cells, sorted by count"
+else
+	not_ok "transitions --list: the matrix's cells, sorted by count" "$TMP/diff"
+fi
+# the terminal's width (TIOCGWINSZ on stdout), when COLUMNS is not set
+if "$PYTHON" - "$TCPLC" "$FIX/busy" >"$TMP/out" 2>&1 <<'PY'
+import fcntl, os, pty, struct, subprocess, sys, termios
+m, s = pty.openpty()
+fcntl.ioctl(s, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 60, 0, 0))
+env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+p = subprocess.Popen([sys.argv[1], "--proc-root", sys.argv[2]], stdout=s, env=env)
+os.close(s)
+out = b""
+while True:
+    try:
+        d = os.read(m, 65536)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+p.wait()
+lines = out.decode().replace("\r", "").split("\n")
+w = max(len(l) for l in lines)
+print(f"widest {w}")
+sys.exit(0 if p.returncode == 0 and 40 < w <= 60 else 1)
+PY
+then
+	ok "a 60-column terminal: summary fits ($(cat "$TMP/out"))"
+else
+	not_ok "a 60-column terminal: summary fits" "$TMP/out"
+fi
+golden "COLUMNS wins over the default" busy.summary-w120.txt \
+	env COLUMNS=120 "$TCPLC" --proc-root "$FIX/busy"
+fails "usage: --list with another view" 2 "--list is an option of the transitions view" \
+	"$TCPLC" --proc-root "$FIX/basic" states --list
+
 # ---------------------------------------------------------------- watch mode
 golden "watch transitions --raw" watch.transitions-raw.txt \
 	env TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$FIX/watch" -i 2 -c 2 transitions --raw
@@ -343,13 +674,13 @@ rm -rf "$TMP/s.0" "$TMP/s.1"
 cp -r "$FIX/basic" "$TMP/s.0"
 cp -r "$FIX/basic" "$TMP/s.1"
 sed -i 's/^synrecv_timeout 0$/synrecv_timeout 1/' "$TMP/s.1/net/tcp_lifecycle/counters"
-TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$TMP/s" -i 1 -c 1 >"$TMP/out" 2>"$TMP/err"
+COLUMNS=300 TCPLC_TEST_SERIES=$SERIES_EPOCH "$TCPLC" --proc-root "$TMP/s" -i 1 -c 1 >"$TMP/out" 2>"$TMP/err"
 if grep -qx '! half-open: 1 request socket timed out in this interval (1 in all): SYN flood, or the clients. ACKs are lost?' "$TMP/out"; then
 	ok "alert: synrecv_timeout growing (watch mode)"
 else
 	not_ok "alert: synrecv_timeout growing (watch mode)" "$TMP/out" "$TMP/err"
 fi
-"$TCPLC" --proc-root "$TMP/s.1" >"$TMP/out" 2>"$TMP/err"
+COLUMNS=300 "$TCPLC" --proc-root "$TMP/s.1" >"$TMP/out" 2>"$TMP/err"
 if grep -qx '! half-open: 1 request socket timed out, 8.3% of 12 created (> 1%): SYN flood, or the clients. ACKs are lost?' "$TMP/out"; then
 	ok "alert: synrecv_timeout over 1% of synrecv_created"
 else
@@ -383,7 +714,10 @@ fi
 # Ctrl-C ends an endless watch with status 0
 "$TCPLC" --proc-root "$FIX/basic" -i 0.1 states >"$TMP/out" 2>"$TMP/err" &
 pid=$!
-sleep 0.5
+# signal only once a sample is out: before tcplc blocks SIGINT, a background
+# job of a shell without job control ignores it (and a slow start, under
+# ASan on a loaded machine, would lose it)
+for _ in $(seq 100); do grep -q '^---' "$TMP/out" && break; sleep 0.1; done
 kill -INT $pid
 wait $pid
 rc=$?
@@ -401,10 +735,57 @@ mkdir -p "$TMP/procnomod/net"
 fails "module not loaded (no tcp_lifecycle in net/): exit 3" 3 \
 	"tcp_lifecycle module not loaded ($TMP/procnomod/net/tcp_lifecycle does not exist)" \
 	"$TCPLC" --proc-root "$TMP/procnomod" counters
+# a partial directory: the summary shows what it can, a warning per file
+# left out, exit 8 (a single-file view still fails on its file)
 dir=$(mkcase)
 rm "$dir/hist"
-fails "one file missing: exit 1" 1 "net/tcp_lifecycle/hist: no such file" \
-	"$TCPLC" --proc-root "$TMP/c"
+head -5 "$FIX/basic/net/tcp_lifecycle/states" >"$dir/states"
+sed -i '4s/.*/orderly_active x/' "$dir/reasons"
+COLUMNS=300 "$TCPLC" --proc-root "$TMP/c" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ $rc -eq 8 ] && [ "$(grep -c '^tcplc: warning: ' "$TMP/err")" -eq 3 ] &&
+   grep -q "^tcplc: warning: .*/states:6: unexpected end of file, expected FIN_WAIT1 (left out)$" "$TMP/err" &&
+   grep -q "^tcplc: warning: .*/hist: no such file" "$TMP/err" &&
+   grep -q "^tcplc: warning: .*/reasons:4: " "$TMP/err" &&
+   grep -q '^(no states: the states file was left out)$' "$TMP/out" &&
+   ! grep -q '^CLOSE REASON' "$TMP/out" &&
+   grep -q "^TIME_WAIT   expired 0  reused 0  killed_rst 0$" "$TMP/out" &&
+   grep -q "^transitions 121 (lifecycle)  state changes 109 (kernel)" "$TMP/out" &&
+   grep -q '^keepalive  probes sent 4 ' "$TMP/out"; then
+	ok "partial directory: summary of what is there, 3 warnings, exit 8"
+else
+	not_ok "partial directory: summary of what is there, 3 warnings, exit 8" "exit $rc" "$TMP/out" "$TMP/err"
+fi
+"$TCPLC" --proc-root "$TMP/c" -j >"$TMP/out" 2>/dev/null
+rc=$?
+if [ $rc -eq 8 ] && "$PYTHON" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["left_out"] != ["states", "hist", "reasons"])' "$TMP/out"; then
+	ok "partial directory: JSON names what was left out"
+else
+	not_ok "partial directory: JSON names what was left out" "exit $rc" "$TMP/out"
+fi
+"$TCPLC" --proc-root "$TMP/c" --prometheus >"$TMP/out" 2>/dev/null
+rc=$?
+if [ $rc -eq 8 ] && ! grep -q '^tcp_lifecycle_sockets\|^tcp_lifecycle_dwell' "$TMP/out" &&
+   grep -q '^tcp_lifecycle_transitions_total' "$TMP/out"; then
+	ok "partial directory: Prometheus has no series for files left out"
+	check_prom "partial directory: Prometheus parses" "$TMP/out"
+else
+	not_ok "partial directory: Prometheus has no series for files left out" "exit $rc" "$TMP/out"
+fi
+fails "partial directory: a view of one file fails on it" 1 "net/tcp_lifecycle/hist: no such file" \
+	"$TCPLC" --proc-root "$TMP/c" hist
+rm "$dir"/{transitions,counters}
+fails "partial directory: nothing the summary needs: the first error" 6 \
+	"states:6: unexpected end of file" "$TCPLC" --proc-root "$TMP/c"
+fails "partial directory: no module is still exit 3" 3 "module not loaded" \
+	"$TCPLC" --proc-root "$TMP/nonexistent"
+# --proc-root at a saved copy of the directory itself
+golden "--proc-root at the directory itself" basic.summary.txt \
+	"$TCPLC" --proc-root "$FIX/basic/net/tcp_lifecycle"
+golden "--proc-root at the directory itself: sockets" basic.sockets.txt \
+	"$TCPLC" --proc-root "$FIX/basic/net/tcp_lifecycle" sockets
+dir=$(mkcase)
+rm "$dir/hist"
 golden "views read only the files they need" basic.states.txt \
 	"$TCPLC" --proc-root "$TMP/c" states
 
@@ -738,7 +1119,8 @@ fails "usage: sockets --prometheus" 2 "the sockets view has no Prometheus output
 fails "usage: sockets -i" 2 "the sockets view lists what is there now: it has no watch mode" "${U[@]}" sockets -i 1
 fails "usage: sockets --state FOO" 2 "unknown state 'FOO'" "${U[@]}" sockets --state FOO
 fails "usage: --older-than 5x" 2 "invalid duration '5x'" "${U[@]}" sockets --older-than 5x
-fails "usage: --older-than 1.5s" 2 "invalid duration '1.5s'" "${U[@]}" sockets --older-than 1.5s
+fails "usage: --older-than 1.s" 2 "invalid duration '1.s'" "${U[@]}" sockets --older-than 1.s
+fails "usage: --older-than .5s" 2 "invalid duration '.5s'" "${U[@]}" sockets --older-than .5s
 fails "usage: --older-than 5min" 2 "invalid duration '5min'" "${U[@]}" sockets --older-than 5min
 fails "usage: --older-than empty" 2 "invalid duration ''" "${U[@]}" sockets --older-than ''
 fails "usage: --older-than beyond the module's limit" 2 "invalid duration '18446744073710s'" \
@@ -746,7 +1128,7 @@ fails "usage: --older-than beyond the module's limit" 2 "invalid duration '18446
 fails "usage: --sort size" 2 "invalid sort key 'size'" "${U[@]}" sockets --sort size
 fails "usage: -n 0" 2 "invalid number of sockets '0'" "${U[@]}" sockets -n 0
 fails "usage: unknown reason" 2 "unknown reason 'rst'" "${U[@]}" reasons rst
-fails "usage: argument to sockets" 2 "unexpected argument 'CLOSE_WAIT'" "${U[@]}" sockets CLOSE_WAIT
+fails "usage: a bare state to sockets is a bad filter" 2 "bad filter at 'CLOSE_WAIT': unknown term" "${U[@]}" sockets CLOSE_WAIT
 golden "sockets: durations 30m == 1800s == 1800000ms == 1800 == 0h30m0s" busy.sockets-30m.txt \
 	sh -c 'a=$("$@" --older-than 30m) || exit
 	       for d in 1800s 1800000ms 1800 0h30m0s; do
@@ -759,7 +1141,8 @@ fails "usage: bad TCPLC_TEST_SERIES" 2 "invalid TCPLC_TEST_SERIES 'abc'" \
 
 "$TCPLC" --help >"$TMP/out" 2>&1
 rc=$?
-if [ $rc -eq 0 ] && grep -q '^Exit status:' "$TMP/out" && grep -q 'upper bound' "$TMP/out"; then
+if [ $rc -eq 0 ] && grep -q '^Exit status:' "$TMP/out" && grep -q 'upper bound' "$TMP/out" &&
+   grep -q '^  8 partial' "$TMP/out"; then
 	ok "--help"
 else
 	not_ok "--help" "exit $rc" "$TMP/out"
@@ -805,7 +1188,8 @@ missing=
 HELP=$("$TCPLC" --help)
 thr() { printf '%s\n' "$HELP" | sed -n "s/$1/\\1/p"; }
 for word in $VIEWS sockets --interval --count --json --prometheus --zeros --netns --proc-root \
-	--raw --hist --state --older-than --sort --limit TCPLC_PROC_ROOT \
+	--raw --hist --state --older-than --sort --limit TCPLC_PROC_ROOT --list COLUMNS "SS Output width" \
+	--threshold --config close_wait_age keepalive_off_idle synrecv_timeout_pct --buckets tcp_lifecycle_alert_value alert_threshold --no-header "left_out" "^.B 8$" "directory itself" "SS Filters" "bad filter at" sport dport "fBsrc" "fBdst" "fBpid" "fBcomm" "fBlifetime" \
 	Documentation/tcp_lifecycle.rst \
 	"> $(thr '.*CLOSE_WAIT now > 0 and its oldest > \([0-9]*\)s .*') s" \
 	"TIME_WAIT sockets now > $(thr '.*TIME_WAIT now > \([0-9]*\)$')\\." \
@@ -835,6 +1219,18 @@ if bash -c 'source "$1"; COMP_WORDS=(tcplc hi); COMP_CWORD=1; _tcplc; echo "${CO
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx keepalive_timeout &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc transitions --r); COMP_CWORD=2; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --raw &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc transitions --l); COMP_CWORD=2; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --list &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc sockets state close_); COMP_CWORD=3; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx CLOSE_WAIT &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc sockets state CLOSE_WAIT sp); COMP_CWORD=4; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx sport &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc --threshold ti); COMP_CWORD=2; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx time_wait= &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc --bu); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --buckets &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc --no-h); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --no-header &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc so); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx sockets &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc ke); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \

@@ -40,6 +40,7 @@ bison             host debug
 linux-source-6.1  host debug
 groff             host
 python3-prometheus-client host
+prometheus        host
 clang             host
 libclang-rt-14-dev host
 util-linux        host

@@ -44,15 +44,21 @@ void err_hint(struct err *e, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* "FILE:LINE: " (or "FILE: ") where the error has a place, else nothing. */
+static void err_print_where(const struct err *e, FILE *f)
+{
+	if (!e->path[0])
+		return;
+	fputs(e->path, f);
+	if (e->line)
+		fprintf(f, ":%lu", e->line);
+	fputs(": ", f);
+}
+
 void err_print(const struct err *e, FILE *f)
 {
 	fputs("tcplc: ", f);
-	if (e->path[0]) {
-		fputs(e->path, f);
-		if (e->line)
-			fprintf(f, ":%lu", e->line);
-		fputs(": ", f);
-	}
+	err_print_where(e, f);
 	fprintf(f, "%s\n", e->msg);
 	if (e->hint[0])
 		fprintf(f, "tcplc: %s\n", e->hint);
@@ -61,11 +67,6 @@ void err_print(const struct err *e, FILE *f)
 void err_warn(const struct err *e, FILE *f)
 {
 	fputs("tcplc: warning: ", f);
-	if (e->path[0]) {
-		fputs(e->path, f);
-		if (e->line)
-			fprintf(f, ":%lu", e->line);
-		fputs(": ", f);
-	}
+	err_print_where(e, f);
 	fprintf(f, "%s (left out)\n", e->msg);
 }

@@ -5,14 +5,17 @@
  * in watch mode.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alerts.h"
+#include "allns.h"
 #include "fmt_text.h"
 #include "filter.h"
 #include "netns.h"
@@ -25,7 +28,7 @@
 #define INTERVAL_MIN 0.01
 #define INTERVAL_MAX 86400.0
 
-enum { OPT_PROMETHEUS = 256, OPT_PROC_ROOT, OPT_RAW, OPT_HIST, OPT_STATE,
+enum { OPT_PROMETHEUS = 256, OPT_PROC_ROOT, OPT_ALL_NETNS, OPT_OUTPUT, OPT_RAW, OPT_HIST, OPT_STATE,
        OPT_OLDER_THAN, OPT_SORT, OPT_LIST, OPT_BUCKETS, OPT_THRESHOLD,
        OPT_CONFIG };
 
@@ -40,6 +43,8 @@ static const struct option long_opts[] = {
 	{ "zeros", no_argument, NULL, 'z' },
 	{ "no-header", no_argument, NULL, 'H' },
 	{ "netns", required_argument, NULL, 'N' },
+	{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
+	{ "output", required_argument, NULL, 'o' },
 	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
 	{ "raw", no_argument, NULL, OPT_RAW },
 	{ "list", no_argument, NULL, OPT_LIST },
@@ -76,6 +81,13 @@ static void help(void)
 	       "                      \"(2 of 2254 sockets shown)\" go to stderr anyway\n"
 	       "  -N, --netns NAME    read the statistics of network namespace NAME\n"
 	       "                      (/run/netns/NAME, as 'ip netns exec'; needs root)\n"
+	       "  -o, --output FILE   write FILE whole or not at all: into a temporary file\n"
+	       "                      beside it, renamed over FILE when complete (for\n"
+	       "                      the node exporter's textfile collector)\n"
+	       "      --all-netns     every network namespace a process is in (root: all;\n"
+	       "                      else those of your processes), named as in\n"
+	       "                      /run/netns or net:[INODE]: text grouped by\n"
+	       "                      namespace, JSON and Prometheus with a netns label\n"
 	       "      --proc-root DIR read DIR/net/tcp_lifecycle/* instead of /proc/...\n"
 	       "                      (also env TCPLC_PROC_ROOT)\n"
 	       "  -h, --help          this help\n"
@@ -264,7 +276,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 	*o = (struct options){ .proc_root = env && *env ? env : "/proc",
 			       .view = &view_summary };
-	while ((c = getopt_long(argc, argv, "i:c:jzHN:n:hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:c:jzHN:n:o:hV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (parse_interval(optarg, &o->interval))
@@ -307,6 +319,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (!netns_name_ok(optarg))
 				return usage("invalid network namespace name '%s'", optarg);
 			o->netns = optarg;
+			break;
+		case 'o':
+			if (!*optarg)
+				return usage("%s", "--output needs a file name");
+			o->output = optarg;
+			break;
+		case OPT_ALL_NETNS:
+			o->all_netns = true;
 			break;
 		case OPT_PROC_ROOT:
 			if (!*optarg)
@@ -376,6 +396,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (prom && o->interval > 0)
 		return usage("%s", "--prometheus exports totals; it does not combine "
 			     "with --interval (Prometheus computes rates itself)");
+	if (o->all_netns && o->netns)
+		return usage("%s", "--all-netns and -N exclude each other");
+	if (o->all_netns && o->interval > 0)
+		return usage("%s", "--all-netns shows totals; it does not combine with "
+			     "--interval (run one tcplc -N NAME -i per namespace)");
+	if (o->output && o->interval > 0)
+		return usage("%s", "--output writes one report; it does not combine "
+			     "with --interval");
 	if (o->count && !(o->interval > 0))
 		return usage("%s", "--count needs --interval");
 	if (optind < argc) {
@@ -478,6 +506,57 @@ static int run_once(const struct options *o, struct err *e)
 	return 0;
 }
 
+/* --output: stdout is a temporary file beside FILE until output_commit(). */
+static char output_tmp[PATH_MAX];
+
+static void output_abort(void)
+{
+	if (output_tmp[0])
+		unlink(output_tmp);
+	output_tmp[0] = '\0';
+}
+
+static int output_open(const struct options *o, struct err *e)
+{
+	int fd;
+
+	snprintf(e->path, sizeof(e->path), "%s", o->output);
+	if ((size_t)snprintf(output_tmp, sizeof(output_tmp), "%s.tmpXXXXXX",
+			     o->output) >= sizeof(output_tmp))
+		return err_set(e, ERR_USAGE, "output file name too long");
+	fd = mkostemp(output_tmp, O_CLOEXEC);
+	if (fd < 0) {
+		int errnum = errno;
+
+		output_tmp[0] = '\0';
+		return err_set(e, errnum == EACCES || errnum == EPERM ? ERR_PERM : ERR_IO,
+			       "cannot create a file beside it: %s", strerror(errnum));
+	}
+	if (fchmod(fd, 0644) || fflush(stdout) || dup2(fd, STDOUT_FILENO) < 0) {
+		int errnum = errno;
+
+		close(fd);
+		output_abort();
+		return err_set(e, ERR_IO, "%s", strerror(errnum));
+	}
+	close(fd);
+	e->path[0] = '\0';
+	return 0;
+}
+
+static int output_commit(const struct options *o, struct err *e)
+{
+	if (fsync(STDOUT_FILENO) || rename(output_tmp, o->output)) {
+		int errnum = errno;
+
+		output_abort();
+		snprintf(e->path, sizeof(e->path), "%s", o->output);
+		return err_set(e, ERR_IO, "%s", strerror(errnum));
+	}
+	output_tmp[0] = '\0';
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -486,19 +565,36 @@ int main(int argc, char **argv)
 
 	if (r)
 		return r;
+	if (o.output && output_open(&o, &e)) {
+		err_print(&e, stderr);
+		return e.code;
+	}
 	text_width = out_width();
 	if (o.netns && netns_enter(o.netns, &e))
 		r = e.code;
+	else if (o.all_netns)
+		r = allns_run(&o, &e);
 	else
 		r = o.interval > 0 ? watch_run(&o, &e) : run_once(&o, &e);
-	if (r) {
+	if (r && r != ERR_PARTIAL) {
 		fflush(stdout);
+		if (o.output)
+			output_abort();
 		err_print(&e, stderr);
 		return r;
 	}
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "tcplc: write error: %s\n", strerror(errno));
+		if (o.output)
+			output_abort();
 		return ERR_IO;
 	}
-	return 0;
+	/* partial output is still output: what could be read replaces FILE */
+	if (o.output && output_commit(&o, &e) && !r) {
+		err_print(&e, stderr);
+		return e.code;
+	}
+	if (r)
+		err_print(&e, stderr);
+	return r;
 }

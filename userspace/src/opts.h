@@ -18,7 +18,9 @@ enum sock_sort { SORT_AGE, SORT_LIFETIME };
 
 struct options {
 	const char *proc_root;   /* default "/proc"; --proc-root, TCPLC_PROC_ROOT */
-	const char *netns;       /* -N NAME or NULL */
+	const char *netns;       /* -N NAME or NULL; --all-netns: each one's label */
+	bool all_netns;          /* --all-netns */
+	const char *output;      /* -o FILE or NULL (stdout) */
 	const struct view *view;
 	unsigned files;          /* FILE_* bits to read: the view's, adjusted */
 	unsigned optional;       /* FILE_* bits read if they exist */

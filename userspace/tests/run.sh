@@ -1174,6 +1174,154 @@ else
 	skip "-N NAME in a real netns" "needs root and 'ip netns add'"
 fi
 
+# ---------------------------------------------------------------- --all-netns
+# fixtures/allns: /proc with pid 1 in an unnamed namespace (basic's files)
+# and pids 40, 41 in /run/netns/web (busy's); the oracle is a -N-less read
+# of each case on its own.
+ALLNS=(--proc-root "$FIX/allns/proc" --all-netns)
+golden "--all-netns: text grouped by namespace" allns.counters.txt \
+	sh -c '"$@" | sed "s/net:\[[0-9]*\]/net:[N]/"' sh "$TCPLC" "${ALLNS[@]}" counters
+for view in $VIEWS; do
+	"$TCPLC" "${ALLNS[@]}" --prometheus "$view" >"$TMP/all.prom" 2>"$TMP/err"
+	rc=$?
+	{ "$TCPLC" --proc-root "$FIX/busy" --prometheus "$view"
+	  "$TCPLC" --proc-root "$FIX/basic" --prometheus "$view"; } |
+		grep -v '^#' | sort >"$TMP/want"
+	grep -v '^#' "$TMP/all.prom" | sed 's/netns="[^"]*",\{0,1\}//; s/{}//' |
+		sort >"$TMP/got"
+	if [ $rc -ne 0 ] || [ -s "$TMP/err" ]; then
+		not_ok "--all-netns --prometheus $view" "exit status $rc" "$TMP/err"
+	elif ! diff -u "$TMP/want" "$TMP/got" >"$TMP/diff"; then
+		not_ok "--all-netns --prometheus $view: the namespaces' samples" "$TMP/diff"
+	elif [ "$(grep -c '^tcp_lifecycle.*netns="web"' "$TMP/all.prom")" -ne \
+	       "$(grep -c '^tcp_lifecycle' "$FIX/../expected/busy.$view.prom")" ]; then
+		not_ok "--all-netns --prometheus $view: every web sample labelled"
+	else
+		check_prom "--all-netns --prometheus $view: one family each, parses" \
+			"$TMP/all.prom"
+	fi
+	"$TCPLC" "${ALLNS[@]}" -j "$view" >"$TMP/all.json" 2>"$TMP/err"
+	if "$PYTHON" - "$TMP/all.json" "$view" "$TCPLC" "$FIX" >"$TMP/chk" 2>&1 <<'PY'
+import json, subprocess, sys
+path, view, tcplc, fix = sys.argv[1:5]
+lines = open(path).read().splitlines()
+want = {}
+for name, case in (("web", "busy"), (None, "basic")):
+    out = subprocess.run([tcplc, "--proc-root", f"{fix}/{case}", "-j", view],
+                         check=True, capture_output=True, text=True).stdout
+    want[name] = json.loads(out)
+assert len(lines) == 2, f"{len(lines)} lines, want one per namespace"
+got = [json.loads(l) for l in lines]
+assert got[0].pop("netns") == "web", "named namespaces first"
+other = got[1].pop("netns")
+assert other.startswith("net:[") and other.endswith("]"), other
+assert got[0] == want["web"], "web differs from busy read alone"
+assert got[1] == want[None], "the unnamed one differs from basic read alone"
+PY
+	then
+		ok "--all-netns -j $view: one object per namespace, as read alone"
+	else
+		not_ok "--all-netns -j $view: one object per namespace, as read alone" "$TMP/chk"
+	fi
+done
+"$TCPLC" "${ALLNS[@]}" -j sockets >"$TMP/all.json" 2>"$TMP/err"
+if "$PYTHON" - "$TMP/all.json" "$TCPLC" "$FIX" >"$TMP/chk" 2>&1 <<'PY'
+import json, subprocess, sys
+rows = json.load(open(sys.argv[1]))
+n = {c: len(json.loads(subprocess.run([sys.argv[2], "--proc-root", f"{sys.argv[3]}/{c}",
+                                       "-j", "sockets"], check=True,
+                                      capture_output=True, text=True).stdout))
+     for c in ("busy", "basic")}
+web = [r for r in rows if r["netns"] == "web"]
+assert len(web) == n["busy"], (len(web), n)
+assert len(rows) - len(web) == n["basic"], (len(rows), n)
+PY
+then
+	ok "--all-netns -j sockets: one array, every row with its netns"
+else
+	not_ok "--all-netns -j sockets: one array, every row with its netns" "$TMP/chk"
+fi
+fails "--all-netns with -N" 2 "--all-netns and -N exclude each other" \
+	"$TCPLC" "${ALLNS[@]}" -N web states
+fails "--all-netns with -i" 2 "--all-netns shows totals" \
+	"$TCPLC" "${ALLNS[@]}" -i 1 states
+fails "--all-netns: no namespace found" 7 "no network namespace found" \
+	"$TCPLC" --proc-root "$FIX/basic" --all-netns states
+# one namespace without the module's files: the others, a warning, exit 8
+rm -rf "$TMP/p"
+mkdir -p "$TMP/p/proc/1/ns" "$TMP/p/proc/7/ns"
+: >"$TMP/p/proc/1/ns/net"
+: >"$TMP/p/proc/7/ns/net"
+ln -s "$FIX/basic/net" "$TMP/p/proc/1/net"
+# and a named one no process is in: only the live /proc can enter it
+mkdir -p "$TMP/p/run/netns"
+: >"$TMP/p/run/netns/idle"
+"$TCPLC" --proc-root "$TMP/p/proc" --all-netns counters >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ $rc -eq 8 ] && grep -q '^netns net:\[' "$TMP/out" &&
+   grep -q "warning: .*/7/net/tcp_lifecycle does not exist" "$TMP/err" &&
+   grep -q "warning: .*run/netns/idle: no process is in network namespace \"idle\"" "$TMP/err" &&
+   [ "$(grep -c '^netns' "$TMP/out")" -eq 1 ]; then
+	ok "--all-netns: an unreadable namespace is left out, exit 8"
+else
+	not_ok "--all-netns: an unreadable namespace is left out, exit 8" \
+		"exit status $rc" "$TMP/out" "$TMP/err"
+fi
+
+# ---------------------------------------------------------------- --output
+# whole or not at all: the file is replaced only by a complete report
+"$TCPLC" --proc-root "$FIX/busy" --prometheus states >"$TMP/want.prom"
+echo old >"$TMP/o.prom"
+if "$TCPLC" --proc-root "$FIX/busy" --prometheus -o "$TMP/o.prom" states \
+	>"$TMP/out" 2>"$TMP/err" && [ ! -s "$TMP/out" ] && [ ! -s "$TMP/err" ] &&
+   cmp -s "$TMP/want.prom" "$TMP/o.prom" &&
+   [ "$(stat -c %a "$TMP/o.prom")" = 644 ] &&
+   [ -z "$(ls "$TMP" | grep 'o\.prom\.tmp')" ]; then
+	ok "--output: the report replaces FILE, mode 0644, no temporary left"
+else
+	not_ok "--output: the report replaces FILE, mode 0644, no temporary left" \
+		"$TMP/err" "$(ls -l "$TMP")"
+fi
+cp "$TMP/want.prom" "$TMP/o.prom"
+fails "--output: an error leaves FILE as it was" 3 "module not loaded" \
+	"$TCPLC" --proc-root "$TMP/nonexistent" --prometheus -o "$TMP/o.prom" states
+if ! cmp -s "$TMP/want.prom" "$TMP/o.prom" || ls "$TMP" | grep -q 'o\.prom\.tmp'; then
+	not_ok "--output: FILE untouched and no temporary after the error"
+else
+	ok "--output: FILE untouched and no temporary after the error"
+fi
+fails "--output: a directory that does not exist" 1 "cannot create a file beside it" \
+	"$TCPLC" --proc-root "$FIX/busy" -o "$TMP/no/such/dir/x.prom" states
+fails "--output with -i" 2 "--output writes one report" \
+	"$TCPLC" --proc-root "$FIX/busy" -o "$TMP/o.prom" -i 1 states
+# exit 8 still writes what could be read
+"$TCPLC" --proc-root "$TMP/p/proc" --all-netns --prometheus -o "$TMP/o.prom" counters \
+	>"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ $rc -eq 8 ] && grep -q "^tcp_lifecycle_state_changes_total{netns=\"net:\\[" "$TMP/o.prom"; then
+	ok "--output: partial output is written, exit 8"
+else
+	not_ok "--output: partial output is written, exit 8" "exit status $rc" "$TMP/err"
+fi
+
+# ---------------------------------------------------------------- systemd units
+if command -v systemd-analyze >/dev/null; then
+	rm -rf "$TMP/inst"
+	if make -s -C "$SRC" install PREFIX="$TMP/inst/usr" \
+		>"$TMP/out" 2>&1 &&
+	   (cd "$TMP/inst/usr/lib/systemd/system" &&
+	    systemd-analyze verify --man=no ./tcplc-textfile.service \
+		./tcplc-textfile.timer) >>"$TMP/out" 2>&1 &&
+	   grep -qx "ExecStart=$TMP/inst/usr/sbin/tcplc --all-netns --prometheus --output /var/lib/prometheus/node-exporter/tcp_lifecycle.prom summary" \
+		"$TMP/inst/usr/lib/systemd/system/tcplc-textfile.service"; then
+		ok "systemd units install and pass systemd-analyze verify"
+	else
+		not_ok "systemd units install and pass systemd-analyze verify" "$TMP/out"
+	fi
+else
+	skip "systemd units pass systemd-analyze verify" "no systemd-analyze"
+fi
+
 # ---------------------------------------------------------------- docs
 if command -v groff >/dev/null; then
 	if groff -man -Tutf8 -ww -z "$SRC/tcplc.8" >"$TMP/err" 2>&1 && [ ! -s "$TMP/err" ]; then
@@ -1187,7 +1335,7 @@ fi
 missing=
 HELP=$("$TCPLC" --help)
 thr() { printf '%s\n' "$HELP" | sed -n "s/$1/\\1/p"; }
-for word in $VIEWS sockets --interval --count --json --prometheus --zeros --netns --proc-root \
+for word in $VIEWS sockets --interval --count --json --prometheus --zeros --netns --all-netns --output --proc-root tcplc-textfile.service tcplc-textfile.timer \
 	--raw --hist --state --older-than --sort --limit TCPLC_PROC_ROOT --list COLUMNS "SS Output width" \
 	--threshold --config close_wait_age keepalive_off_idle synrecv_timeout_pct --buckets tcp_lifecycle_alert_value alert_threshold --no-header "left_out" "^.B 8$" "directory itself" "SS Filters" "bad filter at" sport dport "fBsrc" "fBdst" "fBpid" "fBcomm" "fBlifetime" \
 	Documentation/tcp_lifecycle.rst \
@@ -1231,6 +1379,10 @@ if bash -c 'source "$1"; COMP_WORDS=(tcplc hi); COMP_CWORD=1; _tcplc; echo "${CO
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --buckets &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc --no-h); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --no-header &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc --all); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --all-netns &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc --out); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --output &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc so); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx sockets &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc ke); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \

@@ -11,7 +11,8 @@
 #   make test-debug       the VM selftests on a KASAN/lockdep/kmemleak kernel
 #                         built from linux-source-6.1, with allocation failures
 #   make deps             install the Debian packages and kernel headers needed
-#   make install          module (modules_install + depmod), tcplc, man page
+#   make install          module (modules_install + depmod), tcplc, man page,
+#                         systemd units for the node exporter (not enabled)
 #   make uninstall        remove what install put there
 #   make dkms-src         stage the sources for DKMS in /usr/src/tcp_lifecycle-V
 #
@@ -50,6 +51,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 INSTALL_MOD_DIR ?= extra
 DEPMOD ?= /sbin/depmod
 MODINFO ?= /sbin/modinfo
@@ -116,7 +118,8 @@ install: all
 		modules_install
 	$(DEPMOD) $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
 	$(MAKE) -C userspace install VERSION=$(TLC_VERSION) DESTDIR=$(DESTDIR) \
-		BINDIR=$(BINDIR) MANDIR=$(MANDIR) BASHCOMPDIR=$(BASHCOMPDIR)
+		BINDIR=$(BINDIR) MANDIR=$(MANDIR) BASHCOMPDIR=$(BASHCOMPDIR) \
+		SYSTEMDUNITDIR=$(SYSTEMDUNITDIR)
 
 uninstall:
 	rm -f $(MOD_DEST)/tcp_lifecycle.ko $(MOD_DEST)/tcp_lifecycle.ko.*
@@ -124,7 +127,9 @@ uninstall:
 	test ! -f $(DESTDIR)/lib/modules/$(KVER)/modules.dep || \
 		$(DEPMOD) $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
 	rm -f $(DESTDIR)$(BINDIR)/tcplc $(DESTDIR)$(MANDIR)/man8/tcplc.8 \
-		$(DESTDIR)$(BASHCOMPDIR)/tcplc
+		$(DESTDIR)$(BASHCOMPDIR)/tcplc \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/tcplc-textfile.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/tcplc-textfile.timer
 
 # What DKMS builds from: the module's sources, Kbuild, dkms.conf and a
 # VERSION file (dkms.conf reads it), in DKMS_SRC; then, as root,

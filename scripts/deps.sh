@@ -41,6 +41,8 @@ linux-source-6.1  host debug
 groff             host
 python3-prometheus-client host
 prometheus        host
+prometheus-node-exporter vm
+curl              vm
 clang             host
 libclang-rt-14-dev host
 util-linux        host

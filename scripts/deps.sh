@@ -5,7 +5,8 @@
 # (apt-get update runs once first when something is missing).
 #   host  build the module and run the userspace tools on this machine
 #   vm    run scripts/vm-run (QEMU, initramfs tools, and the tools the
-#         tests use inside the guest, which shares the host's root fs)
+#         tests use inside the guest, which shares the host's root fs:
+#         also the real daemons and load generators of tlc_daemons.sh)
 #   bench what `make bench` adds (bpftrace for tcplife.bt, GNU time)
 #   debug what scripts/debug-kernel needs to build the `make test-debug`
 #         kernel from linux-source-6.1 (compiler, bc, flex, bison, libelf,
@@ -50,6 +51,12 @@ bpftrace          bench
 time              bench
 dkms              vm host
 mmdebstrap        host
+nginx             vm
+redis-server      vm
+redis-tools       vm
+iperf3            vm
+hping3            vm
+wrk               vm
 '
 
 # shellcheck source=scripts/vm/lib.sh

@@ -118,6 +118,7 @@ TEST(dead_peer_found_by_keepalive)
 	close(c);
 	close(s);
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "dead_peer_found_by_keepalive"));
 }
 
 /* A live peer answers the probes: nothing is killed. */
@@ -148,6 +149,7 @@ TEST(live_peer_answers_probes)
 	close(c);
 	close(s);
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "live_peer_answers_probes"));
 }
 
 /*
@@ -190,6 +192,7 @@ TEST(data_in_flight_found_by_retransmission)
 	close(c);
 	close(s);
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "data_in_flight_found_by_retransmission"));
 }
 
 /* No keepalive, no data: ESTABLISHED forever, and the idle gauge says so. */
@@ -225,6 +228,7 @@ TEST(idle_without_keepalive_is_visible)
 	close(c2);
 	close(s2);
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "idle_without_keepalive_is_visible"));
 }
 
 /* A SYN into a black hole: found after tcp_syn_retries, as predicted. */
@@ -255,6 +259,7 @@ TEST(syn_to_black_hole)
 	EXPECT_EQ(3 * NS_PER_S, worst);		/* 1 s + 2 s */
 	EXPECT_LE(worst - NS_PER_S / 2, detect);
 	EXPECT_GE(worst + NS_PER_S, detect);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "syn_to_black_hole"));
 }
 
 TEST_HARNESS_MAIN

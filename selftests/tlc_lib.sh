@@ -52,3 +52,20 @@ tlc_loaded() {
 meminfo() {
 	awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo
 }
+
+# tlc_conserve_result NETNS LABEL [STATUS]: the conservation laws of NETNS
+# (tlc_conserve: one "# ok 0 conservation ..." line a law, the figures of
+# a failure) as one KTAP result named "conservation"; STATUS is a copy of
+# the debugfs status taken when the test began (what earlier programs
+# lost is theirs).
+tlc_conserve_result() {
+	local out st
+	out=$("$TLC_DIR/tlc_conserve" -n "$1" ${3:+-s "$3"} "$2")
+	st=$?
+	echo "$out"
+	case $st in
+	0) ktap_result 0 conservation ;;
+	4) ktap_result 4 conservation "module not loaded" ;;
+	*) ktap_result 1 conservation ;;
+	esac
+}

@@ -203,6 +203,7 @@ TEST_F_TIMEOUT(slow, timewait_lifecycle, 150)
 	EXPECT_EQ(5, re1.n[reason_idx("orderly_passive")] -
 		     re0.n[reason_idx("orderly_passive")]);
 	EXPECT_LE(5, lt[reason_idx("orderly_active")].bucket[35]);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "timewait_lifecycle"));
 }
 
 /* tcp_tw_reuse: a new connect() from the same port takes the TIME_WAIT. */
@@ -245,6 +246,7 @@ TEST(timewait_reused_by_connect)
 	EXPECT_EQ(1, counter("timewait_reused_connect") - reu0);
 	close(c);
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "timewait_reused_by_connect"));
 }
 
 /* A server-side TIME_WAIT taken over by a new SYN from the same client. */
@@ -292,6 +294,7 @@ TEST(timewait_reused_by_syn)
 	close(c);
 	close(s);
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "timewait_reused_by_syn"));
 }
 
 /*
@@ -352,6 +355,7 @@ TEST(synrecv_final_ack_lost)
 	for (i = 0; i < 4; i++)
 		close(c[i]);
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "synrecv_final_ack_lost"));
 }
 
 /* Half-opens that never answer, as a SYN flood leaves them. */
@@ -385,6 +389,7 @@ TEST(syn_flood_visible)
 	for (i = 0; i < 64; i++)
 		close(c[i]);
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "syn_flood_visible"));
 }
 
 /* Read the sockets listing through a filter. */
@@ -471,6 +476,7 @@ TEST(close_wait_leak_owner)
 	EXPECT_EQ(-1, list_sockets("min_age_ms=-1", buf, sizeof(buf)));
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "close_wait_leak_owner"));
 }
 
 /*
@@ -669,6 +675,7 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 		close(keep_s[i]);
 	}
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "close_reasons"));
 }
 
 /* No local port left: connect() fails with EADDRNOTAVAIL, and is counted. */
@@ -695,6 +702,7 @@ TEST(port_exhaustion)
 	EXPECT_EQ(EADDRNOTAVAIL, errno);
 	EXPECT_EQ(1, counter("port_exhausted") - ex0);
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "port_exhaustion"));
 }
 
 /* A socket connecting to itself: SYN_SENT -> SYN_RECV -> ESTABLISHED. */
@@ -726,6 +734,7 @@ TEST(simultaneous_open)
 		     l0[S_SYN_RECV][S_ESTABLISHED]);
 	tlc_matrix_sub(d, r1, r0);
 	EXPECT_EQ(0, tlc_matrix_diff("module", d, "tracepoint", trace));
+	EXPECT_EQ(0, tlc_check_conservation(-1, "simultaneous_open"));
 }
 
 /* After a mixed workload settles, every state's count equals ss's. */
@@ -782,6 +791,7 @@ TEST(occupancy_matches_ss)
 	close(h[1]);
 	close(lfd);
 	close(lfd2);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "occupancy_matches_ss"));
 }
 
 TEST_HARNESS_MAIN

@@ -14,19 +14,22 @@ NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
 P=/proc/net/tcp_lifecycle
 
 tlc_require_root
-ktap_header 6
+ktap_header 7
 if ! tlc_loaded && ! insmod "$TLC_KO"; then
-	for t in modes no_pointers unprivileged container write_fuzz listing_needs_cap_net_admin; do
+	for t in modes no_pointers unprivileged container write_fuzz \
+		listing_needs_cap_net_admin conservation; do
 		ktap_result 4 "$t" "module not loadable"
 	done
 	ktap_finish
 fi
 
 # Some traffic, so that the files have content.
+status0=$(mktemp)
+cat /sys/kernel/debug/tcp_lifecycle/status >"$status0"
 ip netns add tlc-sec
 ip -n tlc-sec link set lo up
 ip netns exec tlc-sec "$TLC_DIR/tlc_churn" -d 1 -w 1 >/dev/null
-trap 'ip netns del tlc-sec 2>/dev/null' EXIT
+trap 'ip netns del tlc-sec 2>/dev/null; rm -f "$status0"' EXIT
 
 # 1. modes: statistics world-readable, nothing writable but sockets (root).
 ok=0
@@ -351,4 +354,7 @@ if setpriv --inh-caps=-net_admin --bounding-set=-net_admin cat $P/sockets >/dev/
 	echo "# root without CAP_NET_ADMIN reads sockets"; ok=1
 fi
 ktap_result $ok listing_needs_cap_net_admin
+
+# 7. the conservation laws in the namespace of the traffic
+tlc_conserve_result tlc-sec security "$status0"
 ktap_finish

@@ -20,7 +20,7 @@ NSX=(ip netns exec $NS)
 TESTS=(not_loaded views_summary views_states views_transitions views_transitions_raw
 	views_hist views_reasons views_counters views_keepalive views_sockets
 	close_wait_vs_ss close_wait_owner close_wait_age close_wait_text netns
-	watch_delta watch_text sockets_unprivileged)
+	watch_delta watch_text sockets_unprivileged conservation)
 
 tlc_require_root
 ktap_header ${#TESTS[@]}
@@ -58,6 +58,8 @@ cleanup() {
 	ip netns del $NS 2>/dev/null
 }
 trap cleanup EXIT
+status0=$(mktemp)
+cat /sys/kernel/debug/tcp_lifecycle/status >"$status0"
 ip netns del $NS 2>/dev/null
 ip netns add $NS
 ip -n $NS link set lo up
@@ -273,5 +275,8 @@ echo "# tcplc sockets as nobody: status $st: $out"
 grep -qi 'permission' <<<"$out" && grep -qi 'root' <<<"$out" || { echo "# the message does not say why"; ok=1; }
 "${NOBODY[@]}" "$TCPLC" states >/dev/null || { echo "# nobody cannot read the states"; ok=1; }
 ktap_result $ok sockets_unprivileged
-rm -rf "$tmp"
+
+# 7. the conservation laws in the namespace of the traffic
+tlc_conserve_result $NS tcplc "$status0"
+rm -rf "$tmp" "$status0"
 ktap_finish

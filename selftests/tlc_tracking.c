@@ -96,6 +96,7 @@ TEST(occupancy_matches_proc_net_tcp)
 	EXPECT_LT(100000000ull, r[S_CLOSE_WAIT].oldest);
 	close_conns(c, s);
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "occupancy_matches_proc_net_tcp"));
 }
 
 /* max_tracked=4 against 101 sockets: nothing lost, every miss counted. */
@@ -149,6 +150,7 @@ TEST(max_tracked_small)
 	EXPECT_EQ(tlc_read_key(TLC_STATUS, "tracked"), now);
 	EXPECT_EQ(now, r[S_TIME_WAIT].now);
 	EXPECT_EQ(0, tlc_probes_missed());
+	EXPECT_EQ(0, tlc_check_conservation(-1, "max_tracked_small"));
 	ASSERT_EQ(0, tlc_module_reload(""));
 }
 
@@ -208,6 +210,7 @@ TEST(disable_features)
 		  tlc_probe_hits("inet_csk_reqsk_queue_hash_add") - req0);
 	EXPECT_EQ(CONNS, tlc_probe_hits("inet_csk_reqsk_queue_hash_add") - req0);
 	EXPECT_EQ(0, tlc_probe_hits("inet_csk_accept") - acc0);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "disable_features"));
 	ASSERT_EQ(0, tlc_module_reload(""));
 	EXPECT_EQ(0, tlc_sh("grep -qx 'feature owner available' " TLC_STATUS));
 }
@@ -551,6 +554,7 @@ TEST_F_TIMEOUT(slow, table_pressure, 3000)
 		close(hs[i]);
 	}
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "table_pressure"));
 	ASSERT_EQ(0, tlc_module_reload(""));
 }
 

@@ -159,11 +159,13 @@ static void parity(struct __test_metadata *_metadata, int family)
 TEST(parity_ipv4)
 {
 	parity(_metadata, AF_INET);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "parity_ipv4"));
 }
 
 TEST(parity_ipv6)
 {
 	parity(_metadata, AF_INET6);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "parity_ipv6"));
 }
 
 /* log2 bucket of a duration, as the module files it. */
@@ -245,6 +247,7 @@ TEST(dwell_established_and_close_wait)
 	EXPECT_EQ(1, in_bucket_window(&cw, t_cw));
 	EXPECT_LT(cw.sum, t_cw + 100000000ull);
 	EXPECT_GT(cw.sum + 100000000ull, t_cw);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "dwell_established_and_close_wait"));
 }
 
 /* Traffic in one namespace shows there only. */
@@ -299,6 +302,8 @@ TEST(netns_isolation)
 	ASSERT_EQ(0, setns(self, CLONE_NEWNET));
 	ASSERT_EQ(0, tlc_read_transitions(init1));
 	EXPECT_EQ(0, tlc_matrix_diff("init_net after", init1, "before", init0));
+	EXPECT_EQ(0, tlc_check_conservation(nsa, "netns_isolation A"));
+	EXPECT_EQ(0, tlc_check_conservation(nsb, "netns_isolation B"));
 	close(self);
 	close(nsa);
 	close(nsb);

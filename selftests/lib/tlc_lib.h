@@ -203,4 +203,35 @@ int tlc_pair(int lfd, unsigned short port, int *c, int *s);
  */
 int tlc_nft_drop(const char *match);
 
+/*
+ * lib/conserve.c: the conservation laws of one namespace, at quiescence
+ * (it waits up to 10 s for the files to stop changing; TIME_WAIT may
+ * remain, it is counted in `now`).  For a namespace whose sockets were all
+ * born with the module loaded (a fresh one): every state's entered -
+ * exited == now, now == ss -tan, synrecv_created balanced by completions
+ * (less the documented double child), ends and NEW_SYN_RECV now, children
+ * by birth path == PassiveOpens, one end reason per ended connection,
+ * born == ended + alive, timewait ends == TIME_WAIT exits, and nothing
+ * lost in the debugfs status since the baseline (module-wide: stale
+ * entries, probes' missed, lost_* lines).  One KTAP result per law.
+ */
+
+/*
+ * The debugfs baseline: a copy of the status file (NULL: none, every loss
+ * since the load counts).  A program linking this starts with the status
+ * as it found it, so that what earlier programs lost stays theirs.
+ */
+void tlc_conserve_baseline(const char *status);
+
+/*
+ * In namespace nsfd (-1: the current one), back in the caller's after.
+ * ktap_n NULL: results as "# ok 0 conservation LABEL: LAW" diagnostics
+ * (inside a kselftest_harness test); else KTAP results numbered from
+ * *ktap_n + 1.  Returns the number of laws that failed (skips aside).
+ */
+int tlc_conserve_run(int nsfd, const char *label, int *ktap_n);
+
+/* The same as diagnostics: EXPECT_EQ(0, tlc_check_conservation(-1, "x")). */
+int tlc_check_conservation(int nsfd, const char *label);
+
 #endif /* TLC_LIB_H */

@@ -134,6 +134,23 @@ u8 tlc_life_rst_received(struct sock *sk)
 }
 
 /**
+ * tlc_life_rst_sent_data() - data came for a socket that stopped reading
+ * @sk: the socket, in FIN_WAIT1 or FIN_WAIT2 after close() or
+ *	shutdown(SHUT_RD)
+ *
+ * tcp_rcv_state_process() counts TCPAbortOnData and calls tcp_reset() for
+ * a segment that has no RST: the socket closes as if reset, and its caller
+ * sends the reset.
+ *
+ * Return: the hint to give the coming close in &tlc_ctx.hint.
+ */
+u8 tlc_life_rst_sent_data(struct sock *sk)
+{
+	tlc_track_set_hint(sk, TLC_HINT_RST_SENT_DATA);
+	return TLC_HINT_RST_SENT_DATA;
+}
+
+/**
  * tlc_life_disconnect() - tcp_disconnect() is called
  * @sk: the socket
  *

@@ -48,6 +48,8 @@ static const char * const tlc_reason_names[TLC_NREASONS] = {
 	[TLC_R_FIN_WAIT2_TIMEOUT]	= "fin_wait2_timeout",
 	[TLC_R_NETNS]			= "netns_teardown",
 	[TLC_R_OTHER]			= "other",
+	[TLC_R_RST_SENT_DATA]		= "rst_sent_data",
+	[TLC_R_ABORTED]			= "aborted",
 };
 
 static const char * const tlc_counter_names[TLC_NCOUNTERS] = {
@@ -57,6 +59,7 @@ static const char * const tlc_counter_names[TLC_NCOUNTERS] = {
 	[TLC_C_TW_REUSED_CONNECT]	= "timewait_reused_connect",
 	[TLC_C_TW_REUSED_SYN]		= "timewait_reused_syn",
 	[TLC_C_TW_RST]			= "timewait_killed_rst",
+	[TLC_C_TW_RST_SENT]		= "timewait_rst_sent",
 	[TLC_C_TW_NETNS]		= "timewait_netns",
 	[TLC_C_TW_OTHER]		= "timewait_other",
 	[TLC_C_REQ_CREATED]		= "synrecv_created",

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcp_lifecycle: the ends that are neither orderly nor timeouts.  Data
+ * that reaches a socket after its close() (the kernel answers with a
+ * reset, from the full socket or from its timewait socket), a connection
+ * killed by sock_diag (ss -K), and a connect() answered by an ICMP error.
+ *
+ * Each test runs in a fresh network namespace and checks the module's
+ * close reasons against the kernel's own counters (/proc/net/netstat and
+ * snmp), which count per namespace.
+ */
+#include "tlc_lib.h"
+
+#include "kselftest_harness.h"
+
+#define REQUIRE_MODULE() do {						\
+	if (tlc_module_ensure())					\
+		SKIP(return, "tcp_lifecycle not loaded, $TLC_KO not loadable"); \
+	ASSERT_EQ(0, tlc_netns_new());					\
+} while (0)
+
+static long long snmp(const char *prefix, const char *name)
+{
+	return tlc_snmp("/proc/net/snmp", prefix, name);
+}
+
+static long long counter(const char *name)
+{
+	return tlc_read_key(TLC_PROC "/counters", name);
+}
+
+/* Ends of one reason (timed + unknown lifetime); 0 for a reason absent. */
+static long long reason(const char *name)
+{
+	FILE *f = tlc_open_versioned(TLC_PROC "/reasons");
+	unsigned long long c, u;
+	long long n = 0;
+	char line[2048], k[64];
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %llu %llu", k, &c, &u) == 3 &&
+		    !strcmp(k, name))
+			n = c + u;
+	fclose(f);
+	return n;
+}
+
+/* Samples of a keepalive file "detect" histogram (keepalive|retrans|syn). */
+static long long detect(const char *how)
+{
+	FILE *f = tlc_open_versioned(TLC_PROC "/keepalive");
+	long long n = -1, v;
+	char line[2048], k[32];
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "detect %31s %lld", k, &v) == 2 &&
+		    !strcmp(k, how))
+			n = v;
+	fclose(f);
+	return n;
+}
+
+/* The socket's pending error (SO_ERROR), which reading it clears. */
+static int sock_err(int fd)
+{
+	socklen_t vl = sizeof(int);
+	int v = 0;
+
+	getsockopt(fd, SOL_SOCKET, SO_ERROR, &v, &vl);
+	return v;
+}
+
+static const char * const reason_names[] = {
+	"orderly_active", "orderly_passive", "rst_received",
+	"rst_sent_linger0", "rst_sent_unread", "rst_sent_other",
+	"retrans_timeout", "keepalive_timeout", "syn_timeout", "refused",
+	"fin_wait2_timeout", "netns_teardown", "other", "rst_sent_data",
+	"aborted",
+};
+
+#define NREASONS (sizeof(reason_names) / sizeof(reason_names[0]))
+
+struct ends {
+	long long n[NREASONS];
+};
+
+static void read_ends(struct ends *e)
+{
+	size_t i;
+
+	for (i = 0; i < NREASONS; i++)
+		e->n[i] = reason(reason_names[i]);
+}
+
+/*
+ * Every reason's count since @e0 must be @want's (a NULL-terminated list
+ * of names and counts); every other reason's 0.  Prints them all.
+ */
+static int ends_differ(const struct ends *e0, const char * const *name,
+		       const long long *want)
+{
+	struct ends e1;
+	int bad = 0;
+	size_t i, k;
+
+	read_ends(&e1);
+	for (i = 0; i < NREASONS; i++) {
+		long long w = 0, got = e1.n[i] - e0->n[i];
+
+		for (k = 0; name[k]; k++)
+			if (!strcmp(name[k], reason_names[i]))
+				w = want[k];
+		if (got || w)
+			fprintf(stderr, "#   %s: %lld (want %lld)\n",
+				reason_names[i], got, w);
+		bad += got != w;
+	}
+	return bad;
+}
+
+/*
+ * A connected pair whose client has shut down writing and seen its FIN
+ * acknowledged: it is in FIN_WAIT2, the server in CLOSE_WAIT.  close()
+ * then makes the client an orphan in FIN_WAIT2 without a FIN in flight
+ * (__tcp_close(): a timewait socket for tcp_fin_timeout up to 60 s, the
+ * full socket on its keepalive timer beyond).
+ */
+static int fin_wait2_pair(int lfd, unsigned short port, int *c, int *s)
+{
+	if (tlc_pair(lfd, port, c, s) || shutdown(*c, SHUT_WR) ||
+	    tlc_wait_eof(*s, 5000))
+		return -1;
+	tlc_sleep_ms(100);
+	return 0;
+}
+
+/*
+ * The orphan is a timewait socket in FIN_WAIT2: data for it makes
+ * tcp_timewait_state_process() answer TCP_TW_RST, the kernel resets the
+ * peer and kills the timewait socket.  Not an orderly end, and not a
+ * timewait end "otherwise".
+ */
+TEST(data_after_close_timewait)
+{
+	long long rst0, abort0, tw_other0, tw_rst0, want[3];
+	const char *names[3] = { "rst_sent_data", "rst_received", NULL };
+	unsigned short port;
+	int lfd, c, s;
+	struct ends e0;
+
+	REQUIRE_MODULE();
+	ASSERT_EQ(0, tlc_sysctl("tcp_fin_timeout", "30"));
+	lfd = tlc_listen(AF_INET, &port, 8);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, fin_wait2_pair(lfd, port, &c, &s));
+	read_ends(&e0);
+	rst0 = snmp("Tcp", "OutRsts");
+	abort0 = tlc_netstat("TCPAbortOnData");
+	tw_other0 = counter("timewait_other");
+	tw_rst0 = counter("timewait_rst_sent");
+	close(c);
+	tlc_sleep_ms(200);
+	ASSERT_EQ(5, write(s, "data", 5));
+	tlc_sleep_ms(300);
+	/* The server was reset in CLOSE_WAIT: EPIPE (tcp_reset()). */
+	EXPECT_EQ(EPIPE, sock_err(s));
+	close(s);
+	tlc_sleep_ms(100);
+
+	EXPECT_EQ(1, snmp("Tcp", "OutRsts") - rst0);
+	EXPECT_EQ(0, tlc_netstat("TCPAbortOnData") - abort0);
+	want[0] = snmp("Tcp", "OutRsts") - rst0;
+	want[1] = 1;
+	EXPECT_EQ(0, ends_differ(&e0, names, want));
+	TH_LOG("timewait_other %lld, timewait_rst_sent %lld",
+	       counter("timewait_other") - tw_other0,
+	       counter("timewait_rst_sent") - tw_rst0);
+	EXPECT_EQ(0, counter("timewait_other") - tw_other0);
+	EXPECT_LE(0, tw_rst0);
+	EXPECT_EQ(1, counter("timewait_rst_sent") - tw_rst0);
+	close(lfd);
+}
+
+/*
+ * With tcp_fin_timeout above 60 s the orphan stays a full socket in
+ * FIN_WAIT2: data for it is TCPAbortOnData, tcp_reset() closes it, and
+ * tcp_v4_do_rcv() sends the reset.  This side sent it; none was received.
+ */
+TEST(data_after_close_full)
+{
+	const char *names[3] = { "rst_sent_data", "rst_received", NULL };
+	long long rst0, abort0, want[3];
+	unsigned short port;
+	int lfd, c, s;
+	struct ends e0;
+
+	REQUIRE_MODULE();
+	ASSERT_EQ(0, tlc_sysctl("tcp_fin_timeout", "120"));
+	lfd = tlc_listen(AF_INET, &port, 8);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, fin_wait2_pair(lfd, port, &c, &s));
+	read_ends(&e0);
+	rst0 = snmp("Tcp", "OutRsts");
+	abort0 = tlc_netstat("TCPAbortOnData");
+	close(c);
+	tlc_sleep_ms(200);
+	ASSERT_EQ(5, write(s, "data", 5));
+	tlc_sleep_ms(300);
+	EXPECT_EQ(EPIPE, sock_err(s));
+	close(s);
+	tlc_sleep_ms(100);
+
+	EXPECT_EQ(1, snmp("Tcp", "OutRsts") - rst0);
+	want[0] = tlc_netstat("TCPAbortOnData") - abort0;
+	want[1] = 1;
+	EXPECT_EQ(1, want[0]);
+	EXPECT_EQ(0, ends_differ(&e0, names, want));
+	close(lfd);
+}
+
+/*
+ * ss -K (sock_diag destroy, tcp_abort() with ECONNABORTED): an abort,
+ * no timeout, and no sample in the dead-peer histograms.
+ */
+TEST(ss_kill)
+{
+	const char *names[3] = { "aborted", "rst_received", NULL };
+	long long rst0, timeout0, retrans0, ka0, want[3] = { 1, 1 };
+	unsigned short port;
+	int lfd, c, s;
+	struct ends e0;
+
+	REQUIRE_MODULE();
+	lfd = tlc_listen(AF_INET, &port, 8);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
+	read_ends(&e0);
+	rst0 = snmp("Tcp", "OutRsts");
+	timeout0 = tlc_netstat("TCPAbortOnTimeout");
+	retrans0 = detect("retrans");
+	ka0 = detect("keepalive");
+	ASSERT_EQ(0, tlc_sh("ss -K -tn state established src 127.0.0.1:%u "
+			    ">/dev/null", tlc_local_port(c)));
+	EXPECT_EQ(0, tlc_wait_eof(s, 5000));
+	EXPECT_EQ(ECONNABORTED, sock_err(c));
+	close(c);
+	close(s);
+	tlc_sleep_ms(100);
+
+	EXPECT_EQ(1, snmp("Tcp", "OutRsts") - rst0);
+	EXPECT_EQ(0, tlc_netstat("TCPAbortOnTimeout") - timeout0);
+	EXPECT_EQ(0, ends_differ(&e0, names, want));
+	EXPECT_EQ(0, detect("retrans") - retrans0);
+	EXPECT_EQ(0, detect("keepalive") - ka0);
+	close(lfd);
+}
+
+/*
+ * connect()s answered by an ICMP host unreachable (an nft reject on the
+ * input hook): EHOSTUNREACH.  No reset is sent and nothing timed out:
+ * "other", and no sample in the SYN detection histogram.
+ */
+TEST(icmp_unreachable_connect)
+{
+	const char *names[2] = { "other", NULL };
+	long long unreach0, rst0, timeout0, syn0, fails0, want[2];
+	unsigned short port;
+	struct ends e0;
+	int lfd, i;
+
+	REQUIRE_MODULE();
+	ASSERT_EQ(0, tlc_sysctl("tcp_syn_retries", "2"));
+	lfd = tlc_listen(AF_INET, &port, 8);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, tlc_sh("nft add table inet tlcrej && nft add chain inet "
+			    "tlcrej in '{ type filter hook input priority 0; }' "
+			    "&& nft add rule inet tlcrej in tcp dport %u reject "
+			    "with icmp type host-unreachable", port));
+	read_ends(&e0);
+	unreach0 = snmp("Icmp", "InDestUnreachs");
+	rst0 = snmp("Tcp", "OutRsts");
+	timeout0 = tlc_netstat("TCPAbortOnTimeout");
+	syn0 = detect("syn");
+	fails0 = snmp("Tcp", "AttemptFails");
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(-1, tlc_connect(AF_INET, port));
+		EXPECT_EQ(EHOSTUNREACH, errno);
+	}
+	tlc_sleep_ms(100);
+
+	/*
+	 * An ICMP error that finds the socket held by connect() is kept as
+	 * a soft error, the next one (the SYN sent again) ends it: one or
+	 * two per connect().  Each ended in SYN_SENT, by tcp_done().
+	 */
+	TH_LOG("IcmpInDestUnreachs %lld, AttemptFails %lld",
+	       snmp("Icmp", "InDestUnreachs") - unreach0,
+	       snmp("Tcp", "AttemptFails") - fails0);
+	EXPECT_LE(3, snmp("Icmp", "InDestUnreachs") - unreach0);
+	EXPECT_EQ(3, snmp("Tcp", "AttemptFails") - fails0);
+	want[0] = snmp("Tcp", "AttemptFails") - fails0;
+	EXPECT_EQ(0, snmp("Tcp", "OutRsts") - rst0);
+	EXPECT_EQ(0, tlc_netstat("TCPAbortOnTimeout") - timeout0);
+	EXPECT_EQ(0, ends_differ(&e0, names, want));
+	EXPECT_EQ(0, detect("syn") - syn0);
+	close(lfd);
+}
+
+TEST_HARNESS_MAIN

@@ -138,6 +138,11 @@ u8 tlc_life_rst_sent_data(struct sock *sk);
 /* tcp_disconnect(): the hint for the coming close, 0 if already known. */
 u8 tlc_life_disconnect(struct sock *sk);
 
+/* The kernel sent a reset, for @reason (enum sk_rst_reason). */
+void tlc_life_rst_sent(const struct net *net, unsigned int reason);
+/* Resets the module could not count (no namespace, unknown reason). */
+u64 tlc_life_lost_resets(void);
+
 /* A timewait socket takes over an actively closed connection. */
 bool tlc_life_tw_handover(struct inet_timewait_sock *tw, struct sock *sk);
 /* A timewait socket's timer is re-armed (FIN_WAIT2 -> TIME_WAIT). */

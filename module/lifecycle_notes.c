@@ -119,6 +119,46 @@ void tlc_life_ka_timer_done(const struct tlc_ka_run *run)
 	this_cpu_inc(pcpu->ka[outcome]);
 }
 
+/* ---- resets sent ---------------------------------------------------- */
+
+static DEFINE_PER_CPU(u64, tlc_lost_resets);
+
+/**
+ * tlc_life_rst_sent() - the kernel sent a reset (tcp:tcp_send_reset)
+ * @net: the namespace it was sent from, NULL if not known
+ * @reason: the kernel's reason, enum sk_rst_reason
+ *
+ * Counted per namespace and reason.  One without a namespace, or with a
+ * reason past the build tree's enum, is counted lost.
+ */
+void tlc_life_rst_sent(const struct net *net, unsigned int reason)
+{
+	struct tlc_stats __percpu *pcpu;
+
+	if (!net || reason >= TLC_NRST_REASONS) {
+		this_cpu_inc(tlc_lost_resets);
+		return;
+	}
+	pcpu = tlc_stats_of(net);
+	if (pcpu)
+		this_cpu_inc(pcpu->rst[reason]);
+}
+
+/**
+ * tlc_life_lost_resets() - resets sent that the module could not count
+ *
+ * Return: how many, since the load.
+ */
+u64 tlc_life_lost_resets(void)
+{
+	u64 lost = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		lost += per_cpu(tlc_lost_resets, cpu);
+	return lost;
+}
+
 /* ---- aborts --------------------------------------------------------- */
 
 /**

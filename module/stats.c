@@ -102,6 +102,40 @@ const char *tlc_detect_name(int how)
 					      "unknown";
 }
 
+#ifdef TLC_HAVE_RST_REASON
+/* The kernel's own list of its reasons, as the tracepoint prints them. */
+#define TLC_RST_NAME(r)		{ SK_RST_REASON_##r, #r },
+#define TLC_RST_NAME_END(r)
+static const struct {
+	int reason;
+	const char *name;
+} tlc_rst_reason_names[] = {
+	DEFINE_RST_REASON(TLC_RST_NAME, TLC_RST_NAME_END)
+};
+
+#undef TLC_RST_NAME
+#undef TLC_RST_NAME_END
+#endif
+
+/**
+ * tlc_rst_reason_name() - the kernel's name of a reset reason
+ * @reason: enum sk_rst_reason
+ *
+ * Return: its name as the kernel spells it, without SK_RST_REASON_ and in
+ * upper case, or NULL for a reason this kernel does not have.
+ */
+const char *tlc_rst_reason_name(int reason)
+{
+#ifdef TLC_HAVE_RST_REASON
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(tlc_rst_reason_names); i++)
+		if (tlc_rst_reason_names[i].reason == reason)
+			return tlc_rst_reason_names[i].name;
+#endif
+	return NULL;
+}
+
 const char *tlc_reason_name(int reason)
 {
 	return reason >= 0 && reason < TLC_NREASONS ?
@@ -298,6 +332,8 @@ struct tlc_stats *tlc_stats_sum(const struct net *net)
 			sum->ka[i] += READ_ONCE(s->ka[i]);
 		for (i = 0; i < TLC_NDETECT; i++)
 			tlc_dwell_merge(&sum->detect[i], &s->detect[i]);
+		for (i = 0; i < TLC_NRST_REASONS; i++)
+			sum->rst[i] += READ_ONCE(s->rst[i]);
 	}
 	return sum;
 }

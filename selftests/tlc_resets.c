@@ -84,6 +84,16 @@ static const char * const reason_names[] = {
 
 #define NREASONS (sizeof(reason_names) / sizeof(reason_names[0]))
 
+static int reason_idx(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NREASONS; i++)
+		if (!strcmp(name, reason_names[i]))
+			return i;
+	return 0;
+}
+
 struct ends {
 	long long n[NREASONS];
 };
@@ -307,6 +317,168 @@ TEST(icmp_unreachable_connect)
 	EXPECT_EQ(0, tlc_netstat("TCPAbortOnTimeout") - timeout0);
 	EXPECT_EQ(0, ends_differ(&e0, names, want));
 	EXPECT_EQ(0, detect("syn") - syn0);
+	close(lfd);
+}
+
+/* Whether a feature is available, from the debugfs status. */
+static int feature_available(const char *name)
+{
+	char line[256], want[128];
+	FILE *f = tlc_open_versioned(TLC_STATUS);
+	int found = 0;
+
+	if (!f)
+		return 0;
+	snprintf(want, sizeof(want), "feature %s available\n", name);
+	while (fgets(line, sizeof(line), f))
+		if (!strcmp(line, want))
+			found = 1;
+	fclose(f);
+	return found;
+}
+
+static const char * const rst_names[] = {
+	"not_specified", "no_socket", "tcp_invalid_ack_sequence",
+	"tcp_rfc7323_paws", "tcp_too_old_ack", "tcp_ack_unsent_data",
+	"tcp_flags", "tcp_old_ack", "tcp_abort_on_data",
+	"tcp_timewait_socket", "invalid_syn", "tcp_abort_on_close",
+	"tcp_abort_on_linger", "tcp_abort_on_memory", "tcp_state",
+	"tcp_keepalive_timeout", "tcp_disconnect_with_data", "error",
+};
+
+#define NRST (sizeof(rst_names) / sizeof(rst_names[0]))
+
+/* Resets sent per kernel reason (0 for a name this kernel lacks). */
+static void read_resets(long long *n)
+{
+	size_t i;
+
+	for (i = 0; i < NRST; i++) {
+		n[i] = tlc_read_key(TLC_PROC "/resets", rst_names[i]);
+		if (n[i] < 0)
+			n[i] = 0;
+	}
+}
+
+/* The sum of every line of the resets file. */
+static long long resets_total(void)
+{
+	FILE *f = tlc_open_versioned(TLC_PROC "/resets");
+	long long sum = 0, v;
+	char line[256], k[64];
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld", k, &v) == 2)
+			sum += v;
+	fclose(f);
+	return sum;
+}
+
+static int rst_idx(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NRST; i++)
+		if (!strcmp(name, rst_names[i]))
+			return i;
+	return 0;
+}
+
+/*
+ * The kernel's own reason for each reset it sends (6.10+): the module's
+ * resets file against the module's close reasons for the same ends, and
+ * its total against OutRsts.  One reset of each kind this side sends:
+ * linger 0, unread data, data after close (full and timewait socket),
+ * ss -K, and the reset to a connect() to a closed port.
+ */
+TEST(kernel_reset_reasons)
+{
+	long long r0[NRST], r1[NRST], d[NRST], rst0, total0, tw0;
+	unsigned short port, closed_port = 0;
+	int lfd, c, s, i;
+	struct ends e0, e1;
+	char data[10] = "unread";
+
+	REQUIRE_MODULE();
+	if (!feature_available("resets"))
+		SKIP(return, "feature resets unavailable: this kernel's tcp:tcp_send_reset has no reason argument (before 6.10)");
+	lfd = tlc_listen(AF_INET, &port, 8);
+	ASSERT_LE(0, lfd);
+	i = tlc_listen(AF_INET, &closed_port, 1);
+	close(i);
+	read_ends(&e0);
+	read_resets(r0);
+	total0 = resets_total();
+	rst0 = snmp("Tcp", "OutRsts");
+	tw0 = counter("timewait_rst_sent");
+
+	/* rst_sent_linger0 */
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
+	tlc_linger0(c);
+	close(c);
+	ASSERT_EQ(0, tlc_wait_eof(s, 5000));
+	close(s);
+	/* rst_sent_unread */
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
+	ASSERT_EQ(sizeof(data), write(c, data, sizeof(data)));
+	tlc_sleep_ms(100);
+	close(s);
+	ASSERT_EQ(0, tlc_wait_eof(c, 5000));
+	close(c);
+	/* rst_sent_data, from the full socket and from a timewait socket */
+	ASSERT_EQ(0, tlc_sysctl("tcp_fin_timeout", "120"));
+	ASSERT_EQ(0, fin_wait2_pair(lfd, port, &c, &s));
+	close(c);
+	tlc_sleep_ms(100);
+	ASSERT_EQ(5, write(s, "data", 5));
+	tlc_sleep_ms(200);
+	close(s);
+	ASSERT_EQ(0, tlc_sysctl("tcp_fin_timeout", "30"));
+	ASSERT_EQ(0, fin_wait2_pair(lfd, port, &c, &s));
+	close(c);
+	tlc_sleep_ms(100);
+	ASSERT_EQ(5, write(s, "data", 5));
+	tlc_sleep_ms(200);
+	close(s);
+	/* aborted */
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
+	ASSERT_EQ(0, tlc_sh("ss -K -tn state established src 127.0.0.1:%u "
+			    ">/dev/null", tlc_local_port(c)));
+	ASSERT_EQ(0, tlc_wait_eof(s, 5000));
+	close(c);
+	close(s);
+	/* refused: the closed port's reset, sent without a socket */
+	EXPECT_EQ(-1, tlc_connect(AF_INET, closed_port));
+	tlc_sleep_ms(200);
+
+	read_ends(&e1);
+	read_resets(r1);
+	for (i = 0; i < (int)NRST; i++) {
+		d[i] = r1[i] - r0[i];
+		if (d[i])
+			TH_LOG("%s %lld", rst_names[i], d[i]);
+	}
+#define END(name) (e1.n[reason_idx(name)] - e0.n[reason_idx(name)])
+#define RST(name) d[rst_idx(name)]
+	TH_LOG("OutRsts %lld, resets %lld", snmp("Tcp", "OutRsts") - rst0,
+	       resets_total() - total0);
+	EXPECT_EQ(snmp("Tcp", "OutRsts") - rst0, resets_total() - total0);
+	EXPECT_EQ(6, resets_total() - total0);
+	EXPECT_EQ(END("rst_sent_unread"), RST("tcp_abort_on_close"));
+	EXPECT_EQ(1, RST("tcp_abort_on_close"));
+	EXPECT_EQ(1, RST("tcp_abort_on_data"));
+	EXPECT_EQ(counter("timewait_rst_sent") - tw0,
+		  RST("tcp_timewait_socket"));
+	EXPECT_EQ(END("rst_sent_data"),
+		  RST("tcp_abort_on_data") + RST("tcp_timewait_socket"));
+	EXPECT_EQ(END("refused"), RST("no_socket"));
+	/* tcp_disconnect() (linger 0) and tcp_abort() (ss -K) */
+	EXPECT_EQ(END("rst_sent_linger0") + END("aborted"),
+		  RST("tcp_state") + RST("tcp_disconnect_with_data"));
+#undef END
+#undef RST
 	close(lfd);
 }
 

@@ -199,14 +199,20 @@ u8 tlc_life_rst_sent_data(struct sock *sk)
  * shutdown(SHUT_RDWR) linger-0 socket disconnected by connect(AF_UNSPEC)
  * counts as linger 0 too.
  *
+ * A socket in CLOSE already (connect() failed and its error path calls
+ * tcp_disconnect()) sends nothing and changes no state: no close follows
+ * to take a hint, which would wait for the next socket at this address.
+ *
  * Return: the hint to give the coming close in &tlc_ctx.hint, 0 if the
- * close is classified already (a RST received first).
+ * close is classified already (a RST received first) or none follows.
  */
 u8 tlc_life_disconnect(struct sock *sk)
 {
 	struct tlc_sock_info info;
 	u8 hint;
 
+	if (READ_ONCE(sk->sk_state) == TCP_CLOSE)
+		return TLC_HINT_NONE;
 	if (tlc_track_get(sk, &info) && info.hint != TLC_HINT_NONE)
 		return TLC_HINT_NONE;
 	if (READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK &&

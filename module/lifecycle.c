@@ -123,6 +123,12 @@ static int tlc_close_reason(const struct sock *sk, int oldstate, u8 hint,
 	case TLC_HINT_DISCONNECT:
 		return TLC_R_RST_SENT_OTHER;
 	}
+	/*
+	 * TCP_LINGER2 < 0: no wait in FIN_WAIT2, a reset instead, at close()
+	 * (TCPAbortOnLinger) or when the FIN of an orphan is acknowledged.
+	 */
+	if (oldstate == TCP_FIN_WAIT2 && READ_ONCE(tcp_sk(sk)->linger2) < 0)
+		return TLC_R_RST_SENT_OTHER;
 	switch (oldstate) {
 	case TCP_LAST_ACK:
 		return TLC_R_ORDERLY_PASSIVE;

@@ -482,4 +482,47 @@ TEST(kernel_reset_reasons)
 	close(lfd);
 }
 
+/*
+ * TCP_LINGER2 below 0: close() in FIN_WAIT2 resets the peer instead of
+ * waiting for its FIN (TCPAbortOnLinger).  This side sent the reset.
+ */
+TEST(linger2_abort)
+{
+	const char *names[3] = { "rst_sent_other", "rst_received", NULL };
+	long long rst0, abort0, kernel0 = -1, want[3];
+	unsigned short port;
+	int lfd, c, s, v = -1;
+	struct ends e0;
+
+	REQUIRE_MODULE();
+	lfd = tlc_listen(AF_INET, &port, 8);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
+	ASSERT_EQ(0, setsockopt(c, IPPROTO_TCP, TCP_LINGER2, &v, sizeof(v)));
+	ASSERT_EQ(0, shutdown(c, SHUT_WR));
+	ASSERT_EQ(0, tlc_wait_eof(s, 5000));
+	tlc_sleep_ms(100);
+	read_ends(&e0);
+	rst0 = snmp("Tcp", "OutRsts");
+	abort0 = tlc_netstat("TCPAbortOnLinger");
+	if (feature_available("resets"))
+		kernel0 = tlc_read_key(TLC_PROC "/resets", "tcp_abort_on_linger");
+	close(c);
+	tlc_sleep_ms(200);
+	EXPECT_EQ(EPIPE, sock_err(s));
+	close(s);
+	tlc_sleep_ms(100);
+
+	EXPECT_EQ(1, snmp("Tcp", "OutRsts") - rst0);
+	want[0] = tlc_netstat("TCPAbortOnLinger") - abort0;
+	want[1] = 1;
+	EXPECT_EQ(1, want[0]);
+	EXPECT_EQ(0, ends_differ(&e0, names, want));
+	/* 6.12 and later: the kernel's reason for it */
+	if (kernel0 >= 0)
+		EXPECT_EQ(1, tlc_read_key(TLC_PROC "/resets",
+					  "tcp_abort_on_linger") - kernel0);
+	close(lfd);
+}
+
 TEST_HARNESS_MAIN

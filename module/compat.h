@@ -46,6 +46,21 @@
 #error "Kbuild's grep for icsk_keepalive_timer missed (6.14+ have it)"
 #endif
 
+/*
+ * The kernel's reason for each reset it sends, enum sk_rst_reason
+ * (include/net/rstreason.h), is an argument of the tcp:tcp_send_reset
+ * tracepoint from 6.10 on: (sk, skb, reason).  6.1's tracepoint has only
+ * (sk, skb), hence no TLC_HAVE_RST_REASON there.  The reasons are the
+ * build tree's: DEFINE_RST_REASON() lists their names.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#include <net/rstreason.h>
+#define TLC_HAVE_RST_REASON
+#define TLC_NRST_REASONS	SK_RST_REASON_MAX
+#else
+#define TLC_NRST_REASONS	1
+#endif
+
 /**
  * tlc_keepalive_timer_sk() - the socket whose keepalive timer @t is
  * @t: the timer tcp_keepalive_timer() was called with

@@ -10,6 +10,7 @@
 #include <linux/seq_file.h>
 
 #include "debugfs.h"
+#include "lifecycle.h"
 #include "main.h"
 #include "netns.h"
 #include "probes.h"
@@ -27,6 +28,7 @@ static int tlc_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "stale_entries %llu\n", tlc_track_stale());
 	seq_printf(m, "nets_uncounted %d\n", tlc_netns_uncounted());
 	tlc_probes_show(m);
+	seq_printf(m, "lost_resets %llu\n", tlc_life_lost_resets());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(tlc_status);

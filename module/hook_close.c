@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What tells why a connection closes: a reset received, tcp_disconnect()
- * (close() with linger 0, connect(AF_UNSPEC)), and the keepalive timer,
- * its probes and what each of its runs did.
+ * What tells why a connection closes: a reset received (or data after
+ * close(), which the kernel answers with one), tcp_disconnect() (close()
+ * with linger 0, connect(AF_UNSPEC)), the write timer, where the kernel
+ * gives up on an unanswered connection, and the keepalive timer, its
+ * probes and what each of its runs did.
  */
 
 #include <linux/percpu.h>
@@ -27,12 +29,21 @@ static void tlc_hint_marker(struct sock *sk, u8 hint)
 	mk->hint = hint;
 }
 
-/* tcp_reset(sk, skb) */
+/*
+ * tcp_reset(sk, skb): for a segment with RST, or for one with data that
+ * came after close() or shutdown(SHUT_RD) (TCPAbortOnData: the caller
+ * sends the reset).
+ */
 static void tlc_reset_pre(struct pt_regs *regs)
 {
 	struct sock *sk = (void *)ARG(0);
+	const struct sk_buff *skb = (void *)ARG(1);
 
-	if (tlc_sk_is_tcp(sk))
+	if (!tlc_sk_is_tcp(sk))
+		return;
+	if (skb && !tcp_hdr(skb)->rst)
+		tlc_hint_marker(sk, tlc_life_rst_sent_data(sk));
+	else
 		tlc_hint_marker(sk, tlc_life_rst_received(sk));
 }
 
@@ -47,6 +58,26 @@ static void tlc_disconnect_pre(struct pt_regs *regs)
 	hint = tlc_life_disconnect(sk);
 	if (hint)
 		tlc_hint_marker(sk, hint);
+}
+
+/*
+ * tcp_write_timer_handler(sk): the retransmission and zero-window probe
+ * timers, from the timer or deferred to release_sock(), BHs off either
+ * way.  A timeout is a close inside it (tcp_write_err()).
+ */
+static bool tlc_write_timer_entry(void *data, struct pt_regs *regs)
+{
+	struct sock *sk = (void *)ARG(0);
+
+	if (!tlc_sk_is_tcp(sk))
+		return false;
+	TLC_MARK()->write_timer_sk = sk;
+	return true;
+}
+
+static void tlc_write_timer_ret(void *data, struct pt_regs *regs)
+{
+	TLC_MARK()->write_timer_sk = NULL;
 }
 
 /*
@@ -103,6 +134,8 @@ static void tlc_write_wakeup_pre(struct pt_regs *regs)
 static struct tlc_probe tlc_close_table[] = {
 	TLC_KPROBE("tcp_reset", tlc_reset_pre, TLC_F_REASONS),
 	TLC_KPROBE("tcp_disconnect", tlc_disconnect_pre, TLC_F_REASONS),
+	TLC_KRETPROBE("tcp_write_timer_handler", tlc_write_timer_entry,
+		      tlc_write_timer_ret, 0, 0, TLC_F_REASONS),
 	TLC_KRETPROBE("tcp_keepalive_timer", tlc_keepalive_entry,
 		      tlc_keepalive_ret, sizeof(struct tlc_ka_run), 0,
 		      TLC_F_REASONS),

@@ -40,6 +40,7 @@ static void tlc_state_hook(struct sock *sk, int oldstate, int newstate)
 		ctx.keepalive = mk->keepalive_sk == sk;
 		if (ctx.keepalive)
 			mk->ka_killed = true;
+		ctx.write_timer = mk->write_timer_sk == sk;
 		if (mk->handover_sk == sk) {
 			ctx.handover = true;
 			mk->handover_sk = NULL;

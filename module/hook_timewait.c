@@ -17,12 +17,16 @@
 #include "lifecycle.h"
 #include "probes.h"
 
-/* Which timewait socket's timer, or segment, this CPU is in. */
+/*
+ * Which timewait socket's timer, or segment, this CPU is in; the segment's
+ * verdict once tcp_timewait_state_process() returned.
+ */
 struct tlc_tw_markers {
 	const struct inet_timewait_sock *timer;
 	const struct inet_timewait_sock *seg;
 	bool seg_rst;
 	bool seg_syn;
+	bool seg_rst_sent;
 };
 
 static DEFINE_PER_CPU(struct tlc_tw_markers, tlc_tw_markers);
@@ -63,8 +67,11 @@ static void tlc_tw_timer_pre(struct pt_regs *regs)
 		       container_of(t, struct inet_timewait_sock, tw_timer));
 }
 
-/* tcp_timewait_state_process(tw, skb, th): a segment for a timewait sock */
-static void tlc_tw_segment_pre(struct pt_regs *regs)
+/*
+ * tcp_timewait_state_process(tw, skb, th, ...): a segment for a timewait
+ * socket.  The call's data is the socket.
+ */
+static bool tlc_tw_segment_entry(void *data, struct pt_regs *regs)
 {
 	struct tlc_tw_markers *mk = this_cpu_ptr(&tlc_tw_markers);
 	const struct tcphdr *th = (void *)ARG(2);
@@ -72,6 +79,24 @@ static void tlc_tw_segment_pre(struct pt_regs *regs)
 	mk->seg = (void *)ARG(0);
 	mk->seg_rst = th->rst;
 	mk->seg_syn = th->syn;
+	mk->seg_rst_sent = false;
+	*(const struct inet_timewait_sock **)data = mk->seg;
+	return true;
+}
+
+/*
+ * TCP_TW_RST (data, or a SYN, for an orphan in FIN_WAIT2 after close()):
+ * the caller, tcp_v4_rcv() or tcp_v6_rcv(), sends a reset and kills the
+ * socket next, on this CPU.  A socket killed inside, by an RST, has
+ * cleared the marker already.
+ */
+static void tlc_tw_segment_ret(void *data, struct pt_regs *regs)
+{
+	struct tlc_tw_markers *mk = this_cpu_ptr(&tlc_tw_markers);
+
+	if (mk->seg && mk->seg == *(const struct inet_timewait_sock **)data &&
+	    (int)tlc_kprobe_ret(regs) == TCP_TW_RST)
+		mk->seg_rst_sent = true;
 }
 
 /*
@@ -94,6 +119,7 @@ static void tlc_tw_kill_pre(struct pt_regs *regs)
 		kill.segment = true;
 		kill.seg_rst = mk->seg_rst;
 		kill.seg_syn = mk->seg_syn;
+		kill.rst_sent = mk->seg_rst_sent;
 		mk->seg = NULL;
 	}
 	tlc_life_tw_kill(tw, &kill);
@@ -103,8 +129,9 @@ static struct tlc_probe tlc_timewait_table[] = {
 	TLC_KPROBE(TLC_SYM_TW_HASHDANCE, tlc_tw_hashdance_pre, TLC_F_TIMEWAIT),
 	TLC_KPROBE("__inet_twsk_schedule", tlc_tw_schedule_pre, TLC_F_TIMEWAIT),
 	TLC_KPROBE("tw_timer_handler", tlc_tw_timer_pre, TLC_F_TIMEWAIT),
-	TLC_KPROBE("tcp_timewait_state_process", tlc_tw_segment_pre,
-		   TLC_F_TIMEWAIT),
+	TLC_KRETPROBE("tcp_timewait_state_process", tlc_tw_segment_entry,
+		      tlc_tw_segment_ret, sizeof(struct inet_timewait_sock *),
+		      0, TLC_F_TIMEWAIT),
 	TLC_KPROBE("inet_twsk_kill", tlc_tw_kill_pre, TLC_F_TIMEWAIT),
 };
 

@@ -31,6 +31,7 @@ struct request_sock;
  * @completed_req: the request socket whose child was just born; its drop
  *	from the queue follows
  * @keepalive_sk: the socket whose keepalive timer runs
+ * @write_timer_sk: the socket whose write timer handler runs
  * @ka_probe_sent: that timer sent a keepalive probe
  * @ka_killed: that timer closed the socket
  * @handover_sk: the socket a timewait socket took over, when the table
@@ -43,6 +44,7 @@ struct tlc_markers {
 	bool clone_req_hashed;
 	const struct request_sock *completed_req;
 	const struct sock *keepalive_sk;
+	const struct sock *write_timer_sk;
 	bool ka_probe_sent;
 	bool ka_killed;
 	const struct sock *handover_sk;

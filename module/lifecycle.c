@@ -74,12 +74,33 @@ static bool tlc_closed_unread(const struct sock *sk, int oldstate,
 	return unread > 0 && skb_queue_empty_lockless(&sk->sk_receive_queue);
 }
 
+/*
+ * An error that closes the socket outside the keepalive timer: a timeout
+ * only where the kernel's write timer gave up (tcp_write_err(), whose
+ * error may be a soft ICMP error kept before); ECONNABORTED is
+ * tcp_abort() (ss -K, bpf_sock_destroy()); anything else, an ICMP error
+ * (EHOSTUNREACH...) is "other".  Without the reasons probes, every error
+ * is taken for a timeout, as it mostly is.
+ */
+static int tlc_error_reason(int err, int oldstate, const struct tlc_ctx *ctx)
+{
+	if (ctx->write_timer || !ctx->aborts_noted)
+		return oldstate == TCP_SYN_SENT ? TLC_R_SYN_TIMEOUT :
+						  TLC_R_RETRANS_TIMEOUT;
+	return err == ECONNABORTED ? TLC_R_ABORTED : TLC_R_OTHER;
+}
+
 /* Why did this full socket's connection end (it is going to CLOSE)? */
 static int tlc_close_reason(const struct sock *sk, int oldstate, u8 hint,
 			    const struct tlc_ctx *ctx)
 {
 	int err = READ_ONCE(sk->sk_err);
 
+	if (!hint)
+		hint = ctx->hint;
+	/* tcp_reset() for data after close: an error as for a reset */
+	if (hint == TLC_HINT_RST_SENT_DATA)
+		return TLC_R_RST_SENT_DATA;
 	if (err == ECONNREFUSED)
 		return TLC_R_REFUSED;
 	if (err == ECONNRESET || err == EPIPE || hint == TLC_HINT_RST_RECEIVED)
@@ -91,10 +112,7 @@ static int tlc_close_reason(const struct sock *sk, int oldstate, u8 hint,
 		return err ? TLC_R_KEEPALIVE_TIMEOUT : TLC_R_OTHER;
 	}
 	if (err)
-		return oldstate == TCP_SYN_SENT ? TLC_R_SYN_TIMEOUT :
-						  TLC_R_RETRANS_TIMEOUT;
-	if (!hint)
-		hint = ctx->hint;
+		return tlc_error_reason(err, oldstate, ctx);
 	if (!hint && tlc_closed_unread(sk, oldstate, ctx))
 		hint = TLC_HINT_UNREAD;
 	switch (hint) {
@@ -105,6 +123,12 @@ static int tlc_close_reason(const struct sock *sk, int oldstate, u8 hint,
 	case TLC_HINT_DISCONNECT:
 		return TLC_R_RST_SENT_OTHER;
 	}
+	/*
+	 * TCP_LINGER2 < 0: no wait in FIN_WAIT2, a reset instead, at close()
+	 * (TCPAbortOnLinger) or when the FIN of an orphan is acknowledged.
+	 */
+	if (oldstate == TCP_FIN_WAIT2 && READ_ONCE(tcp_sk(sk)->linger2) < 0)
+		return TLC_R_RST_SENT_OTHER;
 	switch (oldstate) {
 	case TCP_LAST_ACK:
 		return TLC_R_ORDERLY_PASSIVE;
@@ -429,6 +453,8 @@ static int tlc_tw_end(const struct inet_timewait_sock *tw,
 	/* tcp_tw_reuse in connect(), or sock_diag destroy */
 	if (in_task())
 		return TLC_C_TW_REUSED_CONNECT;
+	if (kill->segment && kill->rst_sent)
+		return TLC_C_TW_RST_SENT;
 	if (kill->segment)
 		return kill->seg_rst ? TLC_C_TW_RST :
 		       kill->seg_syn ? TLC_C_TW_REUSED_SYN : TLC_C_TW_OTHER;
@@ -459,7 +485,9 @@ void tlc_life_tw_kill(struct inet_timewait_sock *tw,
 	s->ctr[end]++;
 	tlc_stats_move(s, state, TCP_CLOSE, tracked && info.state == state,
 		       now - info.state_ts);
-	if (state == TCP_FIN_WAIT2 && end == TLC_C_TW_EXPIRED)
+	if (end == TLC_C_TW_RST_SENT)
+		reason = TLC_R_RST_SENT_DATA;
+	else if (state == TCP_FIN_WAIT2 && end == TLC_C_TW_EXPIRED)
 		reason = TLC_R_FIN_WAIT2_TIMEOUT;
 	else if (state == TCP_FIN_WAIT2 && end == TLC_C_TW_NETNS)
 		reason = TLC_R_NETNS;

@@ -22,6 +22,8 @@ struct sock;
  * @req: at a child's birth, the request socket it completes (or NULL)
  * @req_hashed: @req was a NEW_SYN_RECV socket (not Fast Open or a cookie)
  * @keepalive: the change happens in this socket's keepalive timer
+ * @write_timer: ... in its write (retransmission, probe) timer's handler,
+ *	where the kernel gives up on an unanswered connection
  * @handover: the socket was just handed over to a timewait socket
  * @aborts_noted: the reasons probes are armed: every abort they see leaves
  *	a hint
@@ -32,6 +34,7 @@ struct tlc_ctx {
 	const struct request_sock *req;
 	bool req_hashed;
 	bool keepalive;
+	bool write_timer;
 	bool handover;
 	bool aborts_noted;
 	u8 hint;
@@ -43,12 +46,15 @@ struct tlc_ctx {
  * @segment: while a segment for the socket is processed
  * @seg_rst: that segment has RST
  * @seg_syn: that segment has SYN
+ * @rst_sent: tcp_timewait_state_process() answered that segment with
+ *	TCP_TW_RST: the kernel resets the peer and kills the socket
  */
 struct tlc_tw_kill {
 	bool timer;
 	bool segment;
 	bool seg_rst;
 	bool seg_syn;
+	bool rst_sent;
 };
 
 /**
@@ -127,8 +133,15 @@ void tlc_life_ka_timer_done(const struct tlc_ka_run *run);
 
 /* A reset was received: the hint for the coming close. */
 u8 tlc_life_rst_received(struct sock *sk);
+/* Data came after close() or shutdown(SHUT_RD): the kernel resets. */
+u8 tlc_life_rst_sent_data(struct sock *sk);
 /* tcp_disconnect(): the hint for the coming close, 0 if already known. */
 u8 tlc_life_disconnect(struct sock *sk);
+
+/* The kernel sent a reset, for @reason (enum sk_rst_reason). */
+void tlc_life_rst_sent(const struct net *net, unsigned int reason);
+/* Resets the module could not count (no namespace, unknown reason). */
+u64 tlc_life_lost_resets(void);
 
 /* A timewait socket takes over an actively closed connection. */
 bool tlc_life_tw_handover(struct inet_timewait_sock *tw, struct sock *sk);

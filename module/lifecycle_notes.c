@@ -119,6 +119,46 @@ void tlc_life_ka_timer_done(const struct tlc_ka_run *run)
 	this_cpu_inc(pcpu->ka[outcome]);
 }
 
+/* ---- resets sent ---------------------------------------------------- */
+
+static DEFINE_PER_CPU(u64, tlc_lost_resets);
+
+/**
+ * tlc_life_rst_sent() - the kernel sent a reset (tcp:tcp_send_reset)
+ * @net: the namespace it was sent from, NULL if not known
+ * @reason: the kernel's reason, enum sk_rst_reason
+ *
+ * Counted per namespace and reason.  One without a namespace, or with a
+ * reason past the build tree's enum, is counted lost.
+ */
+void tlc_life_rst_sent(const struct net *net, unsigned int reason)
+{
+	struct tlc_stats __percpu *pcpu;
+
+	if (!net || reason >= TLC_NRST_REASONS) {
+		this_cpu_inc(tlc_lost_resets);
+		return;
+	}
+	pcpu = tlc_stats_of(net);
+	if (pcpu)
+		this_cpu_inc(pcpu->rst[reason]);
+}
+
+/**
+ * tlc_life_lost_resets() - resets sent that the module could not count
+ *
+ * Return: how many, since the load.
+ */
+u64 tlc_life_lost_resets(void)
+{
+	u64 lost = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		lost += per_cpu(tlc_lost_resets, cpu);
+	return lost;
+}
+
 /* ---- aborts --------------------------------------------------------- */
 
 /**
@@ -134,6 +174,23 @@ u8 tlc_life_rst_received(struct sock *sk)
 }
 
 /**
+ * tlc_life_rst_sent_data() - data came for a socket that stopped reading
+ * @sk: the socket, in FIN_WAIT1 or FIN_WAIT2 after close() or
+ *	shutdown(SHUT_RD)
+ *
+ * tcp_rcv_state_process() counts TCPAbortOnData and calls tcp_reset() for
+ * a segment that has no RST: the socket closes as if reset, and its caller
+ * sends the reset.
+ *
+ * Return: the hint to give the coming close in &tlc_ctx.hint.
+ */
+u8 tlc_life_rst_sent_data(struct sock *sk)
+{
+	tlc_track_set_hint(sk, TLC_HINT_RST_SENT_DATA);
+	return TLC_HINT_RST_SENT_DATA;
+}
+
+/**
  * tlc_life_disconnect() - tcp_disconnect() is called
  * @sk: the socket
  *
@@ -142,14 +199,20 @@ u8 tlc_life_rst_received(struct sock *sk)
  * shutdown(SHUT_RDWR) linger-0 socket disconnected by connect(AF_UNSPEC)
  * counts as linger 0 too.
  *
+ * A socket in CLOSE already (connect() failed and its error path calls
+ * tcp_disconnect()) sends nothing and changes no state: no close follows
+ * to take a hint, which would wait for the next socket at this address.
+ *
  * Return: the hint to give the coming close in &tlc_ctx.hint, 0 if the
- * close is classified already (a RST received first).
+ * close is classified already (a RST received first) or none follows.
  */
 u8 tlc_life_disconnect(struct sock *sk)
 {
 	struct tlc_sock_info info;
 	u8 hint;
 
+	if (READ_ONCE(sk->sk_state) == TCP_CLOSE)
+		return TLC_HINT_NONE;
 	if (tlc_track_get(sk, &info) && info.hint != TLC_HINT_NONE)
 		return TLC_HINT_NONE;
 	if (READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK &&

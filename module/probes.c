@@ -31,6 +31,7 @@ static const char * const tlc_feature_names[TLC_NFEATURES] = {
 	[TLC_F_REASONS]		= "reasons",
 	[TLC_F_OWNER]		= "owner",
 	[TLC_F_PORTS]		= "ports",
+	[TLC_F_RESETS]		= "resets",
 };
 
 /*
@@ -46,7 +47,7 @@ MODULE_PARM_DESC(noop_handlers,
 static char tlc_disable[64];
 module_param_string(disable_features, tlc_disable, sizeof(tlc_disable), 0444);
 MODULE_PARM_DESC(disable_features,
-		 "comma-separated optional features not to arm: timewait, synrecv, reasons, owner, ports (default none)");
+		 "comma-separated optional features not to arm: timewait, synrecv, reasons, owner, ports, resets (default none)");
 
 #define TLC_MAX_PROBES	24
 
@@ -56,6 +57,7 @@ static const struct tlc_probe_set * const tlc_sets[] = {
 	&tlc_reqsk_probes,
 	&tlc_close_probes,
 	&tlc_connect_probes,
+	&tlc_reset_probes,
 };
 
 /* Every probe of every set, in the sets' order; filled at init. */
@@ -141,6 +143,32 @@ static void tlc_tp_state(void *data, const struct sock *sk,
 	local_irq_restore(flags);
 }
 
+/**
+ * tlc_tp_begin() - the wrapper of a tracepoint's own function (@tp_fn)
+ * @p: the probe, the function's data
+ * @flags: saved for tlc_tp_end()
+ *
+ * Return: false to return at once (noop_handlers); true with the hit
+ * counted and interrupts off, until tlc_tp_end().
+ */
+bool tlc_tp_begin(struct tlc_probe *p, unsigned long *flags)
+{
+	if (READ_ONCE(tlc_noop))
+		return false;
+	tlc_hit(p);
+	local_irq_save(*flags);
+	return true;
+}
+
+/**
+ * tlc_tp_end() - the end of what tlc_tp_begin() started
+ * @flags: as tlc_tp_begin() saved them
+ */
+void tlc_tp_end(unsigned long flags)
+{
+	local_irq_restore(flags);
+}
+
 /* ---- registration --------------------------------------------------- */
 
 enum tlc_feature_status {
@@ -188,16 +216,24 @@ static void tlc_tp_match(struct tracepoint *tp, void *priv)
 		l->tp = tp;
 }
 
+/* The function a tracepoint probe registers: the state changes' or its own. */
+static void *tlc_tp_fn(const struct tlc_probe *p)
+{
+	return p->state ? (void *)tlc_tp_state : p->tp_fn;
+}
+
 /* Tracepoints of the kernel proper are not exported one by one. */
 static int tlc_tp_arm(struct tlc_probe *p)
 {
 	struct tlc_tp_lookup l = { .name = p->name };
 
+	if (!tlc_tp_fn(p))
+		return -EOPNOTSUPP;
 	for_each_kernel_tracepoint(tlc_tp_match, &l);
 	if (!l.tp)
 		return -ENOENT;
 	p->tp = l.tp;
-	return tracepoint_probe_register(p->tp, tlc_tp_state, p);
+	return tracepoint_probe_register(p->tp, tlc_tp_fn(p), p);
 }
 
 static int tlc_probe_arm(struct tlc_probe *p)
@@ -245,7 +281,7 @@ static void tlc_disarm(unsigned int mask)
 			krps[nr++] = &p->krp;
 			break;
 		case TLC_PK_TRACEPOINT:
-			tracepoint_probe_unregister(p->tp, tlc_tp_state, p);
+			tracepoint_probe_unregister(p->tp, tlc_tp_fn(p), p);
 			tps = true;
 			break;
 		default:

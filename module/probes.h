@@ -24,6 +24,7 @@ enum tlc_feature {
 	TLC_F_REASONS,
 	TLC_F_OWNER,
 	TLC_F_PORTS,
+	TLC_F_RESETS,
 	TLC_NFEATURES,
 };
 
@@ -41,6 +42,10 @@ enum tlc_probe_kind {
  *	call (no @ret then), true once it filled the call's data
  * @ret: return probe's handler, with what @entry filled
  * @state: tracepoint handler, for sock:inet_sock_set_state's arguments
+ * @tp_fn: for any other tracepoint, the function registered, of its
+ *	prototype with the probe as data first; it brackets its work with
+ *	tlc_tp_begin() and tlc_tp_end().  Neither @state nor @tp_fn: this
+ *	kernel's tracepoint is not usable (the feature is unavailable).
  * @kind: enum tlc_probe_kind
  * @feature: enum tlc_feature
  * @kp: the framework's: the kprobe
@@ -59,6 +64,7 @@ struct tlc_probe {
 	bool (*entry)(void *data, struct pt_regs *regs);
 	void (*ret)(void *data, struct pt_regs *regs);
 	void (*state)(struct sock *sk, int oldstate, int newstate);
+	void *tp_fn;
 	u8 kind;
 	u8 feature;
 
@@ -85,6 +91,11 @@ struct tlc_probe {
 	.kind = TLC_PK_TRACEPOINT, .feature = (feat),			\
 }
 
+#define TLC_TRACEPOINT_FN(tp_name, fn, feat) {				\
+	.name = (tp_name), .tp_fn = (fn),				\
+	.kind = TLC_PK_TRACEPOINT, .feature = (feat),			\
+}
+
 /**
  * struct tlc_probe_set - a hook file's table of probes
  * @probe: the table
@@ -101,6 +112,10 @@ extern const struct tlc_probe_set tlc_timewait_probes;	/* hook_timewait.c */
 extern const struct tlc_probe_set tlc_reqsk_probes;	/* hook_reqsk.c */
 extern const struct tlc_probe_set tlc_close_probes;	/* hook_close.c */
 extern const struct tlc_probe_set tlc_connect_probes;	/* hook_connect.c */
+extern const struct tlc_probe_set tlc_reset_probes;	/* hook_reset.c */
+
+bool tlc_tp_begin(struct tlc_probe *p, unsigned long *flags);
+void tlc_tp_end(unsigned long flags);
 
 bool tlc_feature_armed(enum tlc_feature feature);
 

@@ -10,6 +10,7 @@
  * to the namespace's root.
  */
 
+#include <linux/ctype.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -317,6 +318,31 @@ static int tlc_keepalive_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/*
+ * Resets sent, by the kernel's reason: its names in lower case.  No line
+ * on a kernel whose tracepoint has no reason (6.1).
+ */
+static int tlc_resets_show(struct seq_file *m, void *v)
+{
+	struct tlc_stats *s = tlc_stats_sum(seq_file_single_net(m));
+	const char *name;
+	int i;
+
+	if (!s)
+		return -ENOMEM;
+	tlc_show_version(m);
+	for (i = 0; i < TLC_NRST_REASONS; i++) {
+		name = tlc_rst_reason_name(i);
+		if (!name)
+			continue;
+		for (; *name; name++)
+			seq_putc(m, tolower(*name));
+		seq_printf(m, " %llu\n", s->rst[i]);
+	}
+	kfree(s);
+	return 0;
+}
+
 struct tlc_proc_file {
 	const char *name;
 	int (*show)(struct seq_file *m, void *v);
@@ -330,6 +356,7 @@ static const struct tlc_proc_file tlc_proc_files[] = {
 	{ "reasons",		tlc_reasons_show },
 	{ "counters",		tlc_counters_show },
 	{ "keepalive",		tlc_keepalive_show },
+	{ "resets",		tlc_resets_show },
 };
 
 /**

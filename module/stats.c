@@ -48,6 +48,8 @@ static const char * const tlc_reason_names[TLC_NREASONS] = {
 	[TLC_R_FIN_WAIT2_TIMEOUT]	= "fin_wait2_timeout",
 	[TLC_R_NETNS]			= "netns_teardown",
 	[TLC_R_OTHER]			= "other",
+	[TLC_R_RST_SENT_DATA]		= "rst_sent_data",
+	[TLC_R_ABORTED]			= "aborted",
 };
 
 static const char * const tlc_counter_names[TLC_NCOUNTERS] = {
@@ -57,6 +59,7 @@ static const char * const tlc_counter_names[TLC_NCOUNTERS] = {
 	[TLC_C_TW_REUSED_CONNECT]	= "timewait_reused_connect",
 	[TLC_C_TW_REUSED_SYN]		= "timewait_reused_syn",
 	[TLC_C_TW_RST]			= "timewait_killed_rst",
+	[TLC_C_TW_RST_SENT]		= "timewait_rst_sent",
 	[TLC_C_TW_NETNS]		= "timewait_netns",
 	[TLC_C_TW_OTHER]		= "timewait_other",
 	[TLC_C_REQ_CREATED]		= "synrecv_created",
@@ -97,6 +100,40 @@ const char *tlc_detect_name(int how)
 {
 	return how >= 0 && how < TLC_NDETECT ? tlc_detect_names[how] :
 					      "unknown";
+}
+
+#ifdef TLC_HAVE_RST_REASON
+/* The kernel's own list of its reasons, as the tracepoint prints them. */
+#define TLC_RST_NAME(r)		{ SK_RST_REASON_##r, #r },
+#define TLC_RST_NAME_END(r)
+static const struct {
+	int reason;
+	const char *name;
+} tlc_rst_reason_names[] = {
+	DEFINE_RST_REASON(TLC_RST_NAME, TLC_RST_NAME_END)
+};
+
+#undef TLC_RST_NAME
+#undef TLC_RST_NAME_END
+#endif
+
+/**
+ * tlc_rst_reason_name() - the kernel's name of a reset reason
+ * @reason: enum sk_rst_reason
+ *
+ * Return: its name as the kernel spells it, without SK_RST_REASON_ and in
+ * upper case, or NULL for a reason this kernel does not have.
+ */
+const char *tlc_rst_reason_name(int reason)
+{
+#ifdef TLC_HAVE_RST_REASON
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(tlc_rst_reason_names); i++)
+		if (tlc_rst_reason_names[i].reason == reason)
+			return tlc_rst_reason_names[i].name;
+#endif
+	return NULL;
 }
 
 const char *tlc_reason_name(int reason)
@@ -295,6 +332,8 @@ struct tlc_stats *tlc_stats_sum(const struct net *net)
 			sum->ka[i] += READ_ONCE(s->ka[i]);
 		for (i = 0; i < TLC_NDETECT; i++)
 			tlc_dwell_merge(&sum->detect[i], &s->detect[i]);
+		for (i = 0; i < TLC_NRST_REASONS; i++)
+			sum->rst[i] += READ_ONCE(s->rst[i]);
 	}
 	return sum;
 }

@@ -10,6 +10,8 @@
 #include <linux/types.h>
 #include <net/tcp_states.h>
 
+#include "compat.h"
+
 struct net;
 
 /* Index of every per-state array: the kernel's TCP state number, 0 unused. */
@@ -59,6 +61,8 @@ enum tlc_reason {
 	TLC_R_FIN_WAIT2_TIMEOUT,
 	TLC_R_NETNS,
 	TLC_R_OTHER,
+	TLC_R_RST_SENT_DATA,
+	TLC_R_ABORTED,
 	TLC_NREASONS,
 };
 
@@ -70,6 +74,7 @@ enum tlc_counter {
 	TLC_C_TW_REUSED_CONNECT,
 	TLC_C_TW_REUSED_SYN,
 	TLC_C_TW_RST,
+	TLC_C_TW_RST_SENT,
 	TLC_C_TW_NETNS,
 	TLC_C_TW_OTHER,
 	TLC_C_REQ_CREATED,
@@ -111,7 +116,8 @@ enum tlc_detect {
  * interrupts off; readers sum all CPUs and tolerate a slightly stale view.
  * raw[][] counts state changes as the kernel makes them (as the
  * sock:inet_sock_set_state tracepoint sees them); everything else follows
- * a connection's life, TIME_WAIT and NEW_SYN_RECV included.
+ * a connection's life, TIME_WAIT and NEW_SYN_RECV included; rst[] counts
+ * the resets sent, by the kernel's reason (enum sk_rst_reason).
  */
 struct tlc_stats {
 	u64 raw[TLC_NSTATES][TLC_NSTATES];
@@ -125,6 +131,7 @@ struct tlc_stats {
 	u64 ctr[TLC_NCOUNTERS];
 	u64 ka[TLC_NKA];
 	struct tlc_dwell detect[TLC_NDETECT];
+	u64 rst[TLC_NRST_REASONS];
 };
 
 /*
@@ -141,6 +148,7 @@ extern unsigned int tlc_stats_net_id;
 const char *tlc_state_name(int state);
 const char *tlc_reason_name(int reason);
 const char *tlc_counter_name(int counter);
+const char *tlc_rst_reason_name(int reason);
 
 struct tlc_stats __percpu *tlc_stats_of(const struct net *net);
 void tlc_stats_move(struct tlc_stats *s, int from, int to, bool timed,

@@ -26,6 +26,7 @@ enum tlc_hint {
 	TLC_HINT_LINGER0,
 	TLC_HINT_UNREAD,
 	TLC_HINT_DISCONNECT,
+	TLC_HINT_RST_SENT_DATA,	/* data after close: the kernel resets */
 };
 
 /**

@@ -665,6 +665,20 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 	EXPECT_EQ(2, tlc_netstat("TCPAbortOnClose") - abort_close0);
 	EXPECT_EQ(!fw2_reset, tlc_netstat("TWKilled") - twkilled0);
 	EXPECT_EQ(2, snmp("AttemptFails") - attempt0);
+	/* The same kernel counts against the module's reasons. */
+#define ENDS(name) (r1.n[reason_idx(name)] - r0.n[reason_idx(name)])
+	EXPECT_EQ(tlc_netstat("TCPAbortOnTimeout") - abort_timeout0,
+		  ENDS("syn_timeout") + ENDS("retrans_timeout") +
+		  ENDS("keepalive_timeout"));
+	/* close() with linger 0 counts TCPAbortOnData (no data after close) */
+	EXPECT_EQ(tlc_netstat("TCPAbortOnData") - abort_data0,
+		  ENDS("rst_sent_linger0"));
+	EXPECT_EQ(tlc_netstat("TCPAbortOnClose") - abort_close0,
+		  ENDS("rst_sent_unread"));
+	/* tcp_done() in SYN_SENT: the refusal and the SYN timeout */
+	EXPECT_EQ(snmp("AttemptFails") - attempt0,
+		  ENDS("syn_timeout") + ENDS("refused"));
+#undef ENDS
 	/* EstabResets counts ESTABLISHED/CLOSE_WAIT -> CLOSE, as we do. */
 	EXPECT_EQ(snmp("EstabResets") - resets0,
 		  m1[S_ESTABLISHED][S_CLOSE] - m0[S_ESTABLISHED][S_CLOSE] +

@@ -904,6 +904,16 @@ dir=$(mkcase)
 cp "$TMP/ctr" "$dir/counters"
 golden "counters: unknown names are ignored" legacy.counters.txt "$TCPLC" --proc-root "$TMP/c" counters
 
+# a newer module: reasons appended after "other" (rst_sent_data, aborted)
+# and a resets file, which this tcplc does not read: output unchanged
+dir=$(mkcase)
+printf 'rst_sent_data 1 0 5000 5000 5000 12:1\naborted 0 2 0 0 0\n' >>"$dir/reasons"
+printf 'version 1\nnot_specified 0\nno_socket 3\ntcp_abort_on_data 1\n' >"$dir/resets"
+golden "reasons: newer reasons at the end are ignored" basic.reasons.txt \
+	"$TCPLC" --proc-root "$TMP/c" reasons
+golden "summary: a resets file and newer reasons are ignored" basic.summary.txt \
+	"$TCPLC" --proc-root "$TMP/c" summary
+
 # the newer counters are optional, but checked when present
 C=$FIX/basic/net/tcp_lifecycle/counters
 bad "counters: a newer counter twice" counters 6 "counters:21: counter port_exhausted listed twice" counters \

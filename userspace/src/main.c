@@ -434,7 +434,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 					     "orderly_passive rst_received rst_sent_linger0 "
 					     "rst_sent_unread rst_sent_other retrans_timeout "
 					     "keepalive_timeout syn_timeout refused "
-					     "fin_wait2_timeout netns_teardown other)",
+					     "fin_wait2_timeout netns_teardown other rst_sent_data aborted)",
 					     argv[optind]);
 			o->reason_mask |= 1u << r;
 			continue;

@@ -18,13 +18,14 @@ const char *const reason_names[RS_COUNT] = {
 	"rst_sent_linger0", "rst_sent_unread",   "rst_sent_other",
 	"retrans_timeout",  "keepalive_timeout", "syn_timeout",
 	"refused",          "fin_wait2_timeout", "netns_teardown",
-	"other",
+	"other",            "rst_sent_data",     "aborted",
 };
 
 const char *const section_names[SEC_COUNT] = {
 	[SEC_TRACKING] = "tracking",
 	[SEC_TIMEWAIT] = "time-wait ends",
 	[SEC_SYNRECV] = "half-open (synrecv)",
+	[SEC_PASSIVE] = "children (passive opens)",
 	[SEC_PORTS] = "ports",
 };
 
@@ -54,6 +55,7 @@ const char *const detect_names[DW_COUNT] = { "keepalive", "retrans", "syn" };
 const char *const idle_names[KI_COUNT] = { "keepalive_on", "keepalive_off" };
 
 #define TW_HELP "TIME_WAIT (timewait) sockets that ended, by how."
+#define CHILD_HELP "Sockets born from a listener (the kernel's PassiveOpens), by birth path: request socket, SYN cookie, Fast Open."
 #define REQ_HELP "Request sockets (half-open, NEW_SYN_RECV) dropped without completing, by how."
 
 const struct counter_desc counter_descs[CTR_COUNT] = {
@@ -76,6 +78,8 @@ const struct counter_desc counter_descs[CTR_COUNT] = {
 				"timewait_ends_total", "reused_syn", TW_HELP },
 	[CTR_TW_KILLED_RST] = { "timewait_killed_rst", false, SEC_TIMEWAIT,
 				"timewait_ends_total", "killed_rst", TW_HELP },
+	[CTR_TW_RST_SENT] = { "timewait_rst_sent", false, SEC_TIMEWAIT,
+			      "timewait_ends_total", "rst_sent", TW_HELP },
 	[CTR_TW_NETNS] = { "timewait_netns", false, SEC_TIMEWAIT,
 			   "timewait_ends_total", "netns", TW_HELP },
 	[CTR_TW_OTHER] = { "timewait_other", false, SEC_TIMEWAIT,
@@ -103,6 +107,12 @@ const struct counter_desc counter_descs[CTR_COUNT] = {
 	[CTR_PORT_EXHAUSTED] = { "port_exhausted", false, SEC_PORTS,
 				 "port_exhausted_total", NULL,
 				 "connect() calls that found no free local port (EADDRNOTAVAIL)." },
+	[CTR_PASSIVE_REQSK] = { "passive_children_reqsk", false, SEC_PASSIVE,
+				"passive_children_total", "reqsk", CHILD_HELP },
+	[CTR_PASSIVE_SYNCOOKIE] = { "passive_children_syncookie", false, SEC_PASSIVE,
+				    "passive_children_total", "syncookie", CHILD_HELP },
+	[CTR_PASSIVE_FASTOPEN] = { "passive_children_fastopen", false, SEC_PASSIVE,
+				   "passive_children_total", "fastopen", CHILD_HELP },
 };
 
 static int lookup(const char *const *names, int n, const char *name, size_t len)

@@ -52,8 +52,11 @@ enum close_reason {
 	RS_FIN_WAIT2_TIMEOUT,
 	RS_NETNS_TEARDOWN,
 	RS_OTHER,
+	RS_RST_SENT_DATA,	/* later in version 1: may be missing */
+	RS_ABORTED,
 	RS_COUNT
 };
+#define RS_REQUIRED (RS_OTHER + 1) /* in every version 1 reasons file */
 
 #define ALL_REASONS ((1u << RS_COUNT) - 1)
 
@@ -87,6 +90,7 @@ enum counter_id {
 	CTR_TW_REUSED_CONNECT,
 	CTR_TW_REUSED_SYN,
 	CTR_TW_KILLED_RST,
+	CTR_TW_RST_SENT,
 	CTR_TW_NETNS,
 	CTR_TW_OTHER,
 	CTR_SYNRECV_CREATED,
@@ -98,12 +102,15 @@ enum counter_id {
 	CTR_SYNRECV_NETNS,
 	CTR_SYNRECV_DROPPED_OTHER,
 	CTR_PORT_EXHAUSTED,
+	CTR_PASSIVE_REQSK,
+	CTR_PASSIVE_SYNCOOKIE,
+	CTR_PASSIVE_FASTOPEN,
 	CTR_COUNT
 };
 #define CTR_REQUIRED 3 /* transitions, tracked, untracked */
 
-enum counter_section { SEC_TRACKING, SEC_TIMEWAIT, SEC_SYNRECV, SEC_PORTS,
-		       SEC_COUNT };
+enum counter_section { SEC_TRACKING, SEC_TIMEWAIT, SEC_SYNRECV, SEC_PASSIVE,
+		       SEC_PORTS, SEC_COUNT };
 
 struct counter_desc {
 	const char *name;   /* name in the counters file and in JSON */
@@ -228,6 +235,7 @@ struct snapshot {
 	uint64_t trans_raw[TS_COUNT][TS_COUNT]; /* [from][to], kernel's view */
 	struct hist_row hist[TS_COUNT];
 	struct reason_row reasons[RS_COUNT];
+	uint32_t rs_have;          /* bit r: reason r was in the file */
 	uint64_t counters[CTR_COUNT];
 	uint32_t ctr_have;         /* bit i: counter i was in the file */
 	struct keepalive ka;
@@ -253,6 +261,11 @@ int reason_lookup_arg(const char *arg);
 static inline bool have_counter(const struct snapshot *s, int id)
 {
 	return s->ctr_have & (1u << id);
+}
+
+static inline bool have_reason(const struct snapshot *s, int r)
+{
+	return s->rs_have & (1u << r);
 }
 
 /* Is @r's age at least the filter's minimum, its state the filter's, and

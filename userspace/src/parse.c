@@ -262,7 +262,6 @@ int parse_reasons(const char *buf, size_t len, struct snapshot *s,
 		  struct err *e)
 {
 	struct span l, f[6 + HIST_BUCKETS];
-	bool seen[RS_COUNT] = { false };
 	int prev = -1, r;
 	struct cursor c;
 	size_t n;
@@ -274,6 +273,7 @@ int parse_reasons(const char *buf, size_t len, struct snapshot *s,
 			     "header", e))
 		return e->code;
 	memset(s->reasons, 0, sizeof(s->reasons));
+	s->rs_have = 0;
 	while ((r = cur_next(&c, &l, e)) == 1) {
 		struct reason_row tmp;
 		int id;
@@ -291,13 +291,13 @@ int parse_reasons(const char *buf, size_t len, struct snapshot *s,
 		if (id < 0)
 			continue;
 		s->reasons[id] = tmp;
-		seen[id] = true;
+		s->rs_have |= 1u << id;
 		prev = id;
 	}
 	if (r < 0)
 		return e->code;
-	for (int i = 0; i < RS_COUNT; i++)
-		if (!seen[i])
+	for (int i = 0; i < RS_REQUIRED; i++)
+		if (!have_reason(s, i))
 			return err_line(e, 0, ERR_MALFORMED, "reason %s missing",
 					reason_names[i]);
 	s->have |= FILE_REASONS;

@@ -130,7 +130,8 @@ void view_reasons_json(const struct view_ctx *c, struct jw *j, bool buckets)
 		const struct reason_row *rr = &c->s->reasons[r];
 		uint64_t n = reason_ends(c->s, r);
 
-		if (c->o->reason_mask && !(c->o->reason_mask & (1u << r)))
+		if (!have_reason(c->cur, r) ||
+		    (c->o->reason_mask && !(c->o->reason_mask & (1u << r))))
 			continue;
 		jw_obj(j, NULL);
 		jw_str(j, "reason", reason_names[r]);
@@ -159,7 +160,8 @@ static void json(const struct view_ctx *c, struct jw *j)
 
 static bool prom_shown(const struct view_ctx *c, int r)
 {
-	return !c->o->reason_mask || (c->o->reason_mask & (1u << r));
+	return have_reason(c->cur, r) &&
+	       (!c->o->reason_mask || (c->o->reason_mask & (1u << r)));
 }
 
 void view_reasons_prom(const struct view_ctx *c, const struct prom *p)

@@ -31,6 +31,8 @@ bool view_show_state(const struct view_ctx *c, int st, bool nonzero)
 
 bool view_show_reason(const struct view_ctx *c, int r, bool nonzero)
 {
+	if (!have_reason(c->cur, r)) /* an older module's file */
+		return false;
 	if (c->o->reason_mask)
 		return c->o->reason_mask & (1u << r);
 	return nonzero || c->o->zeros;

@@ -904,15 +904,42 @@ dir=$(mkcase)
 cp "$TMP/ctr" "$dir/counters"
 golden "counters: unknown names are ignored" legacy.counters.txt "$TCPLC" --proc-root "$TMP/c" counters
 
-# a newer module: reasons appended after "other" (rst_sent_data, aborted)
-# and a resets file, which this tcplc does not read: output unchanged
+# reasons added later in version 1 (rst_sent_data, aborted) are shown when
+# the module has them, a reason newer still is skipped, and a file this
+# tcplc does not read (resets) changes nothing
 dir=$(mkcase)
-printf 'rst_sent_data 1 0 5000 5000 5000 12:1\naborted 0 2 0 0 0\n' >>"$dir/reasons"
+printf 'rst_sent_data 1 0 5000 5000 5000 12:1\naborted 0 2 0 0 0\nfuture_reason 4 0 8 2 2 1:4\n' \
+	>>"$dir/reasons"
 printf 'version 1\nnot_specified 0\nno_socket 3\ntcp_abort_on_data 1\n' >"$dir/resets"
-golden "reasons: newer reasons at the end are ignored" basic.reasons.txt \
-	"$TCPLC" --proc-root "$TMP/c" reasons
-golden "summary: a resets file and newer reasons are ignored" basic.summary.txt \
+golden "reasons: the later reasons shown, a newer one skipped" basic.reasons-later.txt \
+	"$TCPLC" --proc-root "$TMP/c" -z reasons
+golden "reasons -j: the later reasons" basic.reasons-later.json \
+	"$TCPLC" --proc-root "$TMP/c" -j reasons rst_sent_data aborted &&
+	check_json "reasons -j with the later reasons parses" "$TMP/out" reasons
+golden "reasons --prometheus: the later reasons" basic.reasons-later.prom \
+	"$TCPLC" --proc-root "$TMP/c" --prometheus reasons &&
+	check_prom "reasons --prometheus with the later reasons parses" "$TMP/out"
+golden "summary: a resets file and newer reasons" basic.summary-later.txt \
 	"$TCPLC" --proc-root "$TMP/c" summary
+# and an older module's file, without them, shows none of them even with -z
+if "$TCPLC" --proc-root "$FIX/basic" -z reasons | grep -q 'rst_sent_data\|aborted'; then
+	not_ok "reasons -z: reasons the module does not have are not shown"
+else
+	ok "reasons -z: reasons the module does not have are not shown"
+fi
+bad "reasons: a later reason out of order" reasons 6 "reason rst_sent_data duplicate or out of order" reasons \
+	< <({ cat "$FIX/basic/net/tcp_lifecycle/reasons"; printf 'aborted 0 0 0 0 0\nrst_sent_data 0 0 0 0 0\n'; })
+
+# counters added later in version 1: timewait_rst_sent among the
+# time-wait ends (one Prometheus family), children by birth path
+dir=$(mkcase)
+printf 'timewait_rst_sent 2\npassive_children_reqsk 11\npassive_children_syncookie 1\npassive_children_fastopen 0\n' \
+	>>"$dir/counters"
+golden "counters: the later counters in their sections" basic.counters-later.txt \
+	"$TCPLC" --proc-root "$TMP/c" counters
+golden "counters --prometheus: the later counters" basic.counters-later.prom \
+	"$TCPLC" --proc-root "$TMP/c" --prometheus counters &&
+	check_prom "counters --prometheus with the later counters parses" "$TMP/out"
 
 # the newer counters are optional, but checked when present
 C=$FIX/basic/net/tcp_lifecycle/counters

@@ -29,11 +29,9 @@ static void tlc_state_hook(struct sock *sk, int oldstate, int newstate)
 	if (!tlc_sk_is_tcp(sk))
 		return;
 	oldstate = READ_ONCE(sk->sk_state);
-	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV &&
-	    mk->clone_req) {
+	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV) {
 		ctx.req = mk->clone_req;
-		ctx.req_hashed = mk->clone_req_hashed;
-		mk->completed_req = mk->clone_req;
+		ctx.req_hashed = mk->clone_req && mk->clone_req_hashed;
 		mk->clone_req = NULL;
 	}
 	if (newstate == TCP_CLOSE) {

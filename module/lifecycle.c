@@ -305,48 +305,30 @@ static void tlc_req_end(const struct request_sock *req, const struct net *net,
 }
 
 /**
- * tlc_life_req_drop() - a request socket leaves its listener's queue
- * @listener: its listener
- * @req: the request socket
- * @drop: the context
+ * tlc_life_req_drop() - a request socket was unlinked without a child
+ * @drop: the drop, as it started
  *
- * inet_csk_reqsk_queue_drop(): every end but the timer's, and the child's
- * birth, which is not an end.
+ * __inet_csk_reqsk_queue_drop() unlinked it (a child replaces its request
+ * in the hash itself, before the drop that follows): every end of a
+ * request socket, counted once even when two CPUs drop it at once.  Its
+ * memory is SLAB_TYPESAFE_BY_RCU: only its address is used.
  */
-void tlc_life_req_drop(struct sock *listener, struct request_sock *req,
-		       const struct tlc_req_drop *drop)
+void tlc_life_req_drop(const struct tlc_req_drop *drop)
 {
 	int end;
 
-	if (drop->completed)
-		return;
-	if (!sk_hashed(req_to_sk(req)))
-		return;	/* not in the hash: dropped already */
-	if (!check_net(sock_net(listener)))
+	if (drop->timer)
+		end = drop->listening ? TLC_C_REQ_TIMEOUT :
+					TLC_C_REQ_LISTENER_CLOSED;
+	else if (!drop->net_alive)
 		end = TLC_C_REQ_NETNS;
 	else if (drop->seg_rst)
 		end = TLC_C_REQ_RST;
-	else if (READ_ONCE(listener->sk_state) != TCP_LISTEN)
+	else if (!drop->listening)
 		end = TLC_C_REQ_LISTENER_CLOSED;
 	else
 		end = TLC_C_REQ_OTHER;
-	tlc_req_end(req, sock_net(listener), end);
-}
-
-/**
- * tlc_life_req_timer_done() - a request socket's timer returned
- * @run: the timer, as it started
- *
- * Still armed: the request lives on.  Otherwise it was dropped; its memory
- * is SLAB_TYPESAFE_BY_RCU and this is still the timer's softirq, so the
- * timer can be read, but nothing it points to.
- */
-void tlc_life_req_timer_done(const struct tlc_req_timer *run)
-{
-	if (timer_pending(&run->req->rsk_timer))
-		return;
-	tlc_req_end(run->req, run->net, run->listening ? TLC_C_REQ_TIMEOUT :
-						      TLC_C_REQ_LISTENER_CLOSED);
+	tlc_req_end(drop->req, drop->net, end);
 }
 
 /* ---- timewait ------------------------------------------------------- */

@@ -52,25 +52,22 @@ struct tlc_tw_kill {
 };
 
 /**
- * struct tlc_req_drop - the context of a request socket's drop
- * @completed: its child was just born
+ * struct tlc_req_drop - a request socket's drop, as it started
+ * @req: the request socket (after the drop, only its address is used)
+ * @net: its listener's namespace
+ * @timer: in the request's own timer (its SYN-ACKs ran out, or it found
+ *	the listener closed)
  * @seg_rst: a segment with RST for it is being processed
+ * @listening: the listener was listening
+ * @net_alive: the namespace was not being dismantled
  */
 struct tlc_req_drop {
-	bool completed;
-	bool seg_rst;
-};
-
-/**
- * struct tlc_req_timer - a request socket's timer, as it started
- * @req: the request socket (after the timer, only its timer is read)
- * @net: its listener's namespace
- * @listening: the listener was listening
- */
-struct tlc_req_timer {
 	const struct request_sock *req;
 	const struct net *net;
+	bool timer;
+	bool seg_rst;
 	bool listening;
+	bool net_alive;
 };
 
 /**
@@ -107,11 +104,8 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 void tlc_life_req_birth(struct sock *listener, struct request_sock *req);
 /* A request socket's SYN-ACK is sent again. */
 void tlc_life_req_synack(const struct sock *listener);
-/* A request socket leaves its listener's queue. */
-void tlc_life_req_drop(struct sock *listener, struct request_sock *req,
-		       const struct tlc_req_drop *drop);
-/* A request socket's timer returned: re-armed, or the request ended. */
-void tlc_life_req_timer_done(const struct tlc_req_timer *run);
+/* A request socket was unlinked from the hash without a child: it ends. */
+void tlc_life_req_drop(const struct tlc_req_drop *drop);
 
 /* The current process accepted a socket. */
 void tlc_life_owner(struct sock *sk);

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcp_lifecycle: the half-open phase under traffic the project's own
+ * programs do not make: SYNs from a raw socket that nobody answers but the
+ * kernel's own resets, children born from SYN cookies and Fast Open, and
+ * request sockets whose listener closes.
+ *
+ * Each test runs in a fresh network namespace, pinned to one CPU (loopback
+ * processes a packet on the sending CPU: every step of a handshake runs
+ * there, as on a busy server's one queue), and checks the module against
+ * the kernel's own counters (/proc/net/netstat and snmp) and ss.
+ */
+#include "tlc_lib.h"
+#include <netinet/ip.h>
+
+#include "kselftest_harness.h"
+
+#ifndef TCP_FASTOPEN
+#define TCP_FASTOPEN 23
+#endif
+#ifndef MSG_FASTOPEN
+#define MSG_FASTOPEN 0x20000000
+#endif
+
+static long long counter(const char *name)
+{
+	return tlc_read_key(TLC_PROC "/counters", name);
+}
+
+static long long status(const char *name)
+{
+	return tlc_read_key(TLC_STATUS, name);
+}
+
+static long long tcp_mib(const char *name)
+{
+	return tlc_snmp("/proc/net/snmp", "Tcp", name);
+}
+
+/* Every lost_* line of the debugfs status, summed (-1: unreadable). */
+static long long lost_sum(void)
+{
+	char line[256], k[64];
+	long long v, sum = 0;
+	FILE *f = tlc_open_versioned(TLC_STATUS);
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld", k, &v) == 2 &&
+		    !strncmp(k, "lost_", 5))
+			sum += v;
+	fclose(f);
+	return sum;
+}
+
+static void pin_cpu0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+#define REQUIRE_MODULE() do {						\
+	if (tlc_module_ensure())					\
+		SKIP(return, "tcp_lifecycle not loaded, $TLC_KO not loadable"); \
+	ASSERT_EQ(0, tlc_netns_new());					\
+	pin_cpu0();							\
+} while (0)
+
+static uint16_t csum_add(uint32_t sum, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (b[i] << 8) | b[i + 1];
+	if (len & 1)
+		sum += b[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+/* A raw socket sends from 127.0.0.2: it must be local (lo has 127/8). */
+static int bind_src(int fd)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+
+	a.sin_addr.s_addr = htonl(0x7f000002);
+	return bind(fd, (struct sockaddr *)&a, sizeof(a));
+}
+
+/* Send one SYN from 127.0.0.2:@sport to 127.0.0.1:@dport on raw socket @fd. */
+static int syn_send(int fd, unsigned short dport, unsigned short sport)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	struct {
+		uint32_t saddr, daddr;
+		uint8_t zero, proto;
+		uint16_t len;
+		struct tcphdr th;
+	} __attribute__((packed)) ph;
+
+	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	memset(&ph, 0, sizeof(ph));
+	ph.saddr = htonl(0x7f000002);
+	ph.daddr = htonl(INADDR_LOOPBACK);
+	ph.proto = IPPROTO_TCP;
+	ph.len = htons(sizeof(ph.th));
+	ph.th.source = htons(sport);
+	ph.th.dest = htons(dport);
+	ph.th.seq = htonl(0x10000000u + sport * 7919u);
+	ph.th.doff = sizeof(ph.th) / 4;
+	ph.th.syn = 1;
+	ph.th.window = htons(65535);
+	ph.th.check = htons(~csum_add(0, &ph, sizeof(ph)) & 0xffff);
+	return sendto(fd, &ph.th, sizeof(ph.th), 0, (struct sockaddr *)&dst,
+		      sizeof(dst)) < 0 ? -1 : 0;
+}
+
+/* A raw TCP socket sending from 127.0.0.2 (lo has 127/8). */
+static int syn_socket(void)
+{
+	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_TCP);
+
+	if (fd >= 0 && bind_src(fd)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * Send @n SYNs from 127.0.0.2:@sport0.. to 127.0.0.1:@dport through a raw
+ * socket.  Nothing listens at the source: each SYN-ACK is answered by the
+ * kernel's own reset, which ends its request socket (EmbryonicRsts).
+ */
+static int syn_flood(unsigned short dport, unsigned short sport0, int n)
+{
+	int fd = syn_socket(), i, err = 0;
+
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < n && !err; i++)
+		err = syn_send(fd, dport, sport0 + i);
+	close(fd);
+	return err;
+}
+
+/* A child born from a SYN cookie (tcp_syncookies=2), accepted and closed. */
+static int cookie_child(int lfd, unsigned short port)
+{
+	int c, s;
+
+	if (tlc_sysctl("tcp_syncookies", "2"))
+		return -1;
+	c = tlc_connect(AF_INET, port);
+	s = c < 0 ? -1 : accept(lfd, NULL, NULL);
+	tlc_sysctl("tcp_syncookies", "1");
+	if (s < 0)
+		return -1;
+	close(c);
+	close(s);
+	return 0;
+}
+
+/* NEW_SYN_RECV's row: entered - exited must equal now (at quiescence). */
+static int synrecv_balance(struct __test_metadata *_metadata, uint64_t *now)
+{
+	struct tlc_state_row st[TLC_NSTATES];
+
+	if (tlc_read_states(st))
+		return -1;
+	TH_LOG("NEW_SYN_RECV entered %llu exited %llu now %llu",
+	       (unsigned long long)st[S_NEW_SYN_RECV].entered,
+	       (unsigned long long)st[S_NEW_SYN_RECV].exited,
+	       (unsigned long long)st[S_NEW_SYN_RECV].now);
+	*now = st[S_NEW_SYN_RECV].now;
+	return st[S_NEW_SYN_RECV].entered - st[S_NEW_SYN_RECV].exited ==
+	       st[S_NEW_SYN_RECV].now ? 0 : 1;
+}
+
+/*
+ * Issue 22 item 1: 300 SYNs from a raw socket to a listener with backlog
+ * 8, each request socket reset by the kernel.  Before them, a SYN cookie's
+ * child on the same CPU (its request socket was never hashed; its memory
+ * is the next request socket's).
+ */
+TEST(synrecv_flood_reset)
+{
+	long long emb0, rst0, created0, fails0, stale0, lost0, emb, rst;
+	int lfd, i, c, s;
+	uint64_t now;
+	unsigned short port;
+
+	REQUIRE_MODULE();
+	lfd = tlc_listen(AF_INET, &port, 8);
+	ASSERT_LE(0, lfd);
+	/* An ordinary child and a SYN cookie's child first. */
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
+	close(c);
+	close(s);
+	ASSERT_EQ(0, cookie_child(lfd, port));
+	emb0 = tlc_netstat("EmbryonicRsts");
+	fails0 = tcp_mib("AttemptFails");
+	rst0 = counter("synrecv_rst");
+	created0 = counter("synrecv_created");
+	stale0 = status("stale_entries");
+	lost0 = lost_sum();
+	ASSERT_EQ(0, syn_flood(port, 20000, 300));
+	for (i = 0; i < 50 && tlc_netstat("EmbryonicRsts") - emb0 < 300; i++)
+		tlc_sleep_ms(100);
+	emb = tlc_netstat("EmbryonicRsts") - emb0;
+	rst = counter("synrecv_rst") - rst0;
+	TH_LOG("EmbryonicRsts %lld AttemptFails %lld synrecv_created %lld synrecv_rst %lld",
+	       emb, tcp_mib("AttemptFails") - fails0,
+	       counter("synrecv_created") - created0, rst);
+	EXPECT_EQ(300, emb);
+	EXPECT_EQ(emb, rst);
+	EXPECT_EQ(300, counter("synrecv_created") - created0);
+	EXPECT_EQ(0, synrecv_balance(_metadata, &now));
+	EXPECT_EQ(0, now);
+	EXPECT_EQ(stale0, status("stale_entries"));
+	if (lost0 >= 0)
+		EXPECT_EQ(lost0, lost_sum());
+	close(lfd);
+}
+
+/* Only to give a test a longer timeout. */
+FIXTURE(slow) {
+	int unused;
+};
+
+FIXTURE_SETUP(slow)
+{
+}
+
+FIXTURE_TEARDOWN(slow)
+{
+}
+
+/*
+ * Request sockets whose listener closes, ended two ways: by a segment
+ * (tcp_v4_rcv() finds the listener gone: inet_csk_reqsk_queue_drop_and_put())
+ * and by their timer.  ss counts them before; the test knows how many.
+ */
+TEST_F_TIMEOUT(slow, synrecv_listener_closed, 120)
+{
+	uint64_t ss[TLC_NSTATES], now;
+	long long closed0, other0, timeout0;
+	int lfd, c[8], i, n = 4;
+	unsigned short port;
+	char rule[128];
+
+	REQUIRE_MODULE();
+	for (int round = 0; round < 2; round++) {
+		lfd = tlc_listen(AF_INET, &port, 16);
+		ASSERT_LE(0, lfd);
+		/* The third ACKs are lost; data segments (PSH) pass. */
+		snprintf(rule, sizeof(rule), "tcp dport %u tcp flags == ack",
+			 port);
+		ASSERT_EQ(0, tlc_nft_drop(rule));
+		closed0 = counter("synrecv_listener_closed");
+		other0 = counter("synrecv_dropped_other");
+		timeout0 = counter("synrecv_timeout");
+		for (i = 0; i < n; i++)
+			ASSERT_EQ(0, (c[i] = tlc_connect(AF_INET, port)) < 0);
+		/* The kernel's own listing, fast: the timers run at 1 s. */
+		ASSERT_EQ(0, tlc_proc_tcp_states(ss));
+		EXPECT_EQ(n, ss[S_SYN_RECV]);
+		close(lfd);
+		/* Segments reach the requests before their timers do. */
+		for (i = 0; round == 0 && i < n; i++)
+			ASSERT_EQ(1, write(c[i], "x", 1));
+		for (i = 0; i < 50; i++) {
+			if (!tlc_ss_states(ss) && !ss[S_SYN_RECV])
+				break;
+			tlc_sleep_ms(100);
+		}
+		tlc_sleep_ms(100);
+		EXPECT_EQ(0, ss[S_SYN_RECV]);
+		TH_LOG("round %d: listener_closed %lld other %lld timeout %lld",
+		       round, counter("synrecv_listener_closed") - closed0,
+		       counter("synrecv_dropped_other") - other0,
+		       counter("synrecv_timeout") - timeout0);
+		EXPECT_EQ(n, counter("synrecv_listener_closed") - closed0);
+		EXPECT_EQ(0, synrecv_balance(_metadata, &now));
+		EXPECT_EQ(0, now);
+		for (i = 0; i < n; i++)
+			close(c[i]);
+		tlc_sh("nft flush table inet tlc");
+	}
+}
+
+TEST_HARNESS_MAIN

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The request socket of a half-open handshake: its birth with the SYN, its
- * SYN-ACKs sent again, the child that completes it, and the context of
+ * The request socket of a half-open handshake: its birth with the SYN once
+ * hashed, its SYN-ACKs sent again, the child that completes it, and the context of
  * its end (its timer, a segment with RST, its listener closing), counted
  * where the kernel unlinks it.
  */
@@ -19,13 +19,28 @@
 #include "lifecycle.h"
 #include "probes.h"
 
-/* inet_csk_reqsk_queue_hash_add(sk, req, timeout) */
-static void tlc_req_add_pre(struct pt_regs *regs)
-{
-	struct sock *sk = (void *)ARG(0);
+/* inet_csk_reqsk_queue_hash_add(sk, req, ...), as it started */
+struct tlc_req_add {
+	struct sock *listener;
+	struct request_sock *req;
+};
 
-	if (tlc_sk_is_tcp(sk))
-		tlc_life_req_birth(sk, (void *)ARG(1));
+static bool tlc_req_add_entry(void *data, struct pt_regs *regs)
+{
+	struct tlc_req_add *add = data;
+
+	add->listener = (void *)ARG(0);
+	add->req = (void *)ARG(1);
+	return tlc_sk_is_tcp(add->listener);
+}
+
+/* The request is born only if it was hashed (and freed otherwise). */
+static void tlc_req_add_ret(void *data, struct pt_regs *regs)
+{
+	struct tlc_req_add *add = data;
+
+	if (tlc_reqsk_hash_added(regs))
+		tlc_life_req_birth(add->listener, add->req);
 }
 
 /* tcp_rtx_synack(sk, req) */
@@ -95,8 +110,9 @@ static void tlc_req_drop_ret(void *data, struct pt_regs *regs)
 }
 
 static struct tlc_probe tlc_reqsk_table[] = {
-	TLC_KPROBE("inet_csk_reqsk_queue_hash_add", tlc_req_add_pre,
-		   TLC_F_SYNRECV),
+	TLC_KRETPROBE("inet_csk_reqsk_queue_hash_add", tlc_req_add_entry,
+		      tlc_req_add_ret, sizeof(struct tlc_req_add), 0,
+		      TLC_F_SYNRECV),
 	TLC_KPROBE("tcp_rtx_synack", tlc_req_synack_pre, TLC_F_SYNRECV),
 	TLC_KPROBE("inet_csk_clone_lock", tlc_clone_pre, TLC_F_SYNRECV),
 	TLC_KPROBE("tcp_check_req", tlc_check_req_pre, TLC_F_SYNRECV),

@@ -248,7 +248,13 @@ u64 tlc_life_bad_states(void)
 /**
  * tlc_life_req_birth() - a SYN created a request socket (NEW_SYN_RECV)
  * @listener: the listener it belongs to
- * @req: the request socket
+ * @req: the request socket, just hashed
+ *
+ * Called once inet_csk_reqsk_queue_hash_add() has hashed @req: a request
+ * that lost the race with an identical SYN's is freed unhashed, and is
+ * neither born nor tracked.  @req is visible to other CPUs already: if it
+ * is no longer hashed, it ended before this ran (its end was counted,
+ * untimed): it is born, but not tracked.
  */
 void tlc_life_req_birth(struct sock *listener, struct request_sock *req)
 {
@@ -264,6 +270,8 @@ void tlc_life_req_birth(struct sock *listener, struct request_sock *req)
 	s->ctr[TLC_C_REQ_CREATED]++;
 	tlc_stats_move(s, TCP_CLOSE, TCP_NEW_SYN_RECV, false, 0);
 	tlc_born(&info, TCP_NEW_SYN_RECV, TLC_KIND_REQ, now);
+	if (!sk_hashed(req_to_sk(req)))
+		return;
 	if (!tlc_track_insert(req, sock_net(listener), &info))
 		s->ctr[TLC_C_REQ_UNTRACKED]++;
 }

@@ -100,7 +100,7 @@ struct tlc_ka_run {
 void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 			   const struct tlc_ctx *ctx);
 
-/* A SYN created a request socket (NEW_SYN_RECV). */
+/* A SYN created a request socket (NEW_SYN_RECV), and it was hashed. */
 void tlc_life_req_birth(struct sock *listener, struct request_sock *req);
 /* A request socket's SYN-ACK is sent again. */
 void tlc_life_req_synack(const struct sock *listener);

@@ -12,6 +12,7 @@
  */
 #include "tlc_lib.h"
 #include <netinet/ip.h>
+#include <pthread.h>
 
 #include "kselftest_harness.h"
 
@@ -240,6 +241,81 @@ FIXTURE_SETUP(slow)
 
 FIXTURE_TEARDOWN(slow)
 {
+}
+
+struct syn_racer {
+	int cpu, n;
+	unsigned short dport, sport0;
+	int *arrived;		/* [cpu]: SYNs this thread is ready to send */
+};
+
+/* Both threads send SYN i at once: each waits for the other to be ready. */
+static void *syn_race(void *arg)
+{
+	struct syn_racer *r = arg;
+	int i, fd = syn_socket();
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(r->cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	for (i = 0; fd >= 0 && i < r->n; i++) {
+		__atomic_store_n(&r->arrived[r->cpu], i + 1, __ATOMIC_RELEASE);
+		while (__atomic_load_n(&r->arrived[!r->cpu], __ATOMIC_ACQUIRE) <
+		       i + 1)
+			;
+		syn_send(fd, r->dport, r->sport0 + i);
+	}
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+/*
+ * Issue 17 item 1: two identical SYNs processed at once on two CPUs (each
+ * CPU processes what it sends on loopback) both miss the lookup and make a
+ * request socket; inet_csk_reqsk_queue_hash_add() fails for the second,
+ * which is freed unhashed.  Every request socket that was hashed sent a
+ * SYN-ACK and was reset: EmbryonicRsts counts them, and the module's births
+ * must equal it.
+ */
+TEST_F_TIMEOUT(slow, synrecv_identical_syns, 180)
+{
+	long long emb0, created0, stale0, emb, created;
+	struct syn_racer r[2];
+	pthread_t t[2];
+	int lfd, arrived[2] = { 0, 0 }, i, n = 1000;
+	unsigned short port;
+	uint64_t now;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two CPUs");
+	if (tlc_module_ensure())
+		SKIP(return, "tcp_lifecycle not loaded, $TLC_KO not loadable");
+	ASSERT_EQ(0, tlc_netns_new());
+	lfd = tlc_listen(AF_INET, &port, 4096);
+	ASSERT_LE(0, lfd);
+	emb0 = tlc_netstat("EmbryonicRsts");
+	created0 = counter("synrecv_created");
+	stale0 = status("stale_entries");
+	for (i = 0; i < 2; i++) {
+		r[i] = (struct syn_racer){ .cpu = i, .n = n, .dport = port,
+					   .sport0 = 30000, .arrived = arrived };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, syn_race, &r[i]));
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	tlc_sleep_ms(500);
+	emb = tlc_netstat("EmbryonicRsts") - emb0;
+	created = counter("synrecv_created") - created0;
+	TH_LOG("%d SYN pairs: EmbryonicRsts %lld synrecv_created %lld synrecv_rst %lld",
+	       n, emb, created, counter("synrecv_rst"));
+	EXPECT_LE(n, emb);
+	EXPECT_EQ(emb, created);
+	EXPECT_EQ(0, synrecv_balance(_metadata, &now));
+	EXPECT_EQ(0, now);
+	EXPECT_EQ(stale0, status("stale_entries"));
+	close(lfd);
 }
 
 /*

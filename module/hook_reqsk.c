@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The request socket of a half-open handshake: its birth with the SYN once
- * hashed, its SYN-ACKs sent again, the child that completes it, and the context of
+ * hashed, its SYN-ACKs sent again, the child that completes it (and the
+ * children born without one: SYN cookies, Fast Open), and the context of
  * its end (its timer, a segment with RST, its listener closing), counted
  * where the kernel unlinks it.
  */
@@ -49,14 +50,25 @@ static void tlc_req_synack_pre(struct pt_regs *regs)
 	tlc_life_req_synack((void *)ARG(0));
 }
 
-/* inet_csk_clone_lock(sk, req, prio): the child is born inside. */
+/*
+ * tcp_create_openreq_child(sk, req, skb): the child is born inside (in
+ * inet_csk_clone_lock()).  Its request socket was hashed (NEW_SYN_RECV), or
+ * never was: a Fast Open child is made from the SYN, a SYN cookie's from
+ * the ACK.
+ */
 static void tlc_clone_pre(struct pt_regs *regs)
 {
 	struct request_sock *req = (void *)ARG(1);
+	const struct sk_buff *skb = (void *)ARG(2);
 	struct tlc_markers *mk = TLC_MARK();
 
 	mk->clone_req = req;
-	mk->clone_req_hashed = sk_hashed(req_to_sk(req));
+	if (sk_hashed(req_to_sk(req)))
+		mk->clone_birth = TLC_BIRTH_REQSK;
+	else if (tcp_hdr(skb)->syn)
+		mk->clone_birth = TLC_BIRTH_FASTOPEN;
+	else
+		mk->clone_birth = TLC_BIRTH_SYNCOOKIE;
 }
 
 /* tcp_check_req(sk, skb, req, ...): a segment for a request socket */
@@ -114,7 +126,7 @@ static struct tlc_probe tlc_reqsk_table[] = {
 		      tlc_req_add_ret, sizeof(struct tlc_req_add), 0,
 		      TLC_F_SYNRECV),
 	TLC_KPROBE("tcp_rtx_synack", tlc_req_synack_pre, TLC_F_SYNRECV),
-	TLC_KPROBE("inet_csk_clone_lock", tlc_clone_pre, TLC_F_SYNRECV),
+	TLC_KPROBE("tcp_create_openreq_child", tlc_clone_pre, TLC_F_SYNRECV),
 	TLC_KPROBE("tcp_check_req", tlc_check_req_pre, TLC_F_SYNRECV),
 	TLC_KRETPROBE("__inet_csk_reqsk_queue_drop", tlc_req_drop_entry,
 		      tlc_req_drop_ret, sizeof(struct tlc_req_drop), 0,

@@ -31,7 +31,8 @@ static void tlc_state_hook(struct sock *sk, int oldstate, int newstate)
 	oldstate = READ_ONCE(sk->sk_state);
 	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV) {
 		ctx.req = mk->clone_req;
-		ctx.req_hashed = mk->clone_req && mk->clone_req_hashed;
+		ctx.birth = mk->clone_req ? mk->clone_birth : TLC_BIRTH_UNKNOWN;
+		ctx.req_noted = tlc_feature_armed(TLC_F_SYNRECV);
 		mk->clone_req = NULL;
 	}
 	if (newstate == TCP_CLOSE) {

@@ -30,9 +30,9 @@ struct request_sock;
 
 /**
  * struct tlc_markers - facts noted for the coming state change, per CPU
- * @clone_req: the request socket whose child inet_csk_clone_lock() makes;
- *	consumed (cleared) by the child's LISTEN -> SYN_RECV
- * @clone_req_hashed: @clone_req was in the hash (a NEW_SYN_RECV socket)
+ * @clone_req: the request socket whose child tcp_create_openreq_child()
+ *	makes; consumed (cleared) by the child's LISTEN -> SYN_RECV
+ * @clone_birth: how that child is born (enum tlc_birth)
  * @seg_req: the request socket tcp_check_req() processes a segment for;
  *	consumed (cleared) by that request socket's drop, overwritten by the
  *	next segment
@@ -53,7 +53,7 @@ struct request_sock;
  */
 struct tlc_markers {
 	const struct request_sock *clone_req;
-	bool clone_req_hashed;
+	u8 clone_birth;
 	const struct request_sock *seg_req;
 	bool seg_rst;
 	const struct sock *keepalive_sk;

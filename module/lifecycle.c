@@ -145,7 +145,17 @@ static void tlc_connection_end(struct tlc_stats *s, const struct sock *sk,
 	}
 }
 
-/* A child socket is born in SYN_RECV, completing its request socket. */
+static DEFINE_PER_CPU(u64, tlc_lost[TLC_NLOST]);
+
+static const char * const tlc_lost_names[TLC_NLOST] = {
+	[TLC_LOST_CHILD_BIRTH]	= "lost_child_birth",
+};
+
+/*
+ * A child socket is born in SYN_RECV: completing its request socket, or
+ * from a SYN cookie or a Fast Open SYN (no request socket was hashed).
+ * Children by birth path sum to the kernel's PassiveOpens.
+ */
 static void tlc_child_birth(struct tlc_stats *s, struct sock *sk,
 			    const struct tlc_ctx *ctx, u64 now)
 {
@@ -157,11 +167,23 @@ static void tlc_child_birth(struct tlc_stats *s, struct sock *sk,
 		timed = req.state == TCP_NEW_SYN_RECV;
 		info.birth_ts = req.birth_ts;
 	}
-	if (ctx->req_hashed) {
+	switch (ctx->birth) {
+	case TLC_BIRTH_REQSK:
 		tlc_stats_move(s, TCP_NEW_SYN_RECV, TCP_SYN_RECV, timed,
 			       now - req.state_ts);
 		s->ctr[TLC_C_REQ_COMPLETED]++;
-	} else {
+		s->ctr[TLC_C_PASSIVE_REQSK]++;
+		break;
+	case TLC_BIRTH_SYNCOOKIE:
+	case TLC_BIRTH_FASTOPEN:
+		tlc_stats_birth(s, TCP_LISTEN, TCP_SYN_RECV);
+		s->ctr[ctx->birth == TLC_BIRTH_SYNCOOKIE ?
+		       TLC_C_PASSIVE_SYNCOOKIE : TLC_C_PASSIVE_FASTOPEN]++;
+		break;
+	default:
+		/* Its request socket, if any, stays behind in the table. */
+		if (ctx->req_noted)
+			this_cpu_inc(tlc_lost[TLC_LOST_CHILD_BIRTH]);
 		tlc_stats_birth(s, TCP_LISTEN, TCP_SYN_RECV);
 	}
 	if (!tlc_track_insert(sk, sock_net(sk), &info))
@@ -226,6 +248,36 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 		info.birth_ts = 0;
 		tlc_track_insert(sk, sock_net(sk), &info);
 	}
+}
+
+/**
+ * tlc_life_lost() - how often the module lost track, one way
+ * @what: enum tlc_lost
+ *
+ * Return: the count, module-wide.
+ */
+u64 tlc_life_lost(int what)
+{
+	u64 n = 0;
+	int cpu;
+
+	if (what < 0 || what >= TLC_NLOST)
+		return 0;
+	for_each_possible_cpu(cpu)
+		n += per_cpu(tlc_lost[what], cpu);
+	return n;
+}
+
+/**
+ * tlc_life_lost_name() - the status line's name of one way to lose track
+ * @what: enum tlc_lost
+ *
+ * Return: the name, "lost_..." (or "lost_unknown").
+ */
+const char *tlc_life_lost_name(int what)
+{
+	return what >= 0 && what < TLC_NLOST ? tlc_lost_names[what] :
+					       "lost_unknown";
 }
 
 /**

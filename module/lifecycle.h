@@ -17,10 +17,32 @@ struct net;
 struct request_sock;
 struct sock;
 
+/*
+ * How a child socket was born (LISTEN -> SYN_RECV): from a request socket
+ * that was hashed (NEW_SYN_RECV), from a SYN cookie's ACK, or from a Fast
+ * Open SYN; unknown when the probe that tells was missed.
+ */
+enum tlc_birth {
+	TLC_BIRTH_UNKNOWN,
+	TLC_BIRTH_REQSK,
+	TLC_BIRTH_SYNCOOKIE,
+	TLC_BIRTH_FASTOPEN,
+};
+
+/*
+ * Where the module knows it lost track of a request socket or a child's
+ * (the debugfs status's lost_* lines; each must stay 0).
+ */
+enum tlc_lost {
+	TLC_LOST_CHILD_BIRTH,
+	TLC_NLOST,
+};
+
 /**
  * struct tlc_ctx - what the probes know about the context of a state change
  * @req: at a child's birth, the request socket it completes (or NULL)
- * @req_hashed: @req was a NEW_SYN_RECV socket (not Fast Open or a cookie)
+ * @birth: at a child's birth, how it was born (enum tlc_birth)
+ * @req_noted: the synrecv probes are armed: every child's birth is noted
  * @keepalive: the change happens in this socket's keepalive timer
  * @handover: the socket was just handed over to a timewait socket
  * @aborts_noted: the reasons probes are armed: every abort they see leaves
@@ -30,7 +52,8 @@ struct sock;
  */
 struct tlc_ctx {
 	const struct request_sock *req;
-	bool req_hashed;
+	u8 birth;
+	bool req_noted;
 	bool keepalive;
 	bool handover;
 	bool aborts_noted;
@@ -134,5 +157,8 @@ void tlc_life_tw_kill(struct inet_timewait_sock *tw,
 
 /* State changes to or from a state number the module does not know. */
 u64 tlc_life_bad_states(void);
+/* How often the module lost track (enum tlc_lost), and each one's name. */
+u64 tlc_life_lost(int what);
+const char *tlc_life_lost_name(int what);
 
 #endif /* _TLC_LIFECYCLE_H */

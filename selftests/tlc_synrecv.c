@@ -318,6 +318,90 @@ TEST_F_TIMEOUT(slow, synrecv_identical_syns, 180)
 	close(lfd);
 }
 
+/* Fast Open children: TFO on both sides, no cookie needed. */
+static int fastopen_child(int lfd, unsigned short port)
+{
+	union tlc_addr a;
+	socklen_t len = tlc_loopback(AF_INET, port, &a);
+	int c = socket(AF_INET, SOCK_STREAM, 0), s;
+	char buf[8] = "tfo";
+
+	if (c < 0)
+		return -1;
+	if (sendto(c, buf, 3, MSG_FASTOPEN, &a.sa, len) != 3) {
+		close(c);
+		return -1;
+	}
+	s = accept(lfd, NULL, NULL);
+	if (s < 0 || read(s, buf, sizeof(buf)) != 3) {
+		close(c);
+		if (s >= 0)
+			close(s);
+		return -1;
+	}
+	close(c);
+	close(s);
+	return 0;
+}
+
+/*
+ * Issue 22 item 4: children by birth path (request socket, SYN cookie,
+ * Fast Open) sum to PassiveOpens, each path equal to the kernel's own
+ * counter for it.
+ */
+TEST(passive_children_by_path)
+{
+	long long po0, ck0, fo0, req0, cookie0, fast0, comp0;
+	long long po, ck, fo, req, cookie, fast;
+	int lfd, c, s, i, qlen = 16;
+	uint64_t now;
+	unsigned short port;
+
+	REQUIRE_MODULE();
+	ASSERT_EQ(0, tlc_sysctl("tcp_fastopen", "519"));	/* 0x207 */
+	lfd = tlc_listen(AF_INET, &port, 16);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, setsockopt(lfd, IPPROTO_TCP, TCP_FASTOPEN, &qlen,
+				sizeof(qlen)));
+	po0 = tcp_mib("PassiveOpens");
+	ck0 = tlc_netstat("SyncookiesRecv");
+	fo0 = tlc_netstat("TCPFastOpenPassive");
+	req0 = counter("passive_children_reqsk");
+	cookie0 = counter("passive_children_syncookie");
+	fast0 = counter("passive_children_fastopen");
+	comp0 = counter("synrecv_completed");
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
+		close(c);
+		close(s);
+	}
+	for (i = 0; i < 8; i++)
+		ASSERT_EQ(0, cookie_child(lfd, port));
+	for (i = 0; i < 5; i++)
+		ASSERT_EQ(0, fastopen_child(lfd, port));
+	close(lfd);
+	ASSERT_EQ(0, tlc_wait_quiet(5000));
+	po = tcp_mib("PassiveOpens") - po0;
+	ck = tlc_netstat("SyncookiesRecv") - ck0;
+	fo = tlc_netstat("TCPFastOpenPassive") - fo0;
+	req = counter("passive_children_reqsk") - req0;
+	cookie = counter("passive_children_syncookie") - cookie0;
+	fast = counter("passive_children_fastopen") - fast0;
+	TH_LOG("PassiveOpens %lld SyncookiesRecv %lld TCPFastOpenPassive %lld",
+	       po, ck, fo);
+	TH_LOG("passive_children reqsk %lld syncookie %lld fastopen %lld",
+	       req, cookie, fast);
+	EXPECT_EQ(16, po);
+	EXPECT_EQ(8, ck);
+	EXPECT_EQ(5, fo);
+	EXPECT_EQ(ck, cookie);
+	EXPECT_EQ(fo, fast);
+	EXPECT_EQ(po, req + cookie + fast);
+	EXPECT_EQ(req, counter("synrecv_completed") - comp0);
+	EXPECT_EQ(0, synrecv_balance(_metadata, &now));
+	EXPECT_EQ(0, now);
+}
+
 /*
  * Request sockets whose listener closes, ended two ways: by a segment
  * (tcp_v4_rcv() finds the listener gone: inet_csk_reqsk_queue_drop_and_put())

@@ -35,6 +35,9 @@ static void tlc_state_hook(struct sock *sk, int oldstate, int newstate)
 		ctx.req_noted = tlc_feature_armed(TLC_F_SYNRECV);
 		mk->clone_req = NULL;
 	}
+	/* A hint outlives no state change of its socket but the CLOSE. */
+	if (mk->hint_sk == sk && newstate != TCP_CLOSE)
+		mk->hint_sk = NULL;
 	if (newstate == TCP_CLOSE) {
 		ctx.keepalive = mk->keepalive_sk == sk;
 		if (ctx.keepalive)

@@ -42,7 +42,9 @@ struct request_sock;
  * @ka_killed: that timer closed the socket
  * @handover_sk: the socket a timewait socket took over, when the table
  *	could not mark it
- * @hint_sk: the socket @hint is for, when the table could not note it
+ * @hint_sk: the socket @hint is for, when the table could not note it;
+ *	consumed by its CLOSE, cleared by any other state change of it (a
+ *	new socket at that address)
  * @hint: enum tlc_hint, as lifecycle gave it
  *
  * A marker names the socket it is for, and its consumer checks the name,

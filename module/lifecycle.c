@@ -306,7 +306,10 @@ u64 tlc_life_bad_states(void)
  * that lost the race with an identical SYN's is freed unhashed, and is
  * neither born nor tracked.  @req is visible to other CPUs already: if it
  * is no longer hashed, it ended before this ran (its end was counted,
- * untimed): it is born, but not tracked.
+ * untimed): it is born, but not tracked.  It can end between that test
+ * and the insertion too: its end, which unlinks it before it removes its
+ * entry, then found no entry, and the test after the insertion sees it
+ * unhashed.
  */
 void tlc_life_req_birth(struct sock *listener, struct request_sock *req)
 {
@@ -326,6 +329,8 @@ void tlc_life_req_birth(struct sock *listener, struct request_sock *req)
 		return;
 	if (!tlc_track_insert(req, sock_net(listener), &info))
 		s->ctr[TLC_C_REQ_UNTRACKED]++;
+	else if (!sk_hashed(req_to_sk(req)))
+		tlc_track_remove(req, &info);
 }
 
 /**

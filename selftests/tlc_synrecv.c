@@ -193,7 +193,7 @@ static int synrecv_balance(struct __test_metadata *_metadata, uint64_t *now)
  */
 TEST(synrecv_flood_reset)
 {
-	long long emb0, rst0, created0, fails0, stale0, lost0, emb, rst;
+	long long emb0, rst0, created0, fails0, stale0, lost0, emb, rst, ck0;
 	int lfd, i, c, s;
 	uint64_t now;
 	unsigned short port;
@@ -212,17 +212,28 @@ TEST(synrecv_flood_reset)
 	created0 = counter("synrecv_created");
 	stale0 = status("stale_entries");
 	lost0 = lost_sum();
+	ck0 = tlc_netstat("SyncookiesSent");
 	ASSERT_EQ(0, syn_flood(port, 20000, 300));
-	for (i = 0; i < 50 && tlc_netstat("EmbryonicRsts") - emb0 < 300; i++)
-		tlc_sleep_ms(100);
-	emb = tlc_netstat("EmbryonicRsts") - emb0;
+	/* Until the resets stop coming (ksoftirqd may run them late). */
+	for (i = 0, emb = -1; i < 50 && emb != tlc_netstat("EmbryonicRsts");
+	     i++) {
+		emb = tlc_netstat("EmbryonicRsts");
+		tlc_sleep_ms(200);
+	}
+	emb -= emb0;
 	rst = counter("synrecv_rst") - rst0;
-	TH_LOG("EmbryonicRsts %lld AttemptFails %lld synrecv_created %lld synrecv_rst %lld",
+	TH_LOG("EmbryonicRsts %lld AttemptFails %lld SyncookiesSent %lld synrecv_created %lld synrecv_rst %lld",
 	       emb, tcp_mib("AttemptFails") - fails0,
+	       tlc_netstat("SyncookiesSent") - ck0,
 	       counter("synrecv_created") - created0, rst);
-	EXPECT_EQ(300, emb);
+	/*
+	 * Each SYN made a request socket, reset at once; unless the resets
+	 * were deferred and the backlog of 8 filled: then SYN cookies.
+	 */
+	EXPECT_LT(0, emb);
+	EXPECT_EQ(300, emb + tlc_netstat("SyncookiesSent") - ck0);
 	EXPECT_EQ(emb, rst);
-	EXPECT_EQ(300, counter("synrecv_created") - created0);
+	EXPECT_EQ(emb, counter("synrecv_created") - created0);
 	EXPECT_EQ(0, synrecv_balance(_metadata, &now));
 	EXPECT_EQ(0, now);
 	EXPECT_EQ(stale0, status("stale_entries"));

@@ -76,7 +76,7 @@
 static inline bool tlc_reqsk_hash_added(struct pt_regs *regs)
 {
 #ifdef TLC_HAVE_REQSK_HASH_ADD_BOOL
-	return (bool)regs_return_value(regs);
+	return (u8)regs_return_value(regs);	/* a bool: its low byte */
 #else
 	return true;
 #endif

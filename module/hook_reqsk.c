@@ -108,7 +108,7 @@ static bool tlc_req_drop_entry(void *data, struct pt_regs *regs)
 		return false;
 	drop->req = req;
 	drop->net = sock_net(sk);
-	drop->timer = ARG(2);
+	drop->timer = (u8)ARG(2);	/* bool from_timer: its low byte */
 	drop->seg_rst = seg_rst;
 	drop->listening = READ_ONCE(sk->sk_state) == TCP_LISTEN;
 	drop->net_alive = check_net(drop->net);
@@ -117,7 +117,7 @@ static bool tlc_req_drop_entry(void *data, struct pt_regs *regs)
 
 static void tlc_req_drop_ret(void *data, struct pt_regs *regs)
 {
-	if (tlc_kprobe_ret(regs) & 0xff)	/* bool unlinked */
+	if ((u8)tlc_kprobe_ret(regs))	/* bool unlinked: its low byte */
 		tlc_life_req_drop(data);
 }
 

@@ -61,6 +61,42 @@
 #define TLC_NRST_REASONS	1
 #endif
 
+/*
+ * inet_csk_reqsk_queue_hash_add() returns whether it hashed the request
+ * since "tcp: Fix race for duplicate reqsk on identical SYN" (6.10, and
+ * stable backports: Debian's 6.1 has it), which is why the Kbuild looks
+ * for it in the headers; before, it could not fail.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0) && \
+	!defined(TLC_HAVE_REQSK_HASH_ADD_BOOL)
+#error "Kbuild's grep for bool inet_csk_reqsk_queue_hash_add missed (6.10+ have it)"
+#endif
+
+/*
+ * The request socket drops are probed at __inet_csk_reqsk_queue_drop(sk,
+ * req, from_timer), which every drop goes through since the fix for
+ * CVE-2024-50154 (6.12, and stable backports): the exported
+ * inet_csk_reqsk_queue_drop() jumps there and
+ * inet_csk_reqsk_queue_drop_and_put() calls it directly (checked on the
+ * 6.1, 6.12 and 7.2 images).  A kernel without it lacks the symbol, and
+ * its synrecv feature is reported unavailable.
+ */
+
+/**
+ * tlc_reqsk_hash_added() - whether inet_csk_reqsk_queue_hash_add() hashed
+ * @regs: registers at its return
+ *
+ * Return: true if the request socket was hashed (and lives on).
+ */
+static inline bool tlc_reqsk_hash_added(struct pt_regs *regs)
+{
+#ifdef TLC_HAVE_REQSK_HASH_ADD_BOOL
+	return (u8)regs_return_value(regs);	/* a bool: its low byte */
+#else
+	return true;
+#endif
+}
+
 /**
  * tlc_keepalive_timer_sk() - the socket whose keepalive timer @t is
  * @t: the timer tcp_keepalive_timer() was called with

@@ -21,12 +21,17 @@ static struct dentry *tlc_debugfs_dir;
 
 static int tlc_status_show(struct seq_file *m, void *v)
 {
+	int i;
+
 	seq_printf(m, "version %d\n", TLC_FORMAT_VERSION);
 	seq_printf(m, "module_version %s\n", TLC_VERSION);
 	seq_printf(m, "max_tracked %u\n", tlc_track_capacity());
 	seq_printf(m, "tracked %u\n", tlc_track_used());
 	seq_printf(m, "stale_entries %llu\n", tlc_track_stale());
 	seq_printf(m, "nets_uncounted %d\n", tlc_netns_uncounted());
+	for (i = 0; i < TLC_NLOST; i++)
+		seq_printf(m, "%s %llu\n", tlc_life_lost_name(i),
+			   tlc_life_lost(i));
 	tlc_probes_show(m);
 	seq_printf(m, "lost_resets %llu\n", tlc_life_lost_resets());
 	return 0;

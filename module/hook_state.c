@@ -29,13 +29,15 @@ static void tlc_state_hook(struct sock *sk, int oldstate, int newstate)
 	if (!tlc_sk_is_tcp(sk))
 		return;
 	oldstate = READ_ONCE(sk->sk_state);
-	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV &&
-	    mk->clone_req) {
+	if (oldstate == TCP_LISTEN && newstate == TCP_SYN_RECV) {
 		ctx.req = mk->clone_req;
-		ctx.req_hashed = mk->clone_req_hashed;
-		mk->completed_req = mk->clone_req;
+		ctx.birth = mk->clone_req ? mk->clone_birth : TLC_BIRTH_UNKNOWN;
+		ctx.req_noted = tlc_feature_armed(TLC_F_SYNRECV);
 		mk->clone_req = NULL;
 	}
+	/* A hint outlives no state change of its socket but the CLOSE. */
+	if (mk->hint_sk == sk && newstate != TCP_CLOSE)
+		mk->hint_sk = NULL;
 	if (newstate == TCP_CLOSE) {
 		ctx.keepalive = mk->keepalive_sk == sk;
 		if (ctx.keepalive)

@@ -5,10 +5,14 @@
  * every hook makes of its socket.
  *
  * Some facts are only known a little before the state change that needs
- * them.  The pairs run on one CPU: both in the same softirq (which does not
- * migrate), or under a lock or with BHs disabled; the framework runs each
- * handler with interrupts off, so no softirq changes the markers in the
- * middle of one.
+ * them.  The pairs run on one CPU when both run in the same softirq (which
+ * does not migrate) or with BHs disabled; the framework runs each handler
+ * with interrupts off, so no softirq changes the markers in the middle of
+ * one.  A pair that runs preemptible (a listener's backlog processed by
+ * release_sock(), tcp_disconnect() under lock_sock()) can migrate between
+ * its two halves: the consumer then finds no marker, and what the marker
+ * carried is counted as lost (or, for the close hints, the table carries
+ * it for tracked sockets).
  */
 #ifndef _TLC_HOOKS_H
 #define _TLC_HOOKS_H
@@ -26,23 +30,35 @@ struct request_sock;
 
 /**
  * struct tlc_markers - facts noted for the coming state change, per CPU
- * @clone_req: the request socket whose child inet_csk_clone_lock() makes
- * @clone_req_hashed: @clone_req was in the hash (a NEW_SYN_RECV socket)
- * @completed_req: the request socket whose child was just born; its drop
- *	from the queue follows
+ * @clone_req: the request socket whose child tcp_create_openreq_child()
+ *	makes; consumed (cleared) by the child's LISTEN -> SYN_RECV
+ * @clone_birth: how that child is born (enum tlc_birth)
+ * @seg_req: the request socket tcp_check_req() processes a segment for;
+ *	consumed (cleared) by that request socket's drop, overwritten by the
+ *	next segment
+ * @seg_rst: that segment has RST
  * @keepalive_sk: the socket whose keepalive timer runs
  * @write_timer_sk: the socket whose write timer handler runs
  * @ka_probe_sent: that timer sent a keepalive probe
  * @ka_killed: that timer closed the socket
  * @handover_sk: the socket a timewait socket took over, when the table
  *	could not mark it
- * @hint_sk: the socket @hint is for, when the table could not note it
+ * @hint_sk: the socket @hint is for, when the table could not note it;
+ *	consumed by its CLOSE, cleared by any other state change of it (a
+ *	new socket at that address)
  * @hint: enum tlc_hint, as lifecycle gave it
+ *
+ * A marker names the socket it is for, and its consumer checks the name,
+ * and clears the marker whether it matched or not when the fact can only
+ * be for the event at hand: a socket's memory is reused at once
+ * (SLAB_TYPESAFE_BY_RCU), and a marker left behind would be believed by
+ * the next socket at that address.
  */
 struct tlc_markers {
 	const struct request_sock *clone_req;
-	bool clone_req_hashed;
-	const struct request_sock *completed_req;
+	u8 clone_birth;
+	const struct request_sock *seg_req;
+	bool seg_rst;
 	const struct sock *keepalive_sk;
 	const struct sock *write_timer_sk;
 	bool ka_probe_sent;

@@ -169,7 +169,17 @@ static void tlc_connection_end(struct tlc_stats *s, const struct sock *sk,
 	}
 }
 
-/* A child socket is born in SYN_RECV, completing its request socket. */
+static DEFINE_PER_CPU(u64, tlc_lost[TLC_NLOST]);
+
+static const char * const tlc_lost_names[TLC_NLOST] = {
+	[TLC_LOST_CHILD_BIRTH]	= "lost_child_birth",
+};
+
+/*
+ * A child socket is born in SYN_RECV: completing its request socket, or
+ * from a SYN cookie or a Fast Open SYN (no request socket was hashed).
+ * Children by birth path sum to the kernel's PassiveOpens.
+ */
 static void tlc_child_birth(struct tlc_stats *s, struct sock *sk,
 			    const struct tlc_ctx *ctx, u64 now)
 {
@@ -181,11 +191,23 @@ static void tlc_child_birth(struct tlc_stats *s, struct sock *sk,
 		timed = req.state == TCP_NEW_SYN_RECV;
 		info.birth_ts = req.birth_ts;
 	}
-	if (ctx->req_hashed) {
+	switch (ctx->birth) {
+	case TLC_BIRTH_REQSK:
 		tlc_stats_move(s, TCP_NEW_SYN_RECV, TCP_SYN_RECV, timed,
 			       now - req.state_ts);
 		s->ctr[TLC_C_REQ_COMPLETED]++;
-	} else {
+		s->ctr[TLC_C_PASSIVE_REQSK]++;
+		break;
+	case TLC_BIRTH_SYNCOOKIE:
+	case TLC_BIRTH_FASTOPEN:
+		tlc_stats_birth(s, TCP_LISTEN, TCP_SYN_RECV);
+		s->ctr[ctx->birth == TLC_BIRTH_SYNCOOKIE ?
+		       TLC_C_PASSIVE_SYNCOOKIE : TLC_C_PASSIVE_FASTOPEN]++;
+		break;
+	default:
+		/* Its request socket, if any, stays behind in the table. */
+		if (ctx->req_noted)
+			this_cpu_inc(tlc_lost[TLC_LOST_CHILD_BIRTH]);
 		tlc_stats_birth(s, TCP_LISTEN, TCP_SYN_RECV);
 	}
 	if (!tlc_track_insert(sk, sock_net(sk), &info))
@@ -253,6 +275,36 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 }
 
 /**
+ * tlc_life_lost() - how often the module lost track, one way
+ * @what: enum tlc_lost
+ *
+ * Return: the count, module-wide.
+ */
+u64 tlc_life_lost(int what)
+{
+	u64 n = 0;
+	int cpu;
+
+	if (what < 0 || what >= TLC_NLOST)
+		return 0;
+	for_each_possible_cpu(cpu)
+		n += per_cpu(tlc_lost[what], cpu);
+	return n;
+}
+
+/**
+ * tlc_life_lost_name() - the status line's name of one way to lose track
+ * @what: enum tlc_lost
+ *
+ * Return: the name, "lost_..." (or "lost_unknown").
+ */
+const char *tlc_life_lost_name(int what)
+{
+	return what >= 0 && what < TLC_NLOST ? tlc_lost_names[what] :
+					       "lost_unknown";
+}
+
+/**
  * tlc_life_bad_states() - state changes the module could not use
  *
  * Return: how many went to or from a state number it does not know.
@@ -272,7 +324,16 @@ u64 tlc_life_bad_states(void)
 /**
  * tlc_life_req_birth() - a SYN created a request socket (NEW_SYN_RECV)
  * @listener: the listener it belongs to
- * @req: the request socket
+ * @req: the request socket, just hashed
+ *
+ * Called once inet_csk_reqsk_queue_hash_add() has hashed @req: a request
+ * that lost the race with an identical SYN's is freed unhashed, and is
+ * neither born nor tracked.  @req is visible to other CPUs already: if it
+ * is no longer hashed, it ended before this ran (its end was counted,
+ * untimed): it is born, but not tracked.  It can end between that test
+ * and the insertion too: its end, which unlinks it before it removes its
+ * entry, then found no entry, and the test after the insertion sees it
+ * unhashed.
  */
 void tlc_life_req_birth(struct sock *listener, struct request_sock *req)
 {
@@ -288,8 +349,12 @@ void tlc_life_req_birth(struct sock *listener, struct request_sock *req)
 	s->ctr[TLC_C_REQ_CREATED]++;
 	tlc_stats_move(s, TCP_CLOSE, TCP_NEW_SYN_RECV, false, 0);
 	tlc_born(&info, TCP_NEW_SYN_RECV, TLC_KIND_REQ, now);
+	if (!sk_hashed(req_to_sk(req)))
+		return;
 	if (!tlc_track_insert(req, sock_net(listener), &info))
 		s->ctr[TLC_C_REQ_UNTRACKED]++;
+	else if (!sk_hashed(req_to_sk(req)))
+		tlc_track_remove(req, &info);
 }
 
 /**
@@ -329,48 +394,30 @@ static void tlc_req_end(const struct request_sock *req, const struct net *net,
 }
 
 /**
- * tlc_life_req_drop() - a request socket leaves its listener's queue
- * @listener: its listener
- * @req: the request socket
- * @drop: the context
+ * tlc_life_req_drop() - a request socket was unlinked without a child
+ * @drop: the drop, as it started
  *
- * inet_csk_reqsk_queue_drop(): every end but the timer's, and the child's
- * birth, which is not an end.
+ * __inet_csk_reqsk_queue_drop() unlinked it (a child replaces its request
+ * in the hash itself, before the drop that follows): every end of a
+ * request socket, counted once even when two CPUs drop it at once.  Its
+ * memory is SLAB_TYPESAFE_BY_RCU: only its address is used.
  */
-void tlc_life_req_drop(struct sock *listener, struct request_sock *req,
-		       const struct tlc_req_drop *drop)
+void tlc_life_req_drop(const struct tlc_req_drop *drop)
 {
 	int end;
 
-	if (drop->completed)
-		return;
-	if (!sk_hashed(req_to_sk(req)))
-		return;	/* not in the hash: dropped already */
-	if (!check_net(sock_net(listener)))
+	if (drop->timer)
+		end = drop->listening ? TLC_C_REQ_TIMEOUT :
+					TLC_C_REQ_LISTENER_CLOSED;
+	else if (!drop->net_alive)
 		end = TLC_C_REQ_NETNS;
 	else if (drop->seg_rst)
 		end = TLC_C_REQ_RST;
-	else if (READ_ONCE(listener->sk_state) != TCP_LISTEN)
+	else if (!drop->listening)
 		end = TLC_C_REQ_LISTENER_CLOSED;
 	else
 		end = TLC_C_REQ_OTHER;
-	tlc_req_end(req, sock_net(listener), end);
-}
-
-/**
- * tlc_life_req_timer_done() - a request socket's timer returned
- * @run: the timer, as it started
- *
- * Still armed: the request lives on.  Otherwise it was dropped; its memory
- * is SLAB_TYPESAFE_BY_RCU and this is still the timer's softirq, so the
- * timer can be read, but nothing it points to.
- */
-void tlc_life_req_timer_done(const struct tlc_req_timer *run)
-{
-	if (timer_pending(&run->req->rsk_timer))
-		return;
-	tlc_req_end(run->req, run->net, run->listening ? TLC_C_REQ_TIMEOUT :
-						      TLC_C_REQ_LISTENER_CLOSED);
+	tlc_req_end(drop->req, drop->net, end);
 }
 
 /* ---- timewait ------------------------------------------------------- */

@@ -17,10 +17,32 @@ struct net;
 struct request_sock;
 struct sock;
 
+/*
+ * How a child socket was born (LISTEN -> SYN_RECV): from a request socket
+ * that was hashed (NEW_SYN_RECV), from a SYN cookie's ACK, or from a Fast
+ * Open SYN; unknown when the probe that tells was missed.
+ */
+enum tlc_birth {
+	TLC_BIRTH_UNKNOWN,
+	TLC_BIRTH_REQSK,
+	TLC_BIRTH_SYNCOOKIE,
+	TLC_BIRTH_FASTOPEN,
+};
+
+/*
+ * Where the module knows it lost track of a request socket or a child's
+ * (the debugfs status's lost_* lines; each must stay 0).
+ */
+enum tlc_lost {
+	TLC_LOST_CHILD_BIRTH,
+	TLC_NLOST,
+};
+
 /**
  * struct tlc_ctx - what the probes know about the context of a state change
  * @req: at a child's birth, the request socket it completes (or NULL)
- * @req_hashed: @req was a NEW_SYN_RECV socket (not Fast Open or a cookie)
+ * @birth: at a child's birth, how it was born (enum tlc_birth)
+ * @req_noted: the synrecv probes are armed: every child's birth is noted
  * @keepalive: the change happens in this socket's keepalive timer
  * @write_timer: ... in its write (retransmission, probe) timer's handler,
  *	where the kernel gives up on an unanswered connection
@@ -32,7 +54,8 @@ struct sock;
  */
 struct tlc_ctx {
 	const struct request_sock *req;
-	bool req_hashed;
+	u8 birth;
+	bool req_noted;
 	bool keepalive;
 	bool write_timer;
 	bool handover;
@@ -58,25 +81,22 @@ struct tlc_tw_kill {
 };
 
 /**
- * struct tlc_req_drop - the context of a request socket's drop
- * @completed: its child was just born
+ * struct tlc_req_drop - a request socket's drop, as it started
+ * @req: the request socket (after the drop, only its address is used)
+ * @net: its listener's namespace
+ * @timer: in the request's own timer (its SYN-ACKs ran out, or it found
+ *	the listener closed)
  * @seg_rst: a segment with RST for it is being processed
+ * @listening: the listener was listening
+ * @net_alive: the namespace was not being dismantled
  */
 struct tlc_req_drop {
-	bool completed;
-	bool seg_rst;
-};
-
-/**
- * struct tlc_req_timer - a request socket's timer, as it started
- * @req: the request socket (after the timer, only its timer is read)
- * @net: its listener's namespace
- * @listening: the listener was listening
- */
-struct tlc_req_timer {
 	const struct request_sock *req;
 	const struct net *net;
+	bool timer;
+	bool seg_rst;
 	bool listening;
+	bool net_alive;
 };
 
 /**
@@ -109,15 +129,12 @@ struct tlc_ka_run {
 void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 			   const struct tlc_ctx *ctx);
 
-/* A SYN created a request socket (NEW_SYN_RECV). */
+/* A SYN created a request socket (NEW_SYN_RECV), and it was hashed. */
 void tlc_life_req_birth(struct sock *listener, struct request_sock *req);
 /* A request socket's SYN-ACK is sent again. */
 void tlc_life_req_synack(const struct sock *listener);
-/* A request socket leaves its listener's queue. */
-void tlc_life_req_drop(struct sock *listener, struct request_sock *req,
-		       const struct tlc_req_drop *drop);
-/* A request socket's timer returned: re-armed, or the request ended. */
-void tlc_life_req_timer_done(const struct tlc_req_timer *run);
+/* A request socket was unlinked from the hash without a child: it ends. */
+void tlc_life_req_drop(const struct tlc_req_drop *drop);
 
 /* The current process accepted a socket. */
 void tlc_life_owner(struct sock *sk);
@@ -153,5 +170,8 @@ void tlc_life_tw_kill(struct inet_timewait_sock *tw,
 
 /* State changes to or from a state number the module does not know. */
 u64 tlc_life_bad_states(void);
+/* How often the module lost track (enum tlc_lost), and each one's name. */
+u64 tlc_life_lost(int what);
+const char *tlc_life_lost_name(int what);
 
 #endif /* _TLC_LIFECYCLE_H */

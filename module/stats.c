@@ -71,6 +71,9 @@ static const char * const tlc_counter_names[TLC_NCOUNTERS] = {
 	[TLC_C_REQ_NETNS]		= "synrecv_netns",
 	[TLC_C_REQ_OTHER]		= "synrecv_dropped_other",
 	[TLC_C_REQ_UNTRACKED]		= "synrecv_untracked",
+	[TLC_C_PASSIVE_REQSK]		= "passive_children_reqsk",
+	[TLC_C_PASSIVE_SYNCOOKIE]	= "passive_children_syncookie",
+	[TLC_C_PASSIVE_FASTOPEN]	= "passive_children_fastopen",
 };
 
 static const char * const tlc_ka_names[TLC_NKA] = {

@@ -26,6 +26,7 @@
  * the same kind.
  */
 
+#include <linux/atomic.h>
 #include <linux/hash.h>
 #include <linux/lockdep.h>
 #include <linux/log2.h>
@@ -79,6 +80,19 @@ struct tlc_stash {
 };
 
 static DEFINE_PER_CPU(struct tlc_stash, tlc_stash);
+
+/*
+ * Testing only (debugfs fault_keep_entries, root): the next N ends of
+ * tracked sockets leave their entries behind, as a missed end probe does.
+ */
+atomic_t tlc_track_fault_keep = ATOMIC_INIT(0);
+
+/* Whether this end is to leave its entry behind (see above). */
+static bool tlc_fault_keep(void)
+{
+	return atomic_read(&tlc_track_fault_keep) > 0 &&
+	       atomic_dec_if_positive(&tlc_track_fault_keep) >= 0;
+}
 
 static struct tlc_bucket *tlc_bucket(const void *key)
 {
@@ -300,8 +314,10 @@ bool tlc_track_remove(const void *key, struct tlc_sock_info *info)
 	if (idx != TLC_NIL) {
 		if (info)
 			*info = tlc_entry(idx)->info;
-		tlc_unlink(b, idx, prev);
-		tlc_entry_put(idx);
+		if (!tlc_fault_keep()) {
+			tlc_unlink(b, idx, prev);
+			tlc_entry_put(idx);
+		}
 	}
 	return tlc_unlock(b, idx);
 }
@@ -327,12 +343,12 @@ bool tlc_track_set_state(const void *key, int state, u64 now,
 	if (idx != TLC_NIL) {
 		e = tlc_entry(idx);
 		*before = e->info;
-		if (state == TCP_CLOSE) {
-			tlc_unlink(b, idx, prev);
-			tlc_entry_put(idx);
-		} else {
+		if (state != TCP_CLOSE) {
 			e->info.state = state;
 			e->info.state_ts = now;
+		} else if (!tlc_fault_keep()) {
+			tlc_unlink(b, idx, prev);
+			tlc_entry_put(idx);
 		}
 	}
 	return tlc_unlock(b, idx);

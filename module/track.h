@@ -7,6 +7,7 @@
 #ifndef _TLC_TRACK_H
 #define _TLC_TRACK_H
 
+#include <linux/atomic.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 
@@ -78,5 +79,7 @@ void tlc_track_purge_net(const struct net *net);
 unsigned int tlc_track_capacity(void);
 unsigned int tlc_track_used(void);
 u64 tlc_track_stale(void);
+
+extern atomic_t tlc_track_fault_keep;
 
 #endif /* _TLC_TRACK_H */

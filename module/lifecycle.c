@@ -164,7 +164,8 @@ static void tlc_child_birth(struct tlc_stats *s, struct sock *sk,
 	} else {
 		tlc_stats_birth(s, TCP_LISTEN, TCP_SYN_RECV);
 	}
-	if (!tlc_track_insert(sk, sock_net(sk), &info))
+	/* inet_csk_clone_lock() gives it its request socket's cookie next. */
+	if (!tlc_track_insert_as(sk, ctx->req, sock_net(sk), &info))
 		s->ctr[TLC_C_UNTRACKED]++;
 }
 

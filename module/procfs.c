@@ -235,12 +235,11 @@ struct tlc_ka_population {
 };
 
 /* Established sockets: keepalive on or off, and how long idle. */
-static void tlc_ka_count(const void *key, const struct tlc_sock_info *info,
-			 void *arg)
+static void tlc_ka_count(const struct sock *sk,
+			 const struct tlc_sock_info *info, void *arg)
 {
 	struct tlc_ka_population *pop = arg;
-	const struct sock *sk = key;
-	const struct tcp_sock *tp = key;
+	const struct tcp_sock *tp = tcp_sk(sk);
 	u32 idle;
 
 	if (info->kind != TLC_KIND_FULL || info->state != TCP_ESTABLISHED ||
@@ -280,7 +279,7 @@ static int tlc_keepalive_show(struct seq_file *m, void *v)
 		kfree(pop);
 		return -ENOMEM;
 	}
-	tlc_track_walk(net, tlc_ka_count, pop);
+	tlc_sockets_walk(net, tlc_ka_count, pop);
 	ka_time = tlc_jiffies_ns(READ_ONCE(net->ipv4.sysctl_tcp_keepalive_time));
 	ka_intvl = tlc_jiffies_ns(READ_ONCE(net->ipv4.sysctl_tcp_keepalive_intvl));
 	ka_probes = READ_ONCE(net->ipv4.sysctl_tcp_keepalive_probes);

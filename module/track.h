@@ -2,7 +2,7 @@
 /*
  * Per-socket tracking: when did each socket enter its current state, when
  * was it born, who owns it.  Keys are full sockets, timewait sockets and
- * request sockets alike (only their addresses are used as keys).
+ * request sockets alike (their addresses, with their cookies as identity).
  */
 #ifndef _TLC_TRACK_H
 #define _TLC_TRACK_H
@@ -59,10 +59,15 @@ void tlc_track_exit(void);
 
 bool tlc_track_insert(const void *key, const struct net *net,
 		      const struct tlc_sock_info *info);
+bool tlc_track_insert_as(const void *key, const void *id,
+			 const struct net *net,
+			 const struct tlc_sock_info *info);
 bool tlc_track_get(const void *key, struct tlc_sock_info *info);
 bool tlc_track_remove(const void *key, struct tlc_sock_info *info);
 bool tlc_track_set_state(const void *key, int state, u64 now,
 			 struct tlc_sock_info *before);
+bool tlc_track_lookup(const void *key, const struct net *net, u64 cookie,
+		      u8 kind, struct tlc_sock_info *info);
 bool tlc_track_set_hint(const void *key, u8 hint);
 bool tlc_track_set_owner(const void *key, u32 pid, const char *comm);
 bool tlc_track_update_flags(const void *key, u8 set, u8 clear, u8 *old);

@@ -14,9 +14,9 @@ NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
 P=/proc/net/tcp_lifecycle
 
 tlc_require_root
-ktap_header 6
+ktap_header 7
 if ! tlc_loaded && ! insmod "$TLC_KO"; then
-	for t in modes no_pointers unprivileged container write_fuzz listing_needs_cap_net_admin; do
+	for t in modes no_pointers unprivileged container write_fuzz listing_needs_cap_net_admin stale_entries; do
 		ktap_result 4 "$t" "module not loadable"
 	done
 	ktap_finish
@@ -351,4 +351,118 @@ if setpriv --inh-caps=-net_admin --bounding-set=-net_admin cat $P/sockets >/dev/
 	echo "# root without CAP_NET_ADMIN reads sockets"; ok=1
 fi
 ktap_result $ok listing_needs_cap_net_admin
+
+# 7. stale entries: an end the module misses (a missed kprobe, the arming
+#    window at load) leaves an entry whose socket is freed and whose memory
+#    is reused.  debugfs fault_keep_entries makes the next N ends miss their
+#    entries.  Nobody's container (unshare -Urn) opens 100 connections and
+#    resets them all (SO_LINGER 0) while the knob is set; the host then
+#    reuses the memory: 1000 sockets bound to 127.0.0.3 that never change
+#    state (no birth seen) and 200 connections at 127.0.0.3 (births seen).
+#    Every line of the container's listing must be a socket `ss -tan`
+#    shows there, and its live listener and pair must be listed.  An entry
+#    replaced by a birth, or found belonging to another socket, is counted
+#    in stale_entries.
+ok=0
+knob=/sys/kernel/debug/tcp_lifecycle/fault_keep_entries
+status=/sys/kernel/debug/tcp_lifecycle/status
+stale_of() { awk '$1 == "stale_entries" { print $2 }' $status; }
+if [[ ! -e $knob ]]; then
+	ktap_result 4 stale_entries "no fault_keep_entries knob"
+	ktap_finish
+fi
+if ! "${NOBODY[@]}" unshare -Urn true 2>/dev/null; then
+	ktap_result 4 stale_entries "nobody cannot create a user namespace here"
+	ktap_finish
+fi
+tmp=$(mktemp -d)
+chmod 777 "$tmp"
+# shellcheck disable=SC2016 # expanded by the inner shell
+stale_py='
+import os, socket, struct, subprocess, sys, time
+d = sys.argv[1]
+def wait_for(name):
+    while not os.path.exists(os.path.join(d, name)):
+        time.sleep(0.05)
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(128)
+live_c = socket.create_connection(l.getsockname()); live_s, _ = l.accept()
+pairs = []
+for i in range(100):
+    c = socket.create_connection(l.getsockname()); s, _ = l.accept()
+    pairs.append((c, s))
+print("ready", flush=True)
+wait_for("go")
+for c, s in pairs:
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+time.sleep(0.5)
+for c, s in pairs:
+    s.close()
+del pairs
+time.sleep(0.5)
+print("closed", flush=True)
+wait_for("churned")
+names = {"ESTABLISHED": "ESTAB", "SYN_SENT": "SYN-SENT", "SYN_RECV": "SYN-RECV",
+         "NEW_SYN_RECV": "SYN-RECV", "FIN_WAIT1": "FIN-WAIT-1",
+         "FIN_WAIT2": "FIN-WAIT-2", "TIME_WAIT": "TIME-WAIT",
+         "CLOSE_WAIT": "CLOSE-WAIT", "LAST_ACK": "LAST-ACK",
+         "LISTEN": "LISTEN", "CLOSING": "CLOSING"}
+listing = open("/proc/net/tcp_lifecycle/sockets").read().splitlines()[2:]
+ss = set()
+for line in subprocess.run(["ss", "-tanH"], capture_output=True,
+                           text=True).stdout.splitlines():
+    f = line.split()
+    ss.add((f[0], f[3], f[4].replace(":*", ":0")))
+bad = [x for x in listing if (names.get(x.split()[0], "?"), x.split()[1],
+                              x.split()[2]) not in ss]
+want = {("LISTEN", "%s:%d" % l.getsockname(), "0.0.0.0:0"),
+        ("ESTABLISHED", "%s:%d" % live_c.getsockname(), "%s:%d" % live_c.getpeername()),
+        ("ESTABLISHED", "%s:%d" % live_s.getsockname(), "%s:%d" % live_s.getpeername())}
+got = {tuple(x.split()[:3]) for x in listing}
+foreign = [x for x in listing if "127.0.0.3" in x]
+print("# listed %d not_in_ss %d foreign %d live_missing %d ss %d" %
+      (len(listing), len(bad), len(foreign), len(want - got), len(ss)))
+for x in bad[:5]:
+    print("#   not in ss: " + x)
+print("stale", "ok" if not bad and not (want - got) else "FAILED")
+'
+stale0=$(stale_of)
+"${NOBODY[@]}" unshare -Urn sh -c 'ip link set lo up && exec python3 -c "$1" "$2"' \
+	sh "$stale_py" "$tmp" >"$tmp/out" 2>&1 &
+cpid=$!
+for ((i = 0; i < 600; i++)); do
+	grep -q '^ready' "$tmp/out" && break
+	sleep 0.1
+done
+echo 100000 >$knob
+touch "$tmp/go"
+for ((i = 0; i < 600; i++)); do
+	grep -q '^closed' "$tmp/out" && break
+	sleep 0.1
+done
+echo 0 >$knob
+python3 - "$tmp" <<'PY' &
+import os, resource, socket, sys, time
+n = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
+held = []
+for i in range(1000):
+    s = socket.socket(); s.bind(("127.0.0.3", 0)); held.append(s)
+l = socket.socket(); l.bind(("127.0.0.3", 0)); l.listen(256)
+for i in range(200):
+    c = socket.create_connection(l.getsockname()); a, _ = l.accept()
+    held += [c, a]
+open(os.path.join(sys.argv[1], "churned"), "w").close()
+while not os.path.exists(os.path.join(sys.argv[1], "done")):
+    time.sleep(0.05)
+PY
+hpid=$!
+wait "$cpid"
+touch "$tmp/done"
+wait "$hpid"
+grep -v '^ready\|^closed' "$tmp/out"
+grep -qx 'stale ok' "$tmp/out" || ok=1
+echo "# stale_entries $stale0 -> $(stale_of)"
+rm -rf "$tmp"
+ktap_result $ok stale_entries
 ktap_finish

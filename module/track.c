@@ -392,6 +392,41 @@ bool tlc_track_set_state(const void *key, int state, u64 now,
 }
 
 /**
+ * tlc_track_move_state() - a tracked socket goes from one state to another
+ * @key: the socket
+ * @from: the state it must be in
+ * @to: the state it enters (not TCP_CLOSE)
+ * @now: ktime_get_ns() of the change
+ * @before: filled with the record before the change
+ *
+ * The test and the change are one step: of two CPUs seeing the same move,
+ * one makes it.
+ *
+ * Context: any, interrupts disabled.
+ *
+ * Return: whether the socket was tracked in @from and is now in @to.
+ */
+bool tlc_track_move_state(const void *key, int from, int to, u64 now,
+			  struct tlc_sock_info *before)
+{
+	struct tlc_bucket *b;
+	struct tlc_entry *e;
+	u32 prev, idx = tlc_lock_find(key, &b, &prev);
+
+	if (idx != TLC_NIL) {
+		e = tlc_entry(idx);
+		if (e->info.state == from) {
+			*before = e->info;
+			e->info.state = to;
+			e->info.state_ts = now;
+		} else {
+			idx = TLC_NIL;
+		}
+	}
+	return tlc_unlock(b, idx);
+}
+
+/**
  * tlc_track_lookup() - what the table knows about a socket found alive
  * @key: the socket, alive for as long as the caller holds it (in the
  *	kernel's hash tables under their bucket lock, or by a reference)

@@ -66,6 +66,8 @@ bool tlc_track_get(const void *key, struct tlc_sock_info *info);
 bool tlc_track_remove(const void *key, struct tlc_sock_info *info);
 bool tlc_track_set_state(const void *key, int state, u64 now,
 			 struct tlc_sock_info *before);
+bool tlc_track_move_state(const void *key, int from, int to, u64 now,
+			  struct tlc_sock_info *before);
 bool tlc_track_lookup(const void *key, const struct net *net, u64 cookie,
 		      u8 kind, struct tlc_sock_info *info);
 bool tlc_track_set_hint(const void *key, u8 hint);

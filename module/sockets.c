@@ -19,7 +19,10 @@
 
 #include <linux/capability.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
+#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -48,6 +51,7 @@ struct tlc_sockets_walk {
 	struct seq_file *m;
 	const struct tlc_filter *f;
 	u64 now;			/* ktime_get_ns() to measure ages against */
+	struct pid_namespace *pid_ns;	/* the reader's: its /proc's */
 };
 
 static void tlc_show_addr(struct seq_file *m, const struct sock_common *skc,
@@ -64,6 +68,26 @@ static void tlc_show_addr(struct seq_file *m, const struct sock_common *skc,
 #endif
 	seq_printf(m, " %pI4:%u", local ? &skc->skc_rcv_saddr :
 		   &skc->skc_daddr, port);
+}
+
+/*
+ * The owner's tgid (as the initial pid namespace numbers it) as @ns numbers
+ * it, 0 if @ns does not see it or it has gone.  A number reused since
+ * names its new process, as a pid does.
+ */
+static pid_t tlc_owner_nr(u32 tgid, struct pid_namespace *ns)
+{
+	struct pid *pid;
+	pid_t nr = 0;
+
+	if (!tgid)
+		return 0;
+	rcu_read_lock();
+	pid = find_pid_ns(tgid, &init_pid_ns);
+	if (pid && pid_task(pid, PIDTYPE_TGID))
+		nr = pid_nr_ns(pid, ns);
+	rcu_read_unlock();
+	return nr;
 }
 
 /* Process names may hold anything: keep the line format intact. */
@@ -156,7 +180,8 @@ void tlc_sockets_walk(const struct net *net, tlc_live_fn fn, void *arg)
 
 /*
  * One line per socket: state, local and remote address, ns in state, ns
- * since birth, owner pid and command, socket cookie ("-" where unknown).
+ * since birth, owner pid (in the reader's pid namespace) and command, socket
+ * cookie ("-" where unknown).
  * A tlc_live_fn: @sk is alive.
  */
 static void tlc_sockets_line(const struct sock *sk,
@@ -168,6 +193,7 @@ static void tlc_sockets_line(const struct sock *sk,
 	u64 now = w->now;
 	u64 age = now > info->state_ts ? now - info->state_ts : 0;
 	u64 cookie;
+	pid_t pid;
 
 	if (info->kind == TLC_KIND_HANDOVER)
 		return;
@@ -184,11 +210,12 @@ static void tlc_sockets_line(const struct sock *sk,
 			   now > info->birth_ts ? now - info->birth_ts : 0);
 	else
 		seq_puts(m, " -");
-	if (info->pid)
-		seq_printf(m, " %u", info->pid);
+	pid = tlc_owner_nr(info->pid, w->pid_ns);
+	if (pid)
+		seq_printf(m, " %d", pid);
 	else
 		seq_puts(m, " -");
-	tlc_show_comm(m, info->pid ? info->comm : "");
+	tlc_show_comm(m, pid ? info->comm : "");
 	cookie = atomic64_read(&skc->skc_cookie);
 	if (cookie)
 		seq_printf(m, " %llu\n", cookie);
@@ -235,6 +262,7 @@ static int tlc_sockets_show(struct seq_file *m, void *v)
 		return 0;
 	}
 	w.now = ktime_get_ns();
+	w.pid_ns = proc_pid_ns(file_inode(m->file)->i_sb);
 	tlc_live_bucket(seq_file_net(m), (uintptr_t)v - 2, tlc_sockets_line,
 			&w);
 	return 0;

@@ -14,9 +14,9 @@ NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
 P=/proc/net/tcp_lifecycle
 
 tlc_require_root
-ktap_header 7
+ktap_header 8
 if ! tlc_loaded && ! insmod "$TLC_KO"; then
-	for t in modes no_pointers unprivileged container write_fuzz listing_needs_cap_net_admin stale_entries; do
+	for t in modes no_pointers unprivileged container write_fuzz listing_needs_cap_net_admin stale_entries pid_namespace; do
 		ktap_result 4 "$t" "module not loadable"
 	done
 	ktap_finish
@@ -352,7 +352,57 @@ if setpriv --inh-caps=-net_admin --bounding-set=-net_admin cat $P/sockets >/dev/
 fi
 ktap_result $ok listing_needs_cap_net_admin
 
-# 7. stale entries: an end the module misses (a missed kprobe, the arming
+# 7. pid namespaces: the listing names owners as the reader's /proc does.
+#    A process outside a new pid namespace and one inside it hold sockets
+#    in one network namespace; read from inside (unshare -p -f
+#    --mount-proc), each pid is the one `ss -p` shows there, and the
+#    outsider's socket shows "-" for pid and comm.
+ok=0
+ip netns add tlc-pid
+ip -n tlc-pid link set lo up
+ip netns exec tlc-pid python3 -c '
+import os, socket, time
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+os.write(1, b"%d\n" % l.getsockname()[1]); time.sleep(1000)' >/tmp/tlc-pid-out.$$ &
+outsider=$!
+for ((i = 0; i < 100; i++)); do
+	[[ -s /tmp/tlc-pid-out.$$ ]] && break
+	sleep 0.1
+done
+out=$(ip netns exec tlc-pid unshare -p -f --mount-proc python3 -c '
+import re, socket, subprocess, sys
+outside = int(sys.argv[1])
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+c = socket.create_connection(l.getsockname()); s, _ = l.accept()
+owners = {}
+for line in subprocess.run(["ss", "-tanpH"], capture_output=True,
+                           text=True).stdout.splitlines():
+    f = line.split()
+    m = re.search(r"pid=(\d+)", line)
+    owners[(f[3], f[4].replace(":*", ":0"))] = m.group(1) if m else "-"
+bad = 0
+n = 0
+for line in open("/proc/net/tcp_lifecycle/sockets").read().splitlines()[2:]:
+    f = line.split()
+    n += 1
+    if f[1].endswith(":%d" % outside):
+        want = ("-", "-")
+    else:
+        want = (owners.get((f[1], f[2]), "?"), "python3")
+    if (f[5], f[6]) != want:
+        bad += 1
+        print("# %s: pid/comm %s %s, want %s %s" % (" ".join(f[:3]), f[5], f[6], *want))
+print("# listed %d wrong_owner %d (ss -p owners %s)" % (n, bad, sorted(set(owners.values()))))
+print("pidns", "ok" if n == 4 and not bad else "FAILED")
+' "$(cat /tmp/tlc-pid-out.$$)" 2>&1)
+echo "$out" | grep -v '^pidns'
+grep -qx 'pidns ok' <<<"$out" || ok=1
+kill "$outsider"; wait "$outsider" 2>/dev/null
+rm -f /tmp/tlc-pid-out.$$
+ip netns del tlc-pid
+ktap_result $ok pid_namespace
+
+# 8. stale entries: an end the module misses (a missed kprobe, the arming
 #    window at load) leaves an entry whose socket is freed and whose memory
 #    is reused.  debugfs fault_keep_entries makes the next N ends miss their
 #    entries.  Nobody's container (unshare -Urn) opens 100 connections and

@@ -311,7 +311,8 @@ int tlc_stats_net_alloc(struct net *net)
 {
 	struct tlc_stats_net *sn = net_generic(net, tlc_stats_net_id);
 
-	sn->owned = alloc_percpu(struct tlc_stats);
+	/* Charged to the namespace's creator: any user can make namespaces. */
+	sn->owned = alloc_percpu_gfp(struct tlc_stats, GFP_KERNEL_ACCOUNT);
 	return sn->owned ? 0 : -ENOMEM;
 }
 

@@ -14,9 +14,9 @@ NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
 P=/proc/net/tcp_lifecycle
 
 tlc_require_root
-ktap_header 8
+ktap_header 9
 if ! tlc_loaded && ! insmod "$TLC_KO"; then
-	for t in modes no_pointers unprivileged container write_fuzz listing_needs_cap_net_admin stale_entries pid_namespace; do
+	for t in modes no_pointers unprivileged container write_fuzz listing_needs_cap_net_admin stale_entries pid_namespace netns_memory_charged; do
 		ktap_result 4 "$t" "module not loadable"
 	done
 	ktap_finish
@@ -402,7 +402,53 @@ rm -f /tmp/tlc-pid-out.$$
 ip netns del tlc-pid
 ktap_result $ok pid_namespace
 
-# 8. stale entries: an end the module misses (a missed kprobe, the arming
+# 8. memory: a namespace's statistics (per CPU, some 15 KiB each) are
+#    charged to the memory cgroup of the process that creates it, as the
+#    kernel's own per-namespace memory is: any user can make namespaces.
+#    20 namespaces made in a fresh cgroup, with the module and without it:
+#    the cgroup's percpu memory grows by at least 8 KiB per possible CPU
+#    per namespace more with it.
+percpu_per_ns() { # cgroup dir: percpu bytes charged per namespace made
+	local cg=$1 before after pids=()
+	before=$(awk '$1 == "percpu" { print $2 }' "$cg/memory.stat")
+	for ((i = 0; i < 20; i++)); do
+		sh -c 'echo $$ > "$1/cgroup.procs" && exec unshare -n sleep 1000' sh "$cg" &
+		pids+=($!)
+	done
+	for ((i = 0; i < 100; i++)); do
+		(($(wc -l <"$cg/cgroup.procs") == 20)) && break
+		sleep 0.1
+	done
+	sleep 0.5
+	after=$(awk '$1 == "percpu" { print $2 }' "$cg/memory.stat")
+	kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null
+	echo $(((after - before) / 20))
+}
+memcg_test() {
+	local root=/sys/fs/cgroup cg with without ncpu want
+	grep -qw memory $root/cgroup.controllers 2>/dev/null || return 4
+	grep -qw memory $root/cgroup.subtree_control ||
+		echo +memory >$root/cgroup.subtree_control || return 4
+	cg=$root/tlc-memcg.$$
+	mkdir "$cg" || return 4
+	with=$(percpu_per_ns "$cg")
+	rmmod tcp_lifecycle
+	without=$(percpu_per_ns "$cg")
+	insmod "$TLC_KO"
+	rmdir "$cg"
+	ncpu=$(($(cut -d- -f2 /sys/devices/system/cpu/possible) + 1))
+	want=$((ncpu * 8192))
+	echo "# percpu charged per namespace: with the module $with, without $without; want $want more ($ncpu possible CPUs)"
+	((with - without >= want))
+}
+memcg_test
+case $? in
+0) ktap_result 0 netns_memory_charged ;;
+4) ktap_result 4 netns_memory_charged "no memory cgroup controller" ;;
+*) ktap_result 1 netns_memory_charged ;;
+esac
+
+# 9. stale entries: an end the module misses (a missed kprobe, the arming
 #    window at load) leaves an entry whose socket is freed and whose memory
 #    is reused.  debugfs fault_keep_entries makes the next N ends miss their
 #    entries.  Nobody's container (unshare -Urn) opens 100 connections and

@@ -70,7 +70,7 @@ static int tlc_states_show(struct seq_file *m, void *v)
 	int i;
 
 	if (!s || !o) {
-		kfree(s);
+		kvfree(s);
 		kfree(o);
 		return -ENOMEM;
 	}
@@ -82,7 +82,7 @@ static int tlc_states_show(struct seq_file *m, void *v)
 			   s->dwell[i].count, s->untimed[i], o->count[i],
 			   o->oldest[i]);
 	kfree(o);
-	kfree(s);
+	kvfree(s);
 	return 0;
 }
 
@@ -99,7 +99,7 @@ static int tlc_sum_show(struct seq_file *m,
 	if (!s)
 		return -ENOMEM;
 	show(m, s);
-	kfree(s);
+	kvfree(s);
 	return 0;
 }
 
@@ -194,7 +194,7 @@ static int tlc_counters_show(struct seq_file *m, void *v)
 	int i, j;
 
 	if (!s || !o) {
-		kfree(s);
+		kvfree(s);
 		kfree(o);
 		return -ENOMEM;
 	}
@@ -209,7 +209,7 @@ static int tlc_counters_show(struct seq_file *m, void *v)
 	seq_printf(m, "tracked %llu\n", tracked);
 	for (i = 0; i < TLC_NCOUNTERS; i++)
 		seq_printf(m, "%s %llu\n", tlc_counter_name(i), s->ctr[i]);
-	kfree(s);
+	kvfree(s);
 	return 0;
 }
 
@@ -275,7 +275,7 @@ static int tlc_keepalive_show(struct seq_file *m, void *v)
 	s = tlc_stats_sum(net);
 	pop = kzalloc(sizeof(*pop), GFP_KERNEL);
 	if (!s || !pop) {
-		kfree(s);
+		kvfree(s);
 		kfree(pop);
 		return -ENOMEM;
 	}
@@ -312,7 +312,7 @@ static int tlc_keepalive_show(struct seq_file *m, void *v)
 	tlc_show_hist_line(m, "idle", "keepalive_on", &pop->idle_on);
 	tlc_show_hist_line(m, "idle", "keepalive_off", &pop->idle_off);
 	kfree(pop);
-	kfree(s);
+	kvfree(s);
 	return 0;
 }
 

@@ -257,8 +257,9 @@ static void tlc_dwell_merge(struct tlc_dwell *to, const struct tlc_dwell *from)
  *
  * Context: process context; may sleep.
  *
- * Return: a kmalloc'ed snapshot the caller kfree()s, or NULL (out of memory,
- * or the namespace is going away).
+ * Return: a snapshot the caller kvfree()s (some 15 KiB: vmalloc'ed when no
+ * order-2 page is free), or NULL (out of memory, or the namespace is going
+ * away).
  */
 struct tlc_stats *tlc_stats_sum(const struct net *net)
 {
@@ -268,7 +269,7 @@ struct tlc_stats *tlc_stats_sum(const struct net *net)
 
 	if (!pcpu)
 		return NULL;
-	sum = kzalloc(sizeof(*sum), GFP_KERNEL);
+	sum = kvzalloc(sizeof(*sum), GFP_KERNEL);
 	if (!sum)
 		return NULL;
 	for_each_possible_cpu(cpu) {

@@ -43,6 +43,9 @@ void tlc_debugfs_init(void)
 	tlc_debugfs_dir = debugfs_create_dir(TLC_NAME, NULL);
 	debugfs_create_file("status", 0400, tlc_debugfs_dir, NULL,
 			    &tlc_status_fops);
+	/* Testing only: the next N socket ends leave their entries behind. */
+	debugfs_create_atomic_t("fault_keep_entries", 0600, tlc_debugfs_dir,
+				&tlc_track_fault_keep);
 }
 
 void tlc_debugfs_exit(void)

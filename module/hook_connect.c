@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The calls of a socket's owner: accept(), which tells who owns the child,
- * and connect()'s search for a local port.
+ * The calls of a socket's owner: accept(), which tells who owns the child
+ * (as it grafts it), and connect()'s search for a local port.
  */
 
 #include <net/net_namespace.h>
@@ -12,12 +12,18 @@
 #include "lifecycle.h"
 #include "probes.h"
 
-/* inet_csk_accept() returns the accepted child, in its caller's context */
-static void tlc_accept_ret(void *data, struct pt_regs *regs)
+/*
+ * security_sock_graft(sk, parent): accept() grafts the child it took onto
+ * the new socket, in the accepting task (inet_accept(), __inet_accept()
+ * from 6.10).  An entry probe: a return probe on inet_csk_accept() held a
+ * slot for every task blocked in it, and prefork servers block there by
+ * the thousand; past its maxactive, owners went unrecorded.
+ */
+static void tlc_graft_pre(struct pt_regs *regs)
 {
-	struct sock *sk = (void *)tlc_kprobe_ret(regs);
+	struct sock *sk = (void *)ARG(0);
 
-	if (sk && tlc_sk_is_tcp(sk))
+	if (in_task() && tlc_sk_is_tcp(sk))
 		tlc_life_owner(sk);
 }
 
@@ -40,9 +46,7 @@ static void tlc_hash_connect_ret(void *data, struct pt_regs *regs)
 }
 
 static struct tlc_probe tlc_connect_table[] = {
-	/* accept() sleeps: room for many callers at once */
-	TLC_KRETPROBE("inet_csk_accept", NULL, tlc_accept_ret, 0, 512,
-		      TLC_F_OWNER),
+	TLC_KPROBE("security_sock_graft", tlc_graft_pre, TLC_F_OWNER),
 
 	TLC_KRETPROBE("inet_hash_connect", tlc_hash_connect_entry,
 		      tlc_hash_connect_ret, sizeof(struct net *), 64,

@@ -210,7 +210,8 @@ static void tlc_child_birth(struct tlc_stats *s, struct sock *sk,
 			this_cpu_inc(tlc_lost[TLC_LOST_CHILD_BIRTH]);
 		tlc_stats_birth(s, TCP_LISTEN, TCP_SYN_RECV);
 	}
-	if (!tlc_track_insert(sk, sock_net(sk), &info))
+	/* inet_csk_clone_lock() gives it its request socket's cookie next. */
+	if (!tlc_track_insert_as(sk, ctx->req, sock_net(sk), &info))
 		s->ctr[TLC_C_UNTRACKED]++;
 }
 
@@ -482,8 +483,8 @@ void tlc_life_tw_rearm(struct inet_timewait_sock *tw)
 	if (!pcpu || READ_ONCE(tw->tw_substate) != TCP_TIME_WAIT)
 		return;
 	now = ktime_get_ns();
-	if (tlc_track_get(tw, &info) && info.state == TCP_FIN_WAIT2) {
-		tlc_track_set_state(tw, TCP_TIME_WAIT, now, &info);
+	/* Test and move in one step: two FINs on two CPUs move it once. */
+	if (tlc_track_move_state(tw, TCP_FIN_WAIT2, TCP_TIME_WAIT, now, &info)) {
 		tlc_stats_move(this_cpu_ptr(pcpu), TCP_FIN_WAIT2,
 			       TCP_TIME_WAIT, true, now - info.state_ts);
 	}

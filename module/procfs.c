@@ -71,7 +71,7 @@ static int tlc_states_show(struct seq_file *m, void *v)
 	int i;
 
 	if (!s || !o) {
-		kfree(s);
+		kvfree(s);
 		kfree(o);
 		return -ENOMEM;
 	}
@@ -83,7 +83,7 @@ static int tlc_states_show(struct seq_file *m, void *v)
 			   s->dwell[i].count, s->untimed[i], o->count[i],
 			   o->oldest[i]);
 	kfree(o);
-	kfree(s);
+	kvfree(s);
 	return 0;
 }
 
@@ -100,7 +100,7 @@ static int tlc_sum_show(struct seq_file *m,
 	if (!s)
 		return -ENOMEM;
 	show(m, s);
-	kfree(s);
+	kvfree(s);
 	return 0;
 }
 
@@ -195,7 +195,7 @@ static int tlc_counters_show(struct seq_file *m, void *v)
 	int i, j;
 
 	if (!s || !o) {
-		kfree(s);
+		kvfree(s);
 		kfree(o);
 		return -ENOMEM;
 	}
@@ -210,7 +210,7 @@ static int tlc_counters_show(struct seq_file *m, void *v)
 	seq_printf(m, "tracked %llu\n", tracked);
 	for (i = 0; i < TLC_NCOUNTERS; i++)
 		seq_printf(m, "%s %llu\n", tlc_counter_name(i), s->ctr[i]);
-	kfree(s);
+	kvfree(s);
 	return 0;
 }
 
@@ -236,12 +236,11 @@ struct tlc_ka_population {
 };
 
 /* Established sockets: keepalive on or off, and how long idle. */
-static void tlc_ka_count(const void *key, const struct tlc_sock_info *info,
-			 void *arg)
+static void tlc_ka_count(const struct sock *sk,
+			 const struct tlc_sock_info *info, void *arg)
 {
 	struct tlc_ka_population *pop = arg;
-	const struct sock *sk = key;
-	const struct tcp_sock *tp = key;
+	const struct tcp_sock *tp = tcp_sk(sk);
 	u32 idle;
 
 	if (info->kind != TLC_KIND_FULL || info->state != TCP_ESTABLISHED ||
@@ -277,11 +276,11 @@ static int tlc_keepalive_show(struct seq_file *m, void *v)
 	s = tlc_stats_sum(net);
 	pop = kzalloc(sizeof(*pop), GFP_KERNEL);
 	if (!s || !pop) {
-		kfree(s);
+		kvfree(s);
 		kfree(pop);
 		return -ENOMEM;
 	}
-	tlc_track_walk(net, tlc_ka_count, pop);
+	tlc_sockets_walk(net, tlc_ka_count, pop);
 	ka_time = tlc_jiffies_ns(READ_ONCE(net->ipv4.sysctl_tcp_keepalive_time));
 	ka_intvl = tlc_jiffies_ns(READ_ONCE(net->ipv4.sysctl_tcp_keepalive_intvl));
 	ka_probes = READ_ONCE(net->ipv4.sysctl_tcp_keepalive_probes);
@@ -314,7 +313,7 @@ static int tlc_keepalive_show(struct seq_file *m, void *v)
 	tlc_show_hist_line(m, "idle", "keepalive_on", &pop->idle_on);
 	tlc_show_hist_line(m, "idle", "keepalive_off", &pop->idle_off);
 	kfree(pop);
-	kfree(s);
+	kvfree(s);
 	return 0;
 }
 

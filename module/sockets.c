@@ -4,19 +4,32 @@
  * reader's network namespace.
  *
  * It names addresses and processes: it belongs to the namespace's root (see
- * procfs.c) and needs CAP_NET_ADMIN there.  It streams one hash bucket of
- * the tracking table at a time.  Each open file has its own filter, set by
- * writing to it.
+ * procfs.c) and needs CAP_NET_ADMIN there.  Each open file has its own
+ * filter, set by writing to it.
+ *
+ * It lists the sockets of the kernel's own TCP hash tables (listeners, then
+ * established, timewait and request sockets), one hash bucket at a time
+ * under that bucket's lock, as /proc/net/tcp and inet_diag do: a socket in
+ * a bucket is alive and stays so while the lock is held.  For each socket
+ * of the namespace it asks the tracking table what it knows; the table's
+ * keys are never read (an entry may have outlived its socket, see
+ * track.c), and an entry that belongs to an earlier socket at the same
+ * address is dropped there.
  */
 
 #include <linux/capability.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
+#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <net/inet_hashtables.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "sockets.h"
 #include "stats.h"
@@ -38,6 +51,7 @@ struct tlc_sockets_walk {
 	struct seq_file *m;
 	const struct tlc_filter *f;
 	u64 now;			/* ktime_get_ns() to measure ages against */
+	struct pid_namespace *pid_ns;	/* the reader's: its /proc's */
 };
 
 static void tlc_show_addr(struct seq_file *m, const struct sock_common *skc,
@@ -56,6 +70,26 @@ static void tlc_show_addr(struct seq_file *m, const struct sock_common *skc,
 		   &skc->skc_daddr, port);
 }
 
+/*
+ * The owner's tgid (as the initial pid namespace numbers it) as @ns numbers
+ * it, 0 if @ns does not see it or it has gone.  A number reused since
+ * names its new process, as a pid does.
+ */
+static pid_t tlc_owner_nr(u32 tgid, struct pid_namespace *ns)
+{
+	struct pid *pid;
+	pid_t nr = 0;
+
+	if (!tgid)
+		return 0;
+	rcu_read_lock();
+	pid = find_pid_ns(tgid, &init_pid_ns);
+	if (pid && pid_task(pid, PIDTYPE_TGID))
+		nr = pid_nr_ns(pid, ns);
+	rcu_read_unlock();
+	return nr;
+}
+
 /* Process names may hold anything: keep the line format intact. */
 static void tlc_show_comm(struct seq_file *m, const char *comm)
 {
@@ -68,20 +102,98 @@ static void tlc_show_comm(struct seq_file *m, const char *comm)
 	seq_printf(m, " %s", i ? c : "-");
 }
 
+/* The tracking table's kind of a socket found in the hash tables. */
+static u8 tlc_live_kind(const struct sock *sk)
+{
+	switch (READ_ONCE(sk->sk_state)) {
+	case TCP_TIME_WAIT:
+		return TLC_KIND_TW;
+	case TCP_NEW_SYN_RECV:
+		return TLC_KIND_REQ;
+	}
+	return TLC_KIND_FULL;
+}
+
+/* Listener buckets, then established ones. */
+static unsigned int tlc_live_buckets(const struct net *net)
+{
+	const struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
+
+	return h->lhash2_mask + 1 + h->ehash_mask + 1;
+}
+
+/*
+ * Calls @fn for each tracked socket of @net in hash bucket @i (below
+ * tlc_live_buckets()), with the bucket locked and BHs off: @fn may read
+ * the socket (a full, timewait or request socket), must not sleep.
+ */
+static void tlc_live_bucket(const struct net *net, unsigned int i,
+			    tlc_live_fn fn, void *arg)
+{
+	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
+	struct hlist_nulls_head *head;
+	struct hlist_nulls_node *node;
+	struct tlc_sock_info info;
+	spinlock_t *lock;	/* the bucket's lock, the kernel's */
+	struct sock *sk;
+
+	if (i <= h->lhash2_mask) {
+		head = &h->lhash2[i].nulls_head;
+		lock = &h->lhash2[i].lock;
+	} else {
+		i -= h->lhash2_mask + 1;
+		head = &h->ehash[i].chain;
+		lock = inet_ehash_lockp(h, i);
+	}
+	if (hlist_nulls_empty(head))
+		return;
+	spin_lock_bh(lock);
+	sk_nulls_for_each(sk, node, head) {
+		if (!net_eq(sock_net(sk), net))
+			continue;
+		if (tlc_track_lookup(sk, net, atomic64_read(&sk->sk_cookie),
+				     tlc_live_kind(sk), &info))
+			fn(sk, &info, arg);
+	}
+	spin_unlock_bh(lock);
+}
+
+/**
+ * tlc_sockets_walk() - call @fn for every tracked live socket of @net
+ * @net: the namespace
+ * @fn: called with a hash bucket of the kernel locked and BHs off; it may
+ *	read the socket, must not sleep nor call into the tracking table
+ * @arg: passed to @fn
+ *
+ * Context: process context.  O(the kernel's TCP hash tables).
+ */
+void tlc_sockets_walk(const struct net *net, tlc_live_fn fn, void *arg)
+{
+	unsigned int i, n = tlc_live_buckets(net);
+
+	for (i = 0; i < n; i++) {
+		tlc_live_bucket(net, i, fn, arg);
+		if (!(i & 1023))
+			cond_resched();
+	}
+}
+
 /*
  * One line per socket: state, local and remote address, ns in state, ns
- * since birth, owner pid and command, socket cookie ("-" where unknown).
- * A tlc_walk_fn: under the bucket lock, so @key stays a socket (track.c).
+ * since birth, owner pid (in the reader's pid namespace) and command, socket
+ * cookie ("-" where unknown).
+ * A tlc_live_fn: @sk is alive.
  */
-static void tlc_sockets_line(const void *key, const struct tlc_sock_info *info,
-			     void *arg)
+static void tlc_sockets_line(const struct sock *sk,
+			     const struct tlc_sock_info *info, void *arg)
 {
 	const struct tlc_sockets_walk *w = arg;
-	const struct sock_common *skc = key;
+	const struct sock_common *skc = &sk->__sk_common;
 	struct seq_file *m = w->m;
 	u64 now = w->now;
 	u64 age = now > info->state_ts ? now - info->state_ts : 0;
 	u64 cookie;
+	pid_t pid;
 
 	if (info->kind == TLC_KIND_HANDOVER)
 		return;
@@ -94,14 +206,16 @@ static void tlc_sockets_line(const void *key, const struct tlc_sock_info *info,
 	tlc_show_addr(m, skc, false);
 	seq_printf(m, " %llu", age);
 	if (info->birth_ts)
-		seq_printf(m, " %llu", now - info->birth_ts);
+		seq_printf(m, " %llu",
+			   now > info->birth_ts ? now - info->birth_ts : 0);
 	else
 		seq_puts(m, " -");
-	if (info->pid)
-		seq_printf(m, " %u", info->pid);
+	pid = tlc_owner_nr(info->pid, w->pid_ns);
+	if (pid)
+		seq_printf(m, " %d", pid);
 	else
 		seq_puts(m, " -");
-	tlc_show_comm(m, info->pid ? info->comm : "");
+	tlc_show_comm(m, pid ? info->comm : "");
 	cookie = atomic64_read(&skc->skc_cookie);
 	if (cookie)
 		seq_printf(m, " %llu\n", cookie);
@@ -110,12 +224,13 @@ static void tlc_sockets_line(const void *key, const struct tlc_sock_info *info,
 }
 
 /*
- * Position 0 is the header, position N > 0 hash bucket N - 1.  The
- * iterator value is N + 1: SEQ_START_TOKEN is (void *)1.
+ * Position 0 is the header, position N > 0 hash bucket N - 1 (of
+ * tlc_live_buckets()).  The iterator value is N + 1: SEQ_START_TOKEN is
+ * (void *)1.
  */
-static void *tlc_sockets_iter(loff_t pos)
+static void *tlc_sockets_iter(const struct net *net, loff_t pos)
 {
-	if (pos > tlc_track_buckets())
+	if (pos > tlc_live_buckets(net))
 		return NULL;
 	return pos ? (void *)(uintptr_t)(pos + 1) : SEQ_START_TOKEN;
 }
@@ -124,12 +239,12 @@ static void *tlc_sockets_start(struct seq_file *m, loff_t *pos)
 {
 	if (!file_ns_capable(m->file, seq_file_net(m)->user_ns, CAP_NET_ADMIN))
 		return ERR_PTR(-EPERM);
-	return tlc_sockets_iter(*pos);
+	return tlc_sockets_iter(seq_file_net(m), *pos);
 }
 
 static void *tlc_sockets_next(struct seq_file *m, void *v, loff_t *pos)
 {
-	return tlc_sockets_iter(++*pos);
+	return tlc_sockets_iter(seq_file_net(m), ++*pos);
 }
 
 static void tlc_sockets_stop(struct seq_file *m, void *v)
@@ -147,8 +262,9 @@ static int tlc_sockets_show(struct seq_file *m, void *v)
 		return 0;
 	}
 	w.now = ktime_get_ns();
-	tlc_track_walk_bucket((uintptr_t)v - 2, seq_file_net(m),
-			      tlc_sockets_line, &w);
+	w.pid_ns = proc_pid_ns(file_inode(m->file)->i_sb);
+	tlc_live_bucket(seq_file_net(m), (uintptr_t)v - 2, tlc_sockets_line,
+			&w);
 	return 0;
 }
 

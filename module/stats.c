@@ -297,8 +297,9 @@ static void tlc_dwell_merge(struct tlc_dwell *to, const struct tlc_dwell *from)
  *
  * Context: process context; may sleep.
  *
- * Return: a kmalloc'ed snapshot the caller kfree()s, or NULL (out of memory,
- * or the namespace is going away).
+ * Return: a snapshot the caller kvfree()s (some 15 KiB: vmalloc'ed when no
+ * order-2 page is free), or NULL (out of memory, or the namespace is going
+ * away).
  */
 struct tlc_stats *tlc_stats_sum(const struct net *net)
 {
@@ -308,7 +309,7 @@ struct tlc_stats *tlc_stats_sum(const struct net *net)
 
 	if (!pcpu)
 		return NULL;
-	sum = kzalloc(sizeof(*sum), GFP_KERNEL);
+	sum = kvzalloc(sizeof(*sum), GFP_KERNEL);
 	if (!sum)
 		return NULL;
 	for_each_possible_cpu(cpu) {
@@ -353,7 +354,8 @@ int tlc_stats_net_alloc(struct net *net)
 {
 	struct tlc_stats_net *sn = net_generic(net, tlc_stats_net_id);
 
-	sn->owned = alloc_percpu(struct tlc_stats);
+	/* Charged to the namespace's creator: any user can make namespaces. */
+	sn->owned = alloc_percpu_gfp(struct tlc_stats, GFP_KERNEL_ACCOUNT);
 	return sn->owned ? 0 : -ENOMEM;
 }
 

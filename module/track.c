@@ -18,14 +18,19 @@
  * bucket, then one stash or the global list, never two of those.
  *
  * Keys are full sockets, timewait sockets and request sockets.  All three
- * slabs are SLAB_TYPESAFE_BY_RCU: memory is reused at once, so an entry must
- * end with its socket, and a birth replaces whatever entry it finds.  For
- * the same reason a walk's callback (the sockets listing) may read a tracked
- * socket's addresses under the bucket lock: a socket cannot finish a state
- * change (its handler waits for the lock) and the memory stays a socket of
- * the same kind.
+ * slabs are SLAB_TYPESAFE_BY_RCU: memory is reused at once, and a slab page
+ * is freed an RCU grace period after its last object.  An entry whose end
+ * no probe saw (a missed kprobe, the arming window at load) outlives its
+ * socket, maybe its page: a key is never dereferenced after the handler
+ * that inserted it returns.  Each entry keeps, from its birth, the socket's
+ * cookie (the low half: sockets at one address in one namespace are told
+ * apart), so that tlc_track_lookup() can judge an entry for a socket found
+ * alive elsewhere (in the kernel's hash tables): a mismatch is a stale
+ * entry, removed and counted.  A birth replaces whatever entry it finds,
+ * counted the same way.
  */
 
+#include <linux/atomic.h>
 #include <linux/hash.h>
 #include <linux/lockdep.h>
 #include <linux/log2.h>
@@ -33,19 +38,22 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <linux/sock_diag.h>
+#include <net/sock.h>
 #include <net/tcp_states.h>
 
 #include "track.h"
 
 #define TLC_NIL		U32_MAX
 
-/* The key and the namespace are compared, never dereferenced, except by a
- * walk's callback (see above).  64 bytes: one cache line.
+/* The key and the namespace are compared, never dereferenced (see above).
+ * 64 bytes: one cache line.
  */
 struct tlc_entry {
 	const void *key;
 	const struct net *net;
 	struct tlc_sock_info info;
+	u32 cookie;	/* the low half of the socket's cookie, from its birth */
 	u32 next;
 };
 
@@ -64,7 +72,7 @@ struct tlc_table {
 	raw_spinlock_t free_lock;
 	u32 free_head;
 	unsigned int used;
-	u64 stale;
+	atomic64_t stale;	/* bumped under different bucket locks */
 };
 
 static struct tlc_table tlc_table;
@@ -79,6 +87,19 @@ struct tlc_stash {
 };
 
 static DEFINE_PER_CPU(struct tlc_stash, tlc_stash);
+
+/*
+ * Testing only (debugfs fault_keep_entries, root): the next N ends of
+ * tracked sockets leave their entries behind, as a missed end probe does.
+ */
+atomic_t tlc_track_fault_keep = ATOMIC_INIT(0);
+
+/* Whether this end is to leave its entry behind (see above). */
+static bool tlc_fault_keep(void)
+{
+	return atomic_read(&tlc_track_fault_keep) > 0 &&
+	       atomic_dec_if_positive(&tlc_track_fault_keep) >= 0;
+}
 
 static struct tlc_bucket *tlc_bucket(const void *key)
 {
@@ -229,27 +250,38 @@ static void tlc_unlink(struct tlc_bucket *b, u32 idx, u32 prev)
 }
 
 /**
- * tlc_track_insert() - start tracking a socket
+ * tlc_track_insert_as() - start tracking a socket that takes another's cookie
  * @key: the socket
+ * @id: the live socket whose cookie @key carries, or will carry (a child
+ *	takes its request socket's once it is born); NULL: not known
  * @net: its namespace
  * @info: what to record
  *
  * An entry already there for @key belonged to an earlier socket at the same
- * address: it is replaced, and counted as stale.
+ * address: it is replaced, and counted as stale.  @key and @id must be live
+ * full, timewait or request sockets (all begin with struct sock_common):
+ * @id's cookie is made now, if nothing asked for it yet, and kept as the
+ * entry's identity.  Without @id, the first tlc_track_lookup() takes the
+ * cookie the socket has then.
  *
  * Context: any, interrupts disabled.
  *
  * Return: false if the table is full.
  */
-bool tlc_track_insert(const void *key, const struct net *net,
-		      const struct tlc_sock_info *info)
+bool tlc_track_insert_as(const void *key, const void *id,
+			 const struct net *net,
+			 const struct tlc_sock_info *info)
 {
 	struct tlc_bucket *b;
 	struct tlc_entry *e;
-	u32 prev, idx = tlc_lock_find(key, &b, &prev);
+	u32 cookie[2] = {}, prev, idx;
 
+	/* As inet_diag does for timewait and request sockets too. */
+	if (id)
+		sock_diag_save_cookie((struct sock *)id, cookie);
+	idx = tlc_lock_find(key, &b, &prev);
 	if (idx != TLC_NIL) {
-		tlc_table.stale++;
+		atomic64_inc(&tlc_table.stale);
 	} else {
 		idx = tlc_entry_get();
 		if (idx == TLC_NIL)
@@ -261,7 +293,26 @@ bool tlc_track_insert(const void *key, const struct net *net,
 	e->key = key;
 	e->net = net;
 	e->info = *info;
+	e->cookie = cookie[0];
 	return tlc_unlock(b, idx);
+}
+
+/**
+ * tlc_track_insert() - start tracking a socket
+ * @key: the socket, live: its own cookie is its identity
+ * @net: its namespace
+ * @info: what to record
+ *
+ * As tlc_track_insert_as().
+ *
+ * Context: any, interrupts disabled.
+ *
+ * Return: false if the table is full.
+ */
+bool tlc_track_insert(const void *key, const struct net *net,
+		      const struct tlc_sock_info *info)
+{
+	return tlc_track_insert_as(key, key, net, info);
 }
 
 /**
@@ -300,8 +351,10 @@ bool tlc_track_remove(const void *key, struct tlc_sock_info *info)
 	if (idx != TLC_NIL) {
 		if (info)
 			*info = tlc_entry(idx)->info;
-		tlc_unlink(b, idx, prev);
-		tlc_entry_put(idx);
+		if (!tlc_fault_keep()) {
+			tlc_unlink(b, idx, prev);
+			tlc_entry_put(idx);
+		}
 	}
 	return tlc_unlock(b, idx);
 }
@@ -327,15 +380,100 @@ bool tlc_track_set_state(const void *key, int state, u64 now,
 	if (idx != TLC_NIL) {
 		e = tlc_entry(idx);
 		*before = e->info;
-		if (state == TCP_CLOSE) {
-			tlc_unlink(b, idx, prev);
-			tlc_entry_put(idx);
-		} else {
+		if (state != TCP_CLOSE) {
 			e->info.state = state;
 			e->info.state_ts = now;
+		} else if (!tlc_fault_keep()) {
+			tlc_unlink(b, idx, prev);
+			tlc_entry_put(idx);
 		}
 	}
 	return tlc_unlock(b, idx);
+}
+
+/**
+ * tlc_track_move_state() - a tracked socket goes from one state to another
+ * @key: the socket
+ * @from: the state it must be in
+ * @to: the state it enters (not TCP_CLOSE)
+ * @now: ktime_get_ns() of the change
+ * @before: filled with the record before the change
+ *
+ * The test and the change are one step: of two CPUs seeing the same move,
+ * one makes it.
+ *
+ * Context: any, interrupts disabled.
+ *
+ * Return: whether the socket was tracked in @from and is now in @to.
+ */
+bool tlc_track_move_state(const void *key, int from, int to, u64 now,
+			  struct tlc_sock_info *before)
+{
+	struct tlc_bucket *b;
+	struct tlc_entry *e;
+	u32 prev, idx = tlc_lock_find(key, &b, &prev);
+
+	if (idx != TLC_NIL) {
+		e = tlc_entry(idx);
+		if (e->info.state == from) {
+			*before = e->info;
+			e->info.state = to;
+			e->info.state_ts = now;
+		} else {
+			idx = TLC_NIL;
+		}
+	}
+	return tlc_unlock(b, idx);
+}
+
+/**
+ * tlc_track_lookup() - what the table knows about a socket found alive
+ * @key: the socket, alive for as long as the caller holds it (in the
+ *	kernel's hash tables under their bucket lock, or by a reference)
+ * @net: its namespace
+ * @cookie: its cookie now
+ * @kind: what it is: TLC_KIND_FULL, TLC_KIND_TW or TLC_KIND_REQ
+ * @info: filled if it is tracked
+ *
+ * An entry at @key whose namespace, cookie or kind is not the socket's
+ * belonged to an earlier socket whose end was missed: it is removed, and
+ * counted as stale.  A full socket's entry may say TLC_KIND_HANDOVER: its
+ * timewait socket is about to take its place.  An entry born without its
+ * cookie takes this one.
+ *
+ * Context: process or softirq context; takes the bucket lock with
+ * interrupts off.
+ *
+ * Return: whether @key is tracked as this socket.
+ */
+bool tlc_track_lookup(const void *key, const struct net *net, u64 cookie,
+		      u8 kind, struct tlc_sock_info *info)
+{
+	struct tlc_bucket *b;
+	struct tlc_entry *e;
+	unsigned long flags;
+	u32 prev, idx;
+
+	local_irq_save(flags);
+	idx = tlc_lock_find(key, &b, &prev);
+	if (idx != TLC_NIL) {
+		e = tlc_entry(idx);
+		if (!e->cookie)
+			e->cookie = (u32)cookie;	/* its first sight */
+		if (e->net == net && e->cookie == (u32)cookie &&
+		    (e->info.kind == kind || (kind == TLC_KIND_FULL &&
+		     e->info.kind == TLC_KIND_HANDOVER))) {
+			*info = e->info;
+		} else {
+			atomic64_inc(&tlc_table.stale);
+			tlc_unlink(b, idx, prev);
+			tlc_entry_put(idx);
+			idx = TLC_NIL;
+		}
+	}
+	tlc_unlock(b, idx);
+	local_irq_restore(flags);
+	return idx != TLC_NIL;
 }
 
 /**
@@ -412,8 +550,8 @@ bool tlc_track_update_flags(const void *key, u8 set, u8 clear, u8 *old)
  * @bucket: bucket index, below tlc_track_buckets()
  * @net: the namespace
  * @fn: called with the bucket lock held and interrupts off: it must not
- *	sleep nor call back into the table; it may read the socket at @key
- *	(see the top of this file)
+ *	sleep nor call back into the table, nor read the socket at @key (see
+ *	the top of this file)
  * @arg: passed to @fn
  *
  * Context: process context.
@@ -511,7 +649,7 @@ unsigned int tlc_track_used(void)
 
 u64 tlc_track_stale(void)
 {
-	return READ_ONCE(tlc_table.stale);
+	return atomic64_read(&tlc_table.stale);
 }
 
 /**
@@ -551,7 +689,7 @@ int tlc_track_init(unsigned int max_tracked)
 		st->head = TLC_NIL;
 		st->count = 0;
 	}
-	tlc_table.stale = 0;
+	atomic64_set(&tlc_table.stale, 0);
 	return 0;
 
 err_buckets:

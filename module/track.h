@@ -2,11 +2,12 @@
 /*
  * Per-socket tracking: when did each socket enter its current state, when
  * was it born, who owns it.  Keys are full sockets, timewait sockets and
- * request sockets alike (only their addresses are used as keys).
+ * request sockets alike (their addresses, with their cookies as identity).
  */
 #ifndef _TLC_TRACK_H
 #define _TLC_TRACK_H
 
+#include <linux/atomic.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 
@@ -59,10 +60,17 @@ void tlc_track_exit(void);
 
 bool tlc_track_insert(const void *key, const struct net *net,
 		      const struct tlc_sock_info *info);
+bool tlc_track_insert_as(const void *key, const void *id,
+			 const struct net *net,
+			 const struct tlc_sock_info *info);
 bool tlc_track_get(const void *key, struct tlc_sock_info *info);
 bool tlc_track_remove(const void *key, struct tlc_sock_info *info);
 bool tlc_track_set_state(const void *key, int state, u64 now,
 			 struct tlc_sock_info *before);
+bool tlc_track_move_state(const void *key, int from, int to, u64 now,
+			  struct tlc_sock_info *before);
+bool tlc_track_lookup(const void *key, const struct net *net, u64 cookie,
+		      u8 kind, struct tlc_sock_info *info);
 bool tlc_track_set_hint(const void *key, u8 hint);
 bool tlc_track_set_owner(const void *key, u32 pid, const char *comm);
 bool tlc_track_update_flags(const void *key, u8 set, u8 clear, u8 *old);
@@ -79,5 +87,7 @@ void tlc_track_purge_net(const struct net *net);
 unsigned int tlc_track_capacity(void);
 unsigned int tlc_track_used(void);
 u64 tlc_track_stale(void);
+
+extern atomic_t tlc_track_fault_keep;
 
 #endif /* _TLC_TRACK_H */

@@ -14,10 +14,11 @@ NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
 P=/proc/net/tcp_lifecycle
 
 tlc_require_root
-ktap_header 7
+ktap_header 10
 if ! tlc_loaded && ! insmod "$TLC_KO"; then
 	for t in modes no_pointers unprivileged container write_fuzz \
-		listing_needs_cap_net_admin conservation; do
+		listing_needs_cap_net_admin conservation pid_namespace \
+		netns_memory_charged stale_entries; do
 		ktap_result 4 "$t" "module not loadable"
 	done
 	ktap_finish
@@ -357,4 +358,214 @@ ktap_result $ok listing_needs_cap_net_admin
 
 # 7. the conservation laws in the namespace of the traffic
 tlc_conserve_result tlc-sec security "$status0"
+
+# 8. pid namespaces: the listing names owners as the reader's /proc does.
+#    A process outside a new pid namespace and one inside it hold sockets
+#    in one network namespace; read from inside (unshare -p -f
+#    --mount-proc), each pid is the one `ss -p` shows there, and the
+#    outsider's socket shows "-" for pid and comm.
+ok=0
+ip netns add tlc-pid
+ip -n tlc-pid link set lo up
+ip netns exec tlc-pid python3 -c '
+import os, socket, time
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+os.write(1, b"%d\n" % l.getsockname()[1]); time.sleep(1000)' >/tmp/tlc-pid-out.$$ &
+outsider=$!
+for ((i = 0; i < 100; i++)); do
+	[[ -s /tmp/tlc-pid-out.$$ ]] && break
+	sleep 0.1
+done
+out=$(ip netns exec tlc-pid unshare -p -f --mount-proc python3 -c '
+import re, socket, subprocess, sys
+outside = int(sys.argv[1])
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+c = socket.create_connection(l.getsockname()); s, _ = l.accept()
+owners = {}
+for line in subprocess.run(["ss", "-tanpH"], capture_output=True,
+                           text=True).stdout.splitlines():
+    f = line.split()
+    m = re.search(r"pid=(\d+)", line)
+    owners[(f[3], f[4].replace(":*", ":0"))] = m.group(1) if m else "-"
+bad = 0
+n = 0
+for line in open("/proc/net/tcp_lifecycle/sockets").read().splitlines()[2:]:
+    f = line.split()
+    n += 1
+    if f[1].endswith(":%d" % outside):
+        want = ("-", "-")
+    else:
+        want = (owners.get((f[1], f[2]), "?"), "python3")
+    if (f[5], f[6]) != want:
+        bad += 1
+        print("# %s: pid/comm %s %s, want %s %s" % (" ".join(f[:3]), f[5], f[6], *want))
+print("# listed %d wrong_owner %d (ss -p owners %s)" % (n, bad, sorted(set(owners.values()))))
+print("pidns", "ok" if n == 4 and not bad else "FAILED")
+' "$(cat /tmp/tlc-pid-out.$$)" 2>&1)
+echo "$out" | grep -v '^pidns'
+grep -qx 'pidns ok' <<<"$out" || ok=1
+kill "$outsider"; wait "$outsider" 2>/dev/null
+rm -f /tmp/tlc-pid-out.$$
+ip netns del tlc-pid
+ktap_result $ok pid_namespace
+
+# 9. memory: a namespace's statistics (per CPU, some 15 KiB each) are
+#    charged to the memory cgroup of the process that creates it, as the
+#    kernel's own per-namespace memory is: any user can make namespaces.
+#    20 namespaces made in a fresh cgroup, with the module and without it:
+#    the cgroup's percpu memory grows by at least 8 KiB per possible CPU
+#    per namespace more with it.
+percpu_per_ns() { # cgroup dir: percpu bytes charged per namespace made
+	local cg=$1 before after pids=()
+	before=$(awk '$1 == "percpu" { print $2 }' "$cg/memory.stat")
+	for ((i = 0; i < 20; i++)); do
+		sh -c 'echo $$ > "$1/cgroup.procs" && exec unshare -n sleep 1000' sh "$cg" &
+		pids+=($!)
+	done
+	for ((i = 0; i < 100; i++)); do
+		(($(wc -l <"$cg/cgroup.procs") == 20)) && break
+		sleep 0.1
+	done
+	sleep 0.5
+	after=$(awk '$1 == "percpu" { print $2 }' "$cg/memory.stat")
+	kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null
+	echo $(((after - before) / 20))
+}
+memcg_test() {
+	local root=/sys/fs/cgroup cg with without ncpu want
+	grep -qw memory $root/cgroup.controllers 2>/dev/null || return 4
+	grep -qw memory $root/cgroup.subtree_control ||
+		echo +memory >$root/cgroup.subtree_control || return 4
+	cg=$root/tlc-memcg.$$
+	mkdir "$cg" || return 4
+	with=$(percpu_per_ns "$cg")
+	rmmod tcp_lifecycle
+	without=$(percpu_per_ns "$cg")
+	insmod "$TLC_KO"
+	rmdir "$cg"
+	ncpu=$(($(cut -d- -f2 /sys/devices/system/cpu/possible) + 1))
+	want=$((ncpu * 8192))
+	echo "# percpu charged per namespace: with the module $with, without $without; want $want more ($ncpu possible CPUs)"
+	((with - without >= want))
+}
+memcg_test
+case $? in
+0) ktap_result 0 netns_memory_charged ;;
+4) ktap_result 4 netns_memory_charged "no memory cgroup controller" ;;
+*) ktap_result 1 netns_memory_charged ;;
+esac
+
+# 10. stale entries: an end the module misses (a missed kprobe, the arming
+#    window at load) leaves an entry whose socket is freed and whose memory
+#    is reused.  debugfs fault_keep_entries makes the next N ends miss their
+#    entries.  Nobody's container (unshare -Urn) opens 100 connections and
+#    resets them all (SO_LINGER 0) while the knob is set; the host then
+#    reuses the memory: 1000 sockets bound to 127.0.0.3 that never change
+#    state (no birth seen) and 200 connections at 127.0.0.3 (births seen).
+#    Every line of the container's listing must be a socket `ss -tan`
+#    shows there, and its live listener and pair must be listed.  An entry
+#    replaced by a birth, or found belonging to another socket, is counted
+#    in stale_entries.
+ok=0
+knob=/sys/kernel/debug/tcp_lifecycle/fault_keep_entries
+status=/sys/kernel/debug/tcp_lifecycle/status
+stale_of() { awk '$1 == "stale_entries" { print $2 }' $status; }
+if [[ ! -e $knob ]]; then
+	ktap_result 4 stale_entries "no fault_keep_entries knob"
+	ktap_finish
+fi
+if ! "${NOBODY[@]}" unshare -Urn true 2>/dev/null; then
+	ktap_result 4 stale_entries "nobody cannot create a user namespace here"
+	ktap_finish
+fi
+tmp=$(mktemp -d)
+chmod 777 "$tmp"
+# shellcheck disable=SC2016 # expanded by the inner shell
+stale_py='
+import os, socket, struct, subprocess, sys, time
+d = sys.argv[1]
+def wait_for(name):
+    while not os.path.exists(os.path.join(d, name)):
+        time.sleep(0.05)
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(128)
+live_c = socket.create_connection(l.getsockname()); live_s, _ = l.accept()
+pairs = []
+for i in range(100):
+    c = socket.create_connection(l.getsockname()); s, _ = l.accept()
+    pairs.append((c, s))
+print("ready", flush=True)
+wait_for("go")
+for c, s in pairs:
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+time.sleep(0.5)
+for c, s in pairs:
+    s.close()
+del pairs
+time.sleep(0.5)
+print("closed", flush=True)
+wait_for("churned")
+names = {"ESTABLISHED": "ESTAB", "SYN_SENT": "SYN-SENT", "SYN_RECV": "SYN-RECV",
+         "NEW_SYN_RECV": "SYN-RECV", "FIN_WAIT1": "FIN-WAIT-1",
+         "FIN_WAIT2": "FIN-WAIT-2", "TIME_WAIT": "TIME-WAIT",
+         "CLOSE_WAIT": "CLOSE-WAIT", "LAST_ACK": "LAST-ACK",
+         "LISTEN": "LISTEN", "CLOSING": "CLOSING"}
+listing = open("/proc/net/tcp_lifecycle/sockets").read().splitlines()[2:]
+ss = set()
+for line in subprocess.run(["ss", "-tanH"], capture_output=True,
+                           text=True).stdout.splitlines():
+    f = line.split()
+    ss.add((f[0], f[3], f[4].replace(":*", ":0")))
+bad = [x for x in listing if (names.get(x.split()[0], "?"), x.split()[1],
+                              x.split()[2]) not in ss]
+want = {("LISTEN", "%s:%d" % l.getsockname(), "0.0.0.0:0"),
+        ("ESTABLISHED", "%s:%d" % live_c.getsockname(), "%s:%d" % live_c.getpeername()),
+        ("ESTABLISHED", "%s:%d" % live_s.getsockname(), "%s:%d" % live_s.getpeername())}
+got = {tuple(x.split()[:3]) for x in listing}
+foreign = [x for x in listing if "127.0.0.3" in x]
+print("# listed %d not_in_ss %d foreign %d live_missing %d ss %d" %
+      (len(listing), len(bad), len(foreign), len(want - got), len(ss)))
+for x in bad[:5]:
+    print("#   not in ss: " + x)
+print("stale", "ok" if not bad and not (want - got) else "FAILED")
+'
+stale0=$(stale_of)
+"${NOBODY[@]}" unshare -Urn sh -c 'ip link set lo up && exec python3 -c "$1" "$2"' \
+	sh "$stale_py" "$tmp" >"$tmp/out" 2>&1 &
+cpid=$!
+for ((i = 0; i < 600; i++)); do
+	grep -q '^ready' "$tmp/out" && break
+	sleep 0.1
+done
+echo 100000 >$knob
+touch "$tmp/go"
+for ((i = 0; i < 600; i++)); do
+	grep -q '^closed' "$tmp/out" && break
+	sleep 0.1
+done
+echo 0 >$knob
+python3 - "$tmp" <<'PY' &
+import os, resource, socket, sys, time
+n = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
+held = []
+for i in range(1000):
+    s = socket.socket(); s.bind(("127.0.0.3", 0)); held.append(s)
+l = socket.socket(); l.bind(("127.0.0.3", 0)); l.listen(256)
+for i in range(200):
+    c = socket.create_connection(l.getsockname()); a, _ = l.accept()
+    held += [c, a]
+open(os.path.join(sys.argv[1], "churned"), "w").close()
+while not os.path.exists(os.path.join(sys.argv[1], "done")):
+    time.sleep(0.05)
+PY
+hpid=$!
+wait "$cpid"
+touch "$tmp/done"
+wait "$hpid"
+grep -v '^ready\|^closed' "$tmp/out"
+grep -qx 'stale ok' "$tmp/out" || ok=1
+echo "# stale_entries $stale0 -> $(stale_of)"
+rm -rf "$tmp"
+ktap_result $ok stale_entries
 ktap_finish

@@ -174,7 +174,7 @@ TEST(disable_features)
 	EXPECT_EQ(0, tlc_sh("grep -qx 'feature owner disabled' " TLC_STATUS));
 	EXPECT_EQ(0, tlc_sh("grep -qx 'feature ports disabled' " TLC_STATUS));
 	EXPECT_EQ(0, tlc_sh("grep -qx 'feature timewait available' " TLC_STATUS));
-	EXPECT_EQ(0, tlc_sh("grep -q '^probe inet_csk_accept owner disabled ' "
+	EXPECT_EQ(0, tlc_sh("grep -q '^probe security_sock_graft owner disabled ' "
 			    TLC_STATUS));
 	EXPECT_EQ(0, tlc_sh("grep -q '^probe inet_sock_set_state states armed ' "
 			    TLC_STATUS));
@@ -183,7 +183,7 @@ TEST(disable_features)
 	ASSERT_EQ(0, tlc_read_matrix("transitions_raw", m0));
 	sc0 = tlc_probe_hits("inet_sock_set_state");
 	req0 = tlc_probe_hits("inet_csk_reqsk_queue_hash_add");
-	acc0 = tlc_probe_hits("inet_csk_accept");
+	acc0 = tlc_probe_hits("security_sock_graft");
 	passive0 = tlc_snmp("/proc/net/snmp", "Tcp", "PassiveOpens");
 	ASSERT_EQ(0, tlc_trace_start());
 	lfd = tlc_listen(AF_INET, &port, CONNS);
@@ -209,7 +209,7 @@ TEST(disable_features)
 	EXPECT_EQ(tlc_snmp("/proc/net/snmp", "Tcp", "PassiveOpens") - passive0,
 		  tlc_probe_hits("inet_csk_reqsk_queue_hash_add") - req0);
 	EXPECT_EQ(CONNS, tlc_probe_hits("inet_csk_reqsk_queue_hash_add") - req0);
-	EXPECT_EQ(0, tlc_probe_hits("inet_csk_accept") - acc0);
+	EXPECT_EQ(0, tlc_probe_hits("security_sock_graft") - acc0);
 	EXPECT_EQ(0, tlc_check_conservation(-1, "disable_features"));
 	ASSERT_EQ(0, tlc_module_reload(""));
 	EXPECT_EQ(0, tlc_sh("grep -qx 'feature owner available' " TLC_STATUS));

@@ -8,14 +8,8 @@
  * the caller counts that.  Chains and the free lists link entries by index;
  * each hash bucket has its own raw spinlock (raw: handlers run with
  * preemption off, also on PREEMPT_RT).  No path holds two bucket locks at
- * once.
- *
- * Free entries sit in a per-CPU stash first (its own lock, which only its
- * CPU takes but for stealing), then in the global list, moved in batches:
- * a birth and a death do not share a cache line between CPUs.  A CPU
- * whose stash and the global list are empty steals from the other stashes,
- * so a socket goes untracked only when every entry is in use.  Lock order:
- * bucket, then one stash or the global list, never two of those.
+ * once.  The pool's free entries are track_pool.c's, taken and given back
+ * under a bucket lock.
  *
  * Keys are full sockets, timewait sockets and request sockets.  All three
  * slabs are SLAB_TYPESAFE_BY_RCU: memory is reused at once, and a slab page
@@ -43,21 +37,7 @@
 #include <net/tcp_states.h>
 
 #include "track.h"
-
-#define TLC_NIL		U32_MAX
-
-/* The key and the namespace are compared, never dereferenced (see above).
- * 64 bytes: one cache line.
- */
-struct tlc_entry {
-	const void *key;
-	const struct net *net;
-	struct tlc_sock_info info;
-	u32 cookie;	/* the low half of the socket's cookie, from its birth */
-	u32 next;
-};
-
-static_assert(sizeof(struct tlc_entry) <= 64);
+#include "track_pool.h"
 
 struct tlc_bucket {
 	raw_spinlock_t lock;
@@ -65,28 +45,13 @@ struct tlc_bucket {
 };
 
 struct tlc_table {
-	struct tlc_entry *entries;
 	struct tlc_bucket *buckets;
 	unsigned int capacity;
 	unsigned int hash_bits;
-	raw_spinlock_t free_lock;
-	u32 free_head;
-	unsigned int used;
 	atomic64_t stale;	/* bumped under different bucket locks */
 };
 
 static struct tlc_table tlc_table;
-
-#define TLC_STASH_MAX	32	/* a fuller stash gives back... */
-#define TLC_STASH_BATCH	16	/* ...this many; a refill takes as many */
-
-struct tlc_stash {
-	raw_spinlock_t lock;
-	u32 head;
-	u32 count;
-};
-
-static DEFINE_PER_CPU(struct tlc_stash, tlc_stash);
 
 /*
  * Testing only (debugfs fault_keep_entries, root): the next N ends of
@@ -104,108 +69,6 @@ static bool tlc_fault_keep(void)
 static struct tlc_bucket *tlc_bucket(const void *key)
 {
 	return &tlc_table.buckets[hash_ptr(key, tlc_table.hash_bits)];
-}
-
-static struct tlc_entry *tlc_entry(u32 idx)
-{
-	return &tlc_table.entries[idx];
-}
-
-/* Pop one entry off @st, NIL if empty.  Under @st->lock. */
-static u32 tlc_stash_pop(struct tlc_stash *st)
-{
-	u32 idx = st->head;
-
-	if (idx != TLC_NIL) {
-		st->head = tlc_entry(idx)->next;
-		st->count--;
-	}
-	return idx;
-}
-
-/*
- * A free entry, or NIL when there is none; interrupts are off (the caller
- * holds a bucket lock).
- */
-static u32 tlc_entry_get(void)
-{
-	struct tlc_stash *st = this_cpu_ptr(&tlc_stash);
-	u32 idx, first, last, n = 0;
-	int cpu;
-
-	raw_spin_lock(&st->lock);
-	idx = tlc_stash_pop(st);
-	raw_spin_unlock(&st->lock);
-	if (idx != TLC_NIL)
-		return idx;
-
-	/* Refill: one entry for us, the rest of the batch to the stash. */
-	raw_spin_lock(&tlc_table.free_lock);
-	first = tlc_table.free_head;
-	last = TLC_NIL;
-	for (idx = first; idx != TLC_NIL && n < TLC_STASH_BATCH;
-	     idx = tlc_entry(idx)->next) {
-		last = idx;
-		n++;
-	}
-	tlc_table.free_head = idx;
-	tlc_table.used += n;
-	raw_spin_unlock(&tlc_table.free_lock);
-	if (n) {
-		if (n > 1) {
-			raw_spin_lock(&st->lock);
-			tlc_entry(last)->next = st->head;
-			st->head = tlc_entry(first)->next;
-			st->count += n - 1;
-			raw_spin_unlock(&st->lock);
-		}
-		return first;
-	}
-
-	/* The global list is empty: another CPU's stash may not be. */
-	for_each_possible_cpu(cpu) {
-		struct tlc_stash *other = per_cpu_ptr(&tlc_stash, cpu);
-
-		if (other == st || !READ_ONCE(other->count))
-			continue;
-		raw_spin_lock(&other->lock);
-		idx = tlc_stash_pop(other);
-		raw_spin_unlock(&other->lock);
-		if (idx != TLC_NIL)
-			return idx;
-	}
-	return TLC_NIL;
-}
-
-/* Give @idx back; interrupts are off (the caller holds a bucket lock). */
-static void tlc_entry_put(u32 idx)
-{
-	struct tlc_stash *st = this_cpu_ptr(&tlc_stash);
-	struct tlc_entry *e = tlc_entry(idx);
-	u32 first = TLC_NIL, last = TLC_NIL;
-	unsigned int n;
-
-	e->key = NULL;
-	e->net = NULL;
-	raw_spin_lock(&st->lock);
-	e->next = st->head;
-	st->head = idx;
-	if (++st->count > TLC_STASH_MAX) {
-		first = st->head;
-		last = first;
-		for (n = 1; n < TLC_STASH_BATCH; n++)
-			last = tlc_entry(last)->next;
-		st->head = tlc_entry(last)->next;
-		st->count -= TLC_STASH_BATCH;
-	}
-	raw_spin_unlock(&st->lock);
-	if (first == TLC_NIL)
-		return;
-	raw_spin_lock(&tlc_table.free_lock);
-	tlc_entry(last)->next = tlc_table.free_head;
-	tlc_table.free_head = first;
-	tlc_table.used -= TLC_STASH_BATCH;
-	raw_spin_unlock(&tlc_table.free_lock);
 }
 
 /*
@@ -638,13 +501,7 @@ unsigned int tlc_track_capacity(void)
 
 unsigned int tlc_track_used(void)
 {
-	unsigned int used = READ_ONCE(tlc_table.used);
-	int cpu;
-
-	/* Entries in the stashes are free; racing moves may skew a read. */
-	for_each_possible_cpu(cpu)
-		used -= READ_ONCE(per_cpu_ptr(&tlc_stash, cpu)->count);
-	return (int)used < 0 ? 0 : used;
+	return tlc_pool_used();
 }
 
 u64 tlc_track_stale(void)
@@ -663,10 +520,9 @@ int tlc_track_init(unsigned int max_tracked)
 	unsigned int i, nbuckets;
 
 	nbuckets = roundup_pow_of_two(max(max_tracked, 16U));
+	if (tlc_pool_init(max_tracked))
+		goto err_pool;
 	/* Large and never touched by DMA: vmalloc, seen in VmallocUsed. */
-	tlc_table.entries = vcalloc(max_tracked, sizeof(*tlc_table.entries));
-	if (!tlc_table.entries)
-		goto err_entries;
 	tlc_table.buckets = vcalloc(nbuckets, sizeof(*tlc_table.buckets));
 	if (!tlc_table.buckets)
 		goto err_buckets;
@@ -677,25 +533,12 @@ int tlc_track_init(unsigned int max_tracked)
 		raw_spin_lock_init(&tlc_table.buckets[i].lock);
 		tlc_table.buckets[i].head = TLC_NIL;
 	}
-	for (i = 0; i < max_tracked; i++)
-		tlc_entry(i)->next = i + 1 < max_tracked ? i + 1 : TLC_NIL;
-	raw_spin_lock_init(&tlc_table.free_lock);
-	tlc_table.free_head = 0;
-	tlc_table.used = 0;
-	for_each_possible_cpu(i) {
-		struct tlc_stash *st = per_cpu_ptr(&tlc_stash, i);
-
-		raw_spin_lock_init(&st->lock);
-		st->head = TLC_NIL;
-		st->count = 0;
-	}
 	atomic64_set(&tlc_table.stale, 0);
 	return 0;
 
 err_buckets:
-	vfree(tlc_table.entries);
-	tlc_table.entries = NULL;
-err_entries:
+	tlc_pool_exit();
+err_pool:
 	return -ENOMEM;
 }
 
@@ -704,6 +547,5 @@ void tlc_track_exit(void)
 {
 	vfree(tlc_table.buckets);
 	tlc_table.buckets = NULL;
-	vfree(tlc_table.entries);
-	tlc_table.entries = NULL;
+	tlc_pool_exit();
 }

@@ -129,8 +129,9 @@ def check(view, j, a, b):
         for s in j["states"]:
             hist_eq(errs, "hist " + s["state"], s, a["hist"][s["state"]])
     if view == "reasons":
-        if len(j["reasons"]) != 13:
-            errs.append(f"reasons: {len(j['reasons'])} reasons")
+        if len(j["reasons"]) != len(a["reasons"]):
+            errs.append(f"reasons: {len(j['reasons'])} reasons, the file has "
+                        f"{len(a['reasons'])}")
         total = 0
         for r in j["reasons"]:
             f = a["reasons"][r["reason"]]

@@ -39,10 +39,13 @@ static void tlc_hash_connect_ret(void *data, struct pt_regs *regs)
 			      (int)tlc_kprobe_ret(regs));
 }
 
+TLC_WRAP_RET(tlc_accept_ret)
+TLC_WRAP_ENTRY(tlc_hash_connect_entry)
+TLC_WRAP_RET(tlc_hash_connect_ret)
+
 static struct tlc_probe tlc_connect_table[] = {
 	/* accept() sleeps: room for many callers at once */
-	TLC_KRETPROBE("inet_csk_accept", NULL, tlc_accept_ret, 0, 512,
-		      TLC_F_OWNER),
+	TLC_RETPROBE("inet_csk_accept", tlc_accept_ret, 512, TLC_F_OWNER),
 
 	TLC_KRETPROBE("inet_hash_connect", tlc_hash_connect_entry,
 		      tlc_hash_connect_ret, sizeof(struct net *), 64,

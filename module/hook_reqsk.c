@@ -102,6 +102,14 @@ static void tlc_req_timer_ret(void *data, struct pt_regs *regs)
 	tlc_life_req_timer_done(data);
 }
 
+TLC_WRAP_KPROBE(tlc_req_add_pre)
+TLC_WRAP_KPROBE(tlc_req_synack_pre)
+TLC_WRAP_KPROBE(tlc_clone_pre)
+TLC_WRAP_KPROBE(tlc_check_req_pre)
+TLC_WRAP_KPROBE(tlc_req_drop_pre)
+TLC_WRAP_ENTRY(tlc_req_timer_entry)
+TLC_WRAP_RET(tlc_req_timer_ret)
+
 static struct tlc_probe tlc_reqsk_table[] = {
 	TLC_KPROBE("inet_csk_reqsk_queue_hash_add", tlc_req_add_pre,
 		   TLC_F_SYNRECV),

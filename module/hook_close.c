@@ -131,6 +131,14 @@ static void tlc_write_wakeup_pre(struct pt_regs *regs)
 	tlc_life_ka_probe(sk);
 }
 
+TLC_WRAP_KPROBE(tlc_reset_pre)
+TLC_WRAP_KPROBE(tlc_disconnect_pre)
+TLC_WRAP_ENTRY(tlc_write_timer_entry)
+TLC_WRAP_RET(tlc_write_timer_ret)
+TLC_WRAP_ENTRY(tlc_keepalive_entry)
+TLC_WRAP_RET(tlc_keepalive_ret)
+TLC_WRAP_KPROBE(tlc_write_wakeup_pre)
+
 static struct tlc_probe tlc_close_table[] = {
 	TLC_KPROBE("tcp_reset", tlc_reset_pre, TLC_F_REASONS),
 	TLC_KPROBE("tcp_disconnect", tlc_disconnect_pre, TLC_F_REASONS),

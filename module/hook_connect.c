@@ -45,6 +45,10 @@ static void tlc_hash_connect_ret(void *data, struct pt_regs *regs)
 			      (int)tlc_kprobe_ret(regs));
 }
 
+TLC_WRAP_KPROBE(tlc_graft_pre)
+TLC_WRAP_ENTRY(tlc_hash_connect_entry)
+TLC_WRAP_RET(tlc_hash_connect_ret)
+
 static struct tlc_probe tlc_connect_table[] = {
 	TLC_KPROBE("security_sock_graft", tlc_graft_pre, TLC_F_OWNER),
 

@@ -121,6 +121,14 @@ static void tlc_req_drop_ret(void *data, struct pt_regs *regs)
 		tlc_life_req_drop(data);
 }
 
+TLC_WRAP_ENTRY(tlc_req_add_entry)
+TLC_WRAP_RET(tlc_req_add_ret)
+TLC_WRAP_KPROBE(tlc_req_synack_pre)
+TLC_WRAP_KPROBE(tlc_clone_pre)
+TLC_WRAP_KPROBE(tlc_check_req_pre)
+TLC_WRAP_ENTRY(tlc_req_drop_entry)
+TLC_WRAP_RET(tlc_req_drop_ret)
+
 static struct tlc_probe tlc_reqsk_table[] = {
 	TLC_KRETPROBE("inet_csk_reqsk_queue_hash_add", tlc_req_add_entry,
 		      tlc_req_add_ret, sizeof(struct tlc_req_add), 0,

@@ -56,6 +56,8 @@ static void tlc_state_hook(struct sock *sk, int oldstate, int newstate)
 	tlc_life_state_change(sk, oldstate, newstate, &ctx);
 }
 
+TLC_WRAP_STATE(tlc_state_hook)
+
 static struct tlc_probe tlc_state_table[] = {
 	TLC_TRACEPOINT("inet_sock_set_state", tlc_state_hook, TLC_F_STATES),
 };

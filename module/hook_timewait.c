@@ -125,6 +125,13 @@ static void tlc_tw_kill_pre(struct pt_regs *regs)
 	tlc_life_tw_kill(tw, &kill);
 }
 
+TLC_WRAP_KPROBE(tlc_tw_hashdance_pre)
+TLC_WRAP_KPROBE(tlc_tw_schedule_pre)
+TLC_WRAP_KPROBE(tlc_tw_timer_pre)
+TLC_WRAP_ENTRY(tlc_tw_segment_entry)
+TLC_WRAP_RET(tlc_tw_segment_ret)
+TLC_WRAP_KPROBE(tlc_tw_kill_pre)
+
 static struct tlc_probe tlc_timewait_table[] = {
 	TLC_KPROBE(TLC_SYM_TW_HASHDANCE, tlc_tw_hashdance_pre, TLC_F_TIMEWAIT),
 	TLC_KPROBE("__inet_twsk_schedule", tlc_tw_schedule_pre, TLC_F_TIMEWAIT),

@@ -6,13 +6,10 @@
  * call, not a trap; the tracepoint is a direct call, never dropped (a
  * kprobe hit inside another handler is).
  *
- * Every handler runs in one of this file's wrappers: they check
- * noop_handlers, count the hit and turn interrupts off (a softirq run on an
- * interrupt's exit would change another socket's state in the middle of
- * this one's, or reuse this CPU's markers).
+ * Every handler runs in one of the wrappers of probes.h, made in its hook
+ * file: they check noop_handlers, count the hit and turn interrupts off.
  */
 
-#include <linux/irqflags.h>
 #include <linux/kprobes.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
@@ -38,7 +35,7 @@ static const char * const tlc_feature_names[TLC_NFEATURES] = {
  * Benchmarking only: every handler returns at once, to measure what the
  * probes themselves cost.  The statistics are then wrong.
  */
-static bool tlc_noop;
+bool tlc_noop;
 module_param_named(noop_handlers, tlc_noop, bool, 0644);
 MODULE_PARM_DESC(noop_handlers,
 		 "benchmarking only: probes stay armed but record nothing (default off)");
@@ -48,8 +45,6 @@ static char tlc_disable[64];
 module_param_string(disable_features, tlc_disable, sizeof(tlc_disable), 0444);
 MODULE_PARM_DESC(disable_features,
 		 "comma-separated optional features not to arm: timewait, synrecv, reasons, owner, ports, resets (default none)");
-
-#define TLC_MAX_PROBES	24
 
 static const struct tlc_probe_set * const tlc_sets[] = {
 	&tlc_state_probes,
@@ -65,109 +60,7 @@ static struct tlc_probe *tlc_probes[TLC_MAX_PROBES];
 static unsigned int tlc_nprobes;
 
 /* Hits per probe (after noop_handlers), per CPU: never shared. */
-static DEFINE_PER_CPU(u64 [TLC_MAX_PROBES], tlc_hits);
-
-static void tlc_hit(const struct tlc_probe *p)
-{
-	this_cpu_inc(tlc_hits[p->idx]);
-}
-
-/* ---- the wrappers --------------------------------------------------- */
-
-static int tlc_kp_pre(struct kprobe *kp, struct pt_regs *regs)
-{
-	struct tlc_probe *p = container_of(kp, struct tlc_probe, kp);
-	unsigned long flags;
-
-	if (READ_ONCE(tlc_noop))
-		return 0;
-	tlc_hit(p);
-	local_irq_save(flags);
-	p->pre(regs);
-	local_irq_restore(flags);
-	return 0;
-}
-
-static struct tlc_probe *tlc_krp_probe(struct kretprobe_instance *ri)
-{
-	return container_of(get_kretprobe(ri), struct tlc_probe, krp);
-}
-
-/*
- * Non-zero skips the call: no return handler then, and its data, never
- * filled, is never read.  A return probe's hit is its return: one that
- * will not return to us is counted here.
- */
-static int tlc_krp_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct tlc_probe *p = tlc_krp_probe(ri);
-	unsigned long flags;
-	bool run;
-
-	if (READ_ONCE(tlc_noop))
-		return 1;
-	if (!p->entry)
-		return 0;
-	local_irq_save(flags);
-	run = p->entry(ri->data, regs);
-	local_irq_restore(flags);
-	if (!run)
-		tlc_hit(p);
-	return !run;
-}
-
-static int tlc_krp_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct tlc_probe *p = tlc_krp_probe(ri);
-	unsigned long flags;
-
-	tlc_hit(p);
-	local_irq_save(flags);
-	p->ret(ri->data, regs);
-	local_irq_restore(flags);
-	return 0;
-}
-
-/* sock:inet_sock_set_state(sk, oldstate, newstate), preemption off */
-static void tlc_tp_state(void *data, const struct sock *sk,
-			 const int oldstate, const int newstate)
-{
-	struct tlc_probe *p = data;
-	unsigned long flags;
-
-	if (READ_ONCE(tlc_noop))
-		return;
-	tlc_hit(p);
-	local_irq_save(flags);
-	p->state((struct sock *)sk, oldstate, newstate);
-	local_irq_restore(flags);
-}
-
-/**
- * tlc_tp_begin() - the wrapper of a tracepoint's own function (@tp_fn)
- * @p: the probe, the function's data
- * @flags: saved for tlc_tp_end()
- *
- * Return: false to return at once (noop_handlers); true with the hit
- * counted and interrupts off, until tlc_tp_end().
- */
-bool tlc_tp_begin(struct tlc_probe *p, unsigned long *flags)
-{
-	if (READ_ONCE(tlc_noop))
-		return false;
-	tlc_hit(p);
-	local_irq_save(*flags);
-	return true;
-}
-
-/**
- * tlc_tp_end() - the end of what tlc_tp_begin() started
- * @flags: as tlc_tp_begin() saved them
- */
-void tlc_tp_end(unsigned long flags)
-{
-	local_irq_restore(flags);
-}
+DEFINE_PER_CPU(u64 [TLC_MAX_PROBES], tlc_hits);
 
 /* ---- registration --------------------------------------------------- */
 
@@ -184,12 +77,7 @@ static const char * const tlc_feature_status_names[] = {
 };
 
 static u8 tlc_feature_status[TLC_NFEATURES];
-
-/* Whether @feature's probes are all armed: from its arming until exit. */
-bool tlc_feature_armed(enum tlc_feature feature)
-{
-	return READ_ONCE(tlc_feature_status[feature]) == TLC_FS_AVAILABLE;
-}
+unsigned int tlc_features_armed;
 
 /* A tracepoint calls every function attached: nothing is ever missed. */
 static unsigned long tlc_probe_missed(const struct tlc_probe *p)
@@ -216,24 +104,18 @@ static void tlc_tp_match(struct tracepoint *tp, void *priv)
 		l->tp = tp;
 }
 
-/* The function a tracepoint probe registers: the state changes' or its own. */
-static void *tlc_tp_fn(const struct tlc_probe *p)
-{
-	return p->state ? (void *)tlc_tp_state : p->tp_fn;
-}
-
 /* Tracepoints of the kernel proper are not exported one by one. */
 static int tlc_tp_arm(struct tlc_probe *p)
 {
 	struct tlc_tp_lookup l = { .name = p->name };
 
-	if (!tlc_tp_fn(p))
+	if (!p->tp_func)	/* this kernel's tracepoint is not usable */
 		return -EOPNOTSUPP;
 	for_each_kernel_tracepoint(tlc_tp_match, &l);
 	if (!l.tp)
 		return -ENOENT;
 	p->tp = l.tp;
-	return tracepoint_probe_register(p->tp, tlc_tp_fn(p), p);
+	return tracepoint_probe_register(p->tp, p->tp_func, p);
 }
 
 static int tlc_probe_arm(struct tlc_probe *p)
@@ -243,8 +125,6 @@ static int tlc_probe_arm(struct tlc_probe *p)
 	switch (p->kind) {
 	case TLC_PK_KRETPROBE:
 		p->krp.kp.symbol_name = p->name;
-		p->krp.entry_handler = tlc_krp_entry;
-		p->krp.handler = tlc_krp_ret;
 		err = register_kretprobe(&p->krp);
 		break;
 	case TLC_PK_TRACEPOINT:
@@ -252,7 +132,6 @@ static int tlc_probe_arm(struct tlc_probe *p)
 		break;
 	default:
 		p->kp.symbol_name = p->name;
-		p->kp.pre_handler = tlc_kp_pre;
 		err = register_kprobe(&p->kp);
 	}
 	p->armed = !err;
@@ -281,7 +160,7 @@ static void tlc_disarm(unsigned int mask)
 			krps[nr++] = &p->krp;
 			break;
 		case TLC_PK_TRACEPOINT:
-			tracepoint_probe_unregister(p->tp, tlc_tp_fn(p), p);
+			tracepoint_probe_unregister(p->tp, p->tp_func, p);
 			tps = true;
 			break;
 		default:
@@ -341,6 +220,8 @@ static int tlc_feature_arm(int feature)
 		tlc_disarm(BIT(feature));
 	tlc_feature_status[feature] = err ? TLC_FS_UNAVAILABLE :
 					    TLC_FS_AVAILABLE;
+	if (!err)
+		WRITE_ONCE(tlc_features_armed, tlc_features_armed | BIT(feature));
 	return err;
 }
 
@@ -425,6 +306,7 @@ int tlc_probes_init(void)
 /* Disarms every probe: afterwards no handler can touch our data. */
 void tlc_probes_exit(void)
 {
+	WRITE_ONCE(tlc_features_armed, 0);
 	tlc_disarm(~0U);
 	memset(tlc_feature_status, 0, sizeof(tlc_feature_status));
 }

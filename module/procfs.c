@@ -338,7 +338,7 @@ static int tlc_resets_show(struct seq_file *m, void *v)
 			seq_putc(m, tolower(*name));
 		seq_printf(m, " %llu\n", s->rst[i]);
 	}
-	kfree(s);
+	kvfree(s);
 	return 0;
 }
 

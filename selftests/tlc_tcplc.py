@@ -49,6 +49,7 @@ def read_raw():
         r["reasons"][f[0]] = dict(count=int(f[1]), unknown=int(f[2]), sum=int(f[3]), min=int(f[4]),
                                   max=int(f[5]), buckets=buckets(f[6:]))
     r["counters"] = {k: int(v) for k, v in (x.split() for x in lines("counters")[1:])}
+    r["resets"] = {k: int(v) for k, v in (x.split() for x in lines("resets")[1:])}
     ls = lines("keepalive")
     h = ls.index("hist name count sum min max buckets")
     r["keepalive"] = {k: int(v) for k, v in (x.split() for x in ls[2:h])}
@@ -88,6 +89,12 @@ def hist_eq(errs, what, got, h):
 def check(view, j, a, b):
     """tcplc's JSON @j of @view against the files read before (@a) and after (@b)."""
     errs = []
+    if view == "resets":
+        got = {r["reason"]: r["count"] for r in j["resets"]}
+        if got != a["resets"]:
+            errs.append(f"resets {got}, file {a['resets']}")
+        if j["total"] != sum(a["resets"].values()) or j["available"] != bool(a["resets"]):
+            errs.append(f"resets total {j['total']} available {j['available']}")
     if view in ("summary", "states"):
         if len(j["states"]) != 12:
             errs.append(f"{len(j['states'])} states")
@@ -188,7 +195,7 @@ def check(view, j, a, b):
 def views(tcplc):
     rc = 0
     for view in ("summary", "states", "transitions", "transitions --raw", "hist", "reasons", "counters",
-                 "keepalive", "sockets"):
+                 "keepalive", "resets", "sockets"):
         for attempt in range(8):
             a = read_raw()
             p = subprocess.run([tcplc, "-j"] + view.split(), capture_output=True, text=True)

@@ -18,7 +18,7 @@ NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
 NS=tlc-lc
 NSX=(ip netns exec $NS)
 TESTS=(not_loaded views_summary views_states views_transitions views_transitions_raw
-	views_hist views_reasons views_counters views_keepalive views_sockets
+	views_hist views_reasons views_counters views_keepalive views_resets views_sockets
 	close_wait_vs_ss close_wait_owner close_wait_age close_wait_text netns
 	watch_delta watch_text sockets_unprivileged conservation)
 
@@ -103,7 +103,7 @@ while read -r res view rest; do
 	*) echo "$res $view $rest" ;;
 	esac
 done <"$tmp/views"
-while ((tlc_n < 10)); do
+while ((tlc_n < 11)); do
 	ktap_result 1 "views_missing_$tlc_n"
 	sed 's/^/# /' "$tmp/views"
 done

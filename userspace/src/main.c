@@ -411,7 +411,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		if (!o->view)
 			return usage("unknown view '%s' (views: summary states "
 				     "transitions hist reasons keepalive counters "
-				     "sockets)",
+				     "resets sockets)",
 				     argv[optind]);
 		optind++;
 	}

@@ -74,6 +74,24 @@ enum file_bit {
 	FILE_REASONS = 1u << 5,
 	FILE_SOCKETS = 1u << 6,
 	FILE_KEEPALIVE = 1u << 7,
+	FILE_RESETS = 1u << 8,
+};
+
+/*
+ * The resets file: resets sent by the kernel's own reason (6.10+), named
+ * as the kernel names them; a reader knows none of the names in advance.
+ */
+#define RESETS_MAX 64     /* the kernel has 40 or so */
+#define RESET_NAME_MAX 48 /* with the NUL */
+
+struct reset_row {
+	char name[RESET_NAME_MAX];
+	uint64_t count;
+};
+
+struct resets {
+	size_t n;
+	struct reset_row row[RESETS_MAX];
 };
 
 /*
@@ -239,6 +257,7 @@ struct snapshot {
 	uint64_t counters[CTR_COUNT];
 	uint32_t ctr_have;         /* bit i: counter i was in the file */
 	struct keepalive ka;
+	struct resets resets;      /* no rows: the kernel gives no reasons */
 	struct sock_filter filter; /* input of the sockets parser */
 	struct sock_list sockets;  /* the sockets that passed the filter */
 };

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * parse.c - parsers of the version 1 statistics files: states, transitions,
- * transitions_raw, hist, reasons, counters, keepalive (sockets:
+ * transitions_raw, hist, reasons, counters, keepalive, resets (sockets:
  * parse_sockets.c).
  */
 #include <string.h>
@@ -19,6 +19,7 @@ const struct file_desc file_table[] = {
 	{ "reasons", FILE_REASONS, parse_reasons },
 	{ "sockets", FILE_SOCKETS, parse_sockets },
 	{ "keepalive", FILE_KEEPALIVE, parse_keepalive },
+	{ "resets", FILE_RESETS, parse_resets },
 };
 const size_t file_table_len = sizeof(file_table) / sizeof(file_table[0]);
 
@@ -442,5 +443,62 @@ int parse_keepalive(const char *buf, size_t len, struct snapshot *s,
 					i < DW_COUNT ? detect_names[i]
 						     : idle_names[i - DW_COUNT]);
 	s->have |= FILE_KEEPALIVE;
+	return 0;
+}
+
+/*
+ * resets: "name value" lines, the kernel's reasons in its order.  Names are
+ * not known in advance (each kernel has its own list), so they are checked
+ * for shape only: lower case letters, digits and '_'.
+ */
+int parse_resets(const char *buf, size_t len, struct snapshot *s,
+		 struct err *e)
+{
+	struct resets *rs = &s->resets;
+	struct cursor c;
+	struct span l, f[2];
+	size_t n;
+	int r;
+
+	cur_init(&c, buf, len);
+	if (parse_version_line(&c, e))
+		return e->code;
+	rs->n = 0;
+	while ((r = cur_next(&c, &l, e)) == 1) {
+		struct reset_row *row;
+
+		if (split_fields(&c, l, f, 2, 2, &n, e))
+			return e->code;
+		if (!f[0].n || f[0].n >= RESET_NAME_MAX)
+			return err_line(e, c.line, ERR_MALFORMED,
+					"reset reason name of %zu bytes (1 to %d)",
+					f[0].n, RESET_NAME_MAX - 1);
+		for (size_t i = 0; i < f[0].n; i++) {
+			char ch = f[0].p[i];
+
+			if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+			      ch == '_'))
+				return err_line(e, c.line, ERR_MALFORMED,
+						"reset reason name with '%c' (a-z, 0-9, _)",
+						ch);
+		}
+		for (size_t i = 0; i < rs->n; i++)
+			if (span_eq(f[0], rs->row[i].name))
+				return err_line(e, c.line, ERR_MALFORMED,
+						"reset reason %s listed twice",
+						rs->row[i].name);
+		if (rs->n == RESETS_MAX)
+			return err_line(e, c.line, ERR_MALFORMED,
+					"more than %d reset reasons", RESETS_MAX);
+		row = &rs->row[rs->n];
+		memcpy(row->name, f[0].p, f[0].n);
+		row->name[f[0].n] = '\0';
+		if (parse_u64(&c, f[1], row->name, &row->count, e))
+			return e->code;
+		rs->n++;
+	}
+	if (r < 0)
+		return e->code;
+	s->have |= FILE_RESETS;
 	return 0;
 }

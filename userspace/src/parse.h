@@ -40,6 +40,8 @@ int parse_counters(const char *buf, size_t len, struct snapshot *s,
 		   struct err *e);
 int parse_keepalive(const char *buf, size_t len, struct snapshot *s,
 		    struct err *e);
+int parse_resets(const char *buf, size_t len, struct snapshot *s,
+		 struct err *e);
 int parse_sockets(const char *buf, size_t len, struct snapshot *s,
 		  struct err *e);
 

@@ -60,6 +60,16 @@ static void hist_sub(struct hist_row *h, const struct hist_row *prev)
 		h->bucket[j] -= prev->bucket[j];
 }
 
+/* The row of reason @name in @rs, or NULL. */
+static const struct reset_row *reset_find(const struct resets *rs,
+					  const char *name)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (!strcmp(rs->row[i].name, name))
+			return &rs->row[i];
+	return NULL;
+}
+
 static bool went_back(const struct snapshot *p, const struct snapshot *c)
 {
 	for (int i = 0; i < TS_COUNT; i++) {
@@ -87,6 +97,12 @@ static bool went_back(const struct snapshot *p, const struct snapshot *c)
 	for (int i = 0; i < DW_COUNT; i++)
 		if (hist_went_back(&p->ka.detect[i], &c->ka.detect[i]))
 			return true;
+	for (size_t i = 0; i < p->resets.n; i++) {
+		const struct reset_row *r = reset_find(&c->resets, p->resets.row[i].name);
+
+		if (!r || r->count < p->resets.row[i].count)
+			return true;
+	}
 	return false;
 }
 
@@ -129,6 +145,13 @@ bool snapshot_delta(const struct snapshot *prev, const struct snapshot *cur,
 			out->ka.v[i] -= prev->ka.v[i];
 	for (int i = 0; i < DW_COUNT; i++)
 		hist_sub(&out->ka.detect[i], &prev->ka.detect[i]);
+	for (size_t i = 0; i < out->resets.n; i++) {
+		const struct reset_row *p = reset_find(&prev->resets,
+						       out->resets.row[i].name);
+
+		if (p) /* else a reason new in this interval: from zero */
+			out->resets.row[i].count -= p->count;
+	}
 	return false;
 }
 

@@ -45,7 +45,8 @@ struct view {
 };
 
 extern const struct view view_summary, view_states, view_transitions,
-	view_hist, view_reasons, view_keepalive, view_counters, view_sockets;
+	view_hist, view_reasons, view_keepalive, view_counters, view_resets,
+	view_sockets;
 extern const struct view *const views[];
 
 const struct view *view_find(const char *name);

@@ -11,7 +11,8 @@
 
 const struct view *const views[] = {
 	&view_summary, &view_states, &view_transitions, &view_hist,
-	&view_reasons, &view_keepalive, &view_counters, &view_sockets, NULL,
+	&view_reasons, &view_keepalive, &view_counters, &view_resets, &view_sockets,
+	NULL,
 };
 
 const struct view *view_find(const char *name)

@@ -283,14 +283,9 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
  */
 u64 tlc_life_lost(int what)
 {
-	u64 n = 0;
-	int cpu;
-
 	if (what < 0 || what >= TLC_NLOST)
 		return 0;
-	for_each_possible_cpu(cpu)
-		n += per_cpu(tlc_lost[what], cpu);
-	return n;
+	return TLC_PERCPU_SUM(tlc_lost[what]);
 }
 
 /**
@@ -312,12 +307,7 @@ const char *tlc_life_lost_name(int what)
  */
 u64 tlc_life_bad_states(void)
 {
-	u64 bad = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		bad += per_cpu(tlc_bad_state, cpu);
-	return bad;
+	return TLC_PERCPU_SUM(tlc_bad_state);
 }
 
 /* ---- request sockets ------------------------------------------------ */

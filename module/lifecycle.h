@@ -10,7 +10,18 @@
 #ifndef _TLC_LIFECYCLE_H
 #define _TLC_LIFECYCLE_H
 
+#include <linux/percpu.h>
 #include <linux/types.h>
+
+/* The sum over every possible CPU of the per-CPU u64 @var: a read side. */
+#define TLC_PERCPU_SUM(var) ({					\
+	u64 __sum = 0;						\
+	int __cpu;						\
+								\
+	for_each_possible_cpu(__cpu)				\
+		__sum += per_cpu(var, __cpu);			\
+	__sum;							\
+})
 
 struct inet_timewait_sock;
 struct net;

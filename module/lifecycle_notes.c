@@ -151,12 +151,7 @@ void tlc_life_rst_sent(const struct net *net, unsigned int reason)
  */
 u64 tlc_life_lost_resets(void)
 {
-	u64 lost = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		lost += per_cpu(tlc_lost_resets, cpu);
-	return lost;
+	return TLC_PERCPU_SUM(tlc_lost_resets);
 }
 
 /* ---- aborts --------------------------------------------------------- */

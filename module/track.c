@@ -222,6 +222,34 @@ bool tlc_track_remove(const void *key, struct tlc_sock_info *info)
 	return tlc_unlock(b, idx);
 }
 
+/*
+ * Move a tracked socket to @to (TCP_CLOSE: its entry ends) if it is in
+ * @from (-1: any state), in one step under its bucket's lock.  Returns
+ * whether it was tracked (and in @from).
+ */
+static bool tlc_track_change(const void *key, int from, int to, u64 now,
+			     struct tlc_sock_info *before)
+{
+	struct tlc_bucket *b;
+	struct tlc_entry *e;
+	u32 prev, idx = tlc_lock_find(key, &b, &prev);
+
+	if (idx == TLC_NIL)
+		return tlc_unlock(b, idx);
+	e = tlc_entry(idx);
+	if (from >= 0 && e->info.state != from)
+		return tlc_unlock(b, TLC_NIL);
+	*before = e->info;
+	if (to != TCP_CLOSE) {
+		e->info.state = to;
+		e->info.state_ts = now;
+	} else if (!tlc_fault_keep()) {
+		tlc_unlink(b, idx, prev);
+		tlc_entry_put(idx);
+	}
+	return tlc_unlock(b, idx);
+}
+
 /**
  * tlc_track_set_state() - a tracked socket enters a new state
  * @key: the socket
@@ -236,22 +264,7 @@ bool tlc_track_remove(const void *key, struct tlc_sock_info *info)
 bool tlc_track_set_state(const void *key, int state, u64 now,
 			 struct tlc_sock_info *before)
 {
-	struct tlc_bucket *b;
-	struct tlc_entry *e;
-	u32 prev, idx = tlc_lock_find(key, &b, &prev);
-
-	if (idx != TLC_NIL) {
-		e = tlc_entry(idx);
-		*before = e->info;
-		if (state != TCP_CLOSE) {
-			e->info.state = state;
-			e->info.state_ts = now;
-		} else if (!tlc_fault_keep()) {
-			tlc_unlink(b, idx, prev);
-			tlc_entry_put(idx);
-		}
-	}
-	return tlc_unlock(b, idx);
+	return tlc_track_change(key, -1, state, now, before);
 }
 
 /**
@@ -272,21 +285,7 @@ bool tlc_track_set_state(const void *key, int state, u64 now,
 bool tlc_track_move_state(const void *key, int from, int to, u64 now,
 			  struct tlc_sock_info *before)
 {
-	struct tlc_bucket *b;
-	struct tlc_entry *e;
-	u32 prev, idx = tlc_lock_find(key, &b, &prev);
-
-	if (idx != TLC_NIL) {
-		e = tlc_entry(idx);
-		if (e->info.state == from) {
-			*before = e->info;
-			e->info.state = to;
-			e->info.state_ts = now;
-		} else {
-			idx = TLC_NIL;
-		}
-	}
-	return tlc_unlock(b, idx);
+	return tlc_track_change(key, from, to, now, before);
 }
 
 /**

@@ -46,11 +46,16 @@ int tlc_module_ensure(void)
 
 int tlc_read_matrix(const char *file, tlc_matrix m)
 {
+	return tlc_read_matrix_at(TLC_PROC, file, m);
+}
+
+int tlc_read_matrix_at(const char *dir, const char *file, tlc_matrix m)
+{
 	char from[32], to[32], line[256], path[128];
 	unsigned long long n;
 	FILE *f;
 
-	snprintf(path, sizeof(path), TLC_PROC "/%s", file);
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	f = tlc_open_versioned(path);
 	int a, b;
 

@@ -110,6 +110,8 @@ int tlc_module_ensure(void);
 
 /* file: "transitions" (the life of connections) or "transitions_raw". */
 int tlc_read_matrix(const char *file, tlc_matrix m);
+/* The same, from another namespace's directory (/proc/PID/net/tcp_lifecycle). */
+int tlc_read_matrix_at(const char *dir, const char *file, tlc_matrix m);
 
 /* The kernel's own state changes, as the tracepoint sees them. */
 int tlc_read_transitions(tlc_matrix m);

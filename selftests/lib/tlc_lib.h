@@ -162,6 +162,8 @@ int tlc_tracefs_write(const char *file, const char *s);
 
 /* Start recording TCP state changes (all namespaces) into a clean buffer. */
 int tlc_trace_start(void);
+/* The same, only for the events that also match @extra (ftrace syntax). */
+int tlc_trace_start_filter(const char *extra);
 
 /*
  * Stop recording and count what was recorded per (old, new) pair.  Fails if

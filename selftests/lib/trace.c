@@ -24,10 +24,19 @@ int tlc_tracefs_write(const char *file, const char *s)
 
 int tlc_trace_start(void)
 {
+	return tlc_trace_start_filter(NULL);
+}
+
+int tlc_trace_start_filter(const char *extra)
+{
+	char filter[512];
+
+	snprintf(filter, sizeof(filter), "protocol == 6%s%s%s",
+		 extra ? " && (" : "", extra ? extra : "", extra ? ")" : "");
 	if (tlc_tracefs_write("tracing_on", "0") ||
 	    tlc_tracefs_write("buffer_size_kb", "4096") ||
 	    tlc_tracefs_write("trace", "") ||
-	    tlc_tracefs_write(TLC_EVENT "filter", "protocol == 6") ||
+	    tlc_tracefs_write(TLC_EVENT "filter", filter) ||
 	    tlc_tracefs_write(TLC_EVENT "enable", "1") ||
 	    tlc_tracefs_write("tracing_on", "1"))
 		return -1;

@@ -10,11 +10,12 @@ static const char * const reason_names[] = {
 	"orderly_active", "orderly_passive", "rst_received",
 	"rst_sent_linger0", "rst_sent_unread", "rst_sent_other",
 	"retrans_timeout", "keepalive_timeout", "syn_timeout", "refused",
-	"fin_wait2_timeout", "netns_teardown", "other",
+	"fin_wait2_timeout", "netns_teardown", "other", "rst_sent_data",
+	"aborted",
 };
 
 #define NREASONS	(sizeof(reason_names) / sizeof(reason_names[0]))
-#define R_OTHER		(NREASONS - 1)
+#define R_OTHER		12	/* "other" */
 
 static const char * const tw_ends[] = {
 	"timewait_expired", "timewait_reused_connect", "timewait_reused_syn",

@@ -383,7 +383,12 @@ TEST_F_TIMEOUT(slow, netns_churn, 900)
 			int lfd, c, s, k;
 
 			close(sv[0]);
-			if (tlc_netns_new())
+			/*
+			 * No connect() may take over an earlier one's
+			 * TIME_WAIT (tcp_tw_reuse is on for loopback by
+			 * default): all three must stay.
+			 */
+			if (tlc_netns_new() || tlc_sysctl("tcp_tw_reuse", "0"))
 				_exit(1);
 			lfd = tlc_listen(AF_INET, &port, 4);
 			for (k = 0; k < 3; k++) {

@@ -11,6 +11,8 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <net/inet_connection_sock.h>
+#include <net/inet_hashtables.h>
+#include <net/net_namespace.h>
 
 /*
  * The range built and tested (scripts/test-matrix): Debian's 6.1 and 6.12
@@ -115,6 +117,82 @@ static inline struct sock *tlc_keepalive_timer_sk(struct timer_list *t)
 #else
 	return container_of(t, struct sock, sk_timer);
 #endif
+}
+
+/*
+ * The kernel's TCP hash tables, as the sockets listing and the keepalive
+ * file walk them (sockets.c): what they may know of their layout, and
+ * only here.  A namespace's tables are tcp_death_row.hashinfo (6.1 made
+ * them per namespace: net.ipv4.tcp_child_ehash_entries); the listeners'
+ * buckets (lhash2) hold a lock and a nulls list, the established ones
+ * (ehash, timewait and request sockets too) a nulls list with a lock
+ * from the striped array inet_ehash_lockp() picks.  The same on 6.1, 6.12
+ * and 7.2 (their headers' struct inet_hashinfo, inet_listen_hashbucket,
+ * inet_ehash_bucket); a field renamed or moved fails the build here.
+ */
+
+/**
+ * tlc_tcp_hashinfo() - a namespace's TCP hash tables
+ * @net: the namespace
+ *
+ * Return: its hash tables (shared with other namespaces unless
+ * tcp_child_ehash_entries gave it its own).
+ */
+static inline struct inet_hashinfo *tlc_tcp_hashinfo(const struct net *net)
+{
+	return net->ipv4.tcp_death_row.hashinfo;
+}
+
+/**
+ * tlc_lhash2_buckets() - the number of listener buckets
+ * @h: the hash tables
+ *
+ * Return: how many; bucket numbers run from 0.
+ */
+static inline unsigned int tlc_lhash2_buckets(const struct inet_hashinfo *h)
+{
+	return h->lhash2_mask + 1;
+}
+
+/**
+ * tlc_ehash_buckets() - the number of established buckets
+ * @h: the hash tables
+ *
+ * Return: how many; bucket numbers run from 0.
+ */
+static inline unsigned int tlc_ehash_buckets(const struct inet_hashinfo *h)
+{
+	return h->ehash_mask + 1;
+}
+
+/**
+ * tlc_lhash2_bucket() - one listener bucket and its lock
+ * @h: the hash tables
+ * @i: its number, below tlc_lhash2_buckets()
+ * @lock: set to the bucket's lock (take it with BHs off)
+ *
+ * Return: the bucket's list of listeners.
+ */
+static inline struct hlist_nulls_head *
+tlc_lhash2_bucket(struct inet_hashinfo *h, unsigned int i, spinlock_t **lock)
+{
+	*lock = &h->lhash2[i].lock;
+	return &h->lhash2[i].nulls_head;
+}
+
+/**
+ * tlc_ehash_bucket() - one established bucket and its lock
+ * @h: the hash tables
+ * @i: its number, below tlc_ehash_buckets()
+ * @lock: set to the bucket's lock (take it with BHs off)
+ *
+ * Return: the bucket's list of established, timewait and request sockets.
+ */
+static inline struct hlist_nulls_head *
+tlc_ehash_bucket(struct inet_hashinfo *h, unsigned int i, spinlock_t **lock)
+{
+	*lock = inet_ehash_lockp(h, i);
+	return &h->ehash[i].chain;
 }
 
 /**

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The calls of a socket's owner: accept(), which tells who owns the child
- * (as it grafts it), and connect()'s search for a local port.
+ * (as it grafts it).  connect()'s search for a local port needs no probe:
+ * its failure is a state change (hook_state.c).
  */
 
 #include <net/net_namespace.h>
@@ -27,34 +28,10 @@ static void tlc_graft_pre(struct pt_regs *regs)
 		tlc_life_owner(sk);
 }
 
-/* inet_hash_connect(death_row, sk): -EADDRNOTAVAIL: no local port free */
-static bool tlc_hash_connect_entry(void *data, struct pt_regs *regs)
-{
-	struct sock *sk = (void *)ARG(1);
-
-	if (!tlc_sk_is_tcp(sk))
-		return false;
-	*(const struct net **)data = sock_net(sk);
-	return true;
-}
-
-/* an int: the upper half of the register is not sign-extended */
-static void tlc_hash_connect_ret(void *data, struct pt_regs *regs)
-{
-	tlc_life_hash_connect(*(const struct net **)data,
-			      (int)tlc_kprobe_ret(regs));
-}
-
 TLC_WRAP_KPROBE(tlc_graft_pre)
-TLC_WRAP_ENTRY(tlc_hash_connect_entry)
-TLC_WRAP_RET(tlc_hash_connect_ret)
 
 static struct tlc_probe tlc_connect_table[] = {
 	TLC_KPROBE("security_sock_graft", tlc_graft_pre, TLC_F_OWNER),
-
-	TLC_KRETPROBE("inet_hash_connect", tlc_hash_connect_entry,
-		      tlc_hash_connect_ret, sizeof(struct net *), 64,
-		      TLC_F_PORTS),
 };
 
 const struct tlc_probe_set tlc_connect_probes = {

@@ -71,14 +71,24 @@ static void tlc_clone_pre(struct pt_regs *regs)
 		mk->clone_birth = TLC_BIRTH_SYNCOOKIE;
 }
 
-/* tcp_check_req(sk, skb, req, ...): a segment for a request socket */
+/*
+ * tcp_check_req(sk, skb, req, ...): a segment for a request socket.  Its
+ * reset counts only if tcp_check_req() acts on it: at exactly rcv_nxt (RFC
+ * 5961 3.2); any other it ignores (out of window) or answers with a
+ * challenge ACK, keeping the request, and the marker, that is only
+ * overwritten by the next segment, must not blame that request's (or the
+ * next one's at its address) later drop on it.
+ */
 static void tlc_check_req_pre(struct pt_regs *regs)
 {
+	const struct request_sock *req = (void *)ARG(2);
 	const struct sk_buff *skb = (void *)ARG(1);
+	const struct tcphdr *th = tcp_hdr(skb);
 	struct tlc_markers *mk = TLC_MARK();
 
-	mk->seg_req = (void *)ARG(2);
-	mk->seg_rst = tcp_hdr(skb)->rst;
+	mk->seg_req = req;
+	mk->seg_rst = th->rst &&
+		      ntohl(th->seq) == READ_ONCE(tcp_rsk(req)->rcv_nxt);
 }
 
 /*

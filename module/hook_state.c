@@ -52,6 +52,15 @@ static void tlc_state_hook(struct sock *sk, int oldstate, int newstate)
 			mk->hint_sk = NULL;
 		}
 		ctx.aborts_noted = tlc_feature_armed(TLC_F_REASONS);
+		/*
+		 * connect() goes to SYN_SENT, then looks for a local port
+		 * (inet_hash_connect(), inet6_hash_connect()), which hashes
+		 * the socket; found none (or its 4-tuple was taken): back to
+		 * CLOSE unhashed.  Once hashed, a socket stays so until this
+		 * CLOSE (tcp_set_state() unhashes it after the tracepoint).
+		 */
+		ctx.no_port = oldstate == TCP_SYN_SENT && !sk_hashed(sk) &&
+			      tlc_feature_armed(TLC_F_PORTS);
 	}
 	tlc_life_state_change(sk, oldstate, newstate, &ctx);
 }

@@ -36,7 +36,8 @@ struct request_sock;
  * @seg_req: the request socket tcp_check_req() processes a segment for;
  *	consumed (cleared) by that request socket's drop, overwritten by the
  *	next segment
- * @seg_rst: that segment has RST
+ * @seg_rst: that segment has an RST the request acts on (not one it
+ *	ignores: out of window, or answered by a challenge ACK)
  * @keepalive_sk: the socket whose keepalive timer runs
  * @write_timer_sk: the socket whose write timer handler runs
  * @ka_probe_sent: that timer sent a keepalive probe

@@ -264,6 +264,8 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 	tlc_stats_move(s, oldstate, newstate,
 		       tracked && info.state == oldstate, now - info.state_ts);
 	if (newstate == TCP_CLOSE) {
+		if (ctx->no_port)
+			s->ctr[TLC_C_PORT_EXHAUSTED]++;
 		if (oldstate != TCP_LISTEN)
 			tlc_connection_end(s, sk, oldstate, tracked ? &info : NULL,
 					   ctx, now);

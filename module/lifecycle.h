@@ -60,6 +60,7 @@ enum tlc_lost {
  * @handover: the socket was just handed over to a timewait socket
  * @aborts_noted: the reasons probes are armed: every abort they see leaves
  *	a hint
+ * @no_port: a connect() found no local port (SYN_SENT -> CLOSE unhashed)
  * @hint: a hint noted for this socket outside the table (0: none), as
  *	tlc_life_rst_received() or tlc_life_disconnect() gave it
  */
@@ -71,6 +72,7 @@ struct tlc_ctx {
 	bool write_timer;
 	bool handover;
 	bool aborts_noted;
+	bool no_port;
 	u8 hint;
 };
 
@@ -149,8 +151,6 @@ void tlc_life_req_drop(const struct tlc_req_drop *drop);
 
 /* The current process accepted a socket. */
 void tlc_life_owner(struct sock *sk);
-/* connect() hashed a socket, or failed to (inet_hash_connect()). */
-void tlc_life_hash_connect(const struct net *net, int err);
 
 /* A socket's keepalive timer starts. */
 void tlc_life_ka_timer(struct sock *sk);

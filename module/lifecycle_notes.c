@@ -34,23 +34,6 @@ void tlc_life_owner(struct sock *sk)
 	tlc_track_set_owner(sk, task_tgid_nr(current), comm);
 }
 
-/**
- * tlc_life_hash_connect() - connect() hashed a socket, or failed to
- * @net: the socket's namespace
- * @err: what inet_hash_connect() returned: -EADDRNOTAVAIL when no local
- *	port was free
- */
-void tlc_life_hash_connect(const struct net *net, int err)
-{
-	struct tlc_stats __percpu *pcpu;
-
-	if (err != -EADDRNOTAVAIL)
-		return;
-	pcpu = tlc_stats_of(net);
-	if (pcpu)
-		this_cpu_inc(pcpu->ctr[TLC_C_PORT_EXHAUSTED]);
-}
-
 /* ---- keepalive ------------------------------------------------------ */
 
 /**

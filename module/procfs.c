@@ -34,31 +34,22 @@ static void tlc_show_version(struct seq_file *m)
 }
 
 struct tlc_occupancy {
-	u64 now;			/* ktime_get_ns() of the read */
 	u64 count[TLC_NSTATES];		/* tracked sockets per state */
-	u64 oldest[TLC_NSTATES];	/* longest time one has been in it */
+	u64 oldest[TLC_NSTATES];	/* about the longest one has been in it */
 };
 
-static void tlc_occupancy_add(const void *key, const struct tlc_sock_info *info,
-			      void *arg)
-{
-	struct tlc_occupancy *o = arg;
-	u64 age = o->now > info->state_ts ? o->now - info->state_ts : 0;
-
-	if (info->kind == TLC_KIND_HANDOVER)
-		return;
-	o->count[info->state]++;
-	o->oldest[info->state] = max(o->oldest[info->state], age);
-}
-
-/* A namespace's tracked sockets per state (kmalloc'ed, or NULL). */
+/*
+ * A namespace's tracked sockets per state (kmalloc'ed, or NULL), kept by
+ * the table as it changes: the same cost at any table size.
+ */
 static struct tlc_occupancy *tlc_occupancy(const struct net *net)
 {
 	struct tlc_occupancy *o = kzalloc(sizeof(*o), GFP_KERNEL);
 
-	if (o) {
-		o->now = ktime_get_ns();
-		tlc_track_walk(net, tlc_occupancy_add, o);
+	if (o && tlc_stats_occupancy(net, ktime_get_ns(), o->count,
+				     o->oldest)) {
+		kfree(o);
+		o = NULL;
 	}
 	return o;
 }

@@ -31,6 +31,7 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "compat.h"
 #include "sockets.h"
 #include "stats.h"
 #include "track.h"
@@ -117,9 +118,9 @@ static u8 tlc_live_kind(const struct sock *sk)
 /* Listener buckets, then established ones. */
 static unsigned int tlc_live_buckets(const struct net *net)
 {
-	const struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
+	const struct inet_hashinfo *h = tlc_tcp_hashinfo(net);
 
-	return h->lhash2_mask + 1 + h->ehash_mask + 1;
+	return tlc_lhash2_buckets(h) + tlc_ehash_buckets(h);
 }
 
 /*
@@ -130,21 +131,17 @@ static unsigned int tlc_live_buckets(const struct net *net)
 static void tlc_live_bucket(const struct net *net, unsigned int i,
 			    tlc_live_fn fn, void *arg)
 {
-	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
+	struct inet_hashinfo *h = tlc_tcp_hashinfo(net);
 	struct hlist_nulls_head *head;
 	struct hlist_nulls_node *node;
 	struct tlc_sock_info info;
 	spinlock_t *lock;	/* the bucket's lock, the kernel's */
 	struct sock *sk;
 
-	if (i <= h->lhash2_mask) {
-		head = &h->lhash2[i].nulls_head;
-		lock = &h->lhash2[i].lock;
-	} else {
-		i -= h->lhash2_mask + 1;
-		head = &h->ehash[i].chain;
-		lock = inet_ehash_lockp(h, i);
-	}
+	if (i < tlc_lhash2_buckets(h))
+		head = tlc_lhash2_bucket(h, i, &lock);
+	else
+		head = tlc_ehash_bucket(h, i - tlc_lhash2_buckets(h), &lock);
 	if (hlist_nulls_empty(head))
 		return;
 	spin_lock_bh(lock);

@@ -6,6 +6,7 @@
 #ifndef _TLC_STATS_H
 #define _TLC_STATS_H
 
+#include <linux/atomic.h>
 #include <linux/jiffies.h>
 #include <linux/types.h>
 #include <net/tcp_states.h>
@@ -37,6 +38,38 @@ static inline bool tlc_state_valid(int state)
 {
 	return state >= TLC_FIRST_STATE && state < TLC_NSTATES;
 }
+
+/*
+ * Occupancy: how many tracked sockets of a namespace are in each state and
+ * since when the oldest of them, kept as the table changes (stats.c), so
+ * that reading it costs the same at any table size.  A socket counts in the
+ * cohort of the time it entered its state: cohorts of level 0 are 2^28 ns
+ * (268 ms) wide, each level's twice the one below; every level keeps its
+ * TLC_OCC_SLOTS newest cohorts, an older one is folded into the level
+ * above.  Level 0 is per CPU (a state change is counted where it happens),
+ * the levels above are the namespace's, shared: they change only when a
+ * cohort ages out of level 0 or a socket leaves a state it entered more
+ * than TLC_OCC_SLOTS cohorts (4 s) ago.
+ */
+#define TLC_OCC_SHIFT		28
+#define TLC_OCC_SLOTS		16
+#define TLC_OCC_LEVELS		21	/* 0 per CPU; the top keeps 2^52 ns */
+
+/* One CPU's level 0: cohort numbers (time >> TLC_OCC_SHIFT) and counts. */
+struct tlc_occ_cpu {
+	u32 tag[TLC_OCC_SLOTS];
+	s32 count[TLC_NSTATES][TLC_OCC_SLOTS];
+};
+
+/*
+ * The shared levels 1.. of a namespace: each slot its cohort number (high
+ * half) and count (low half, s32), changed together; then the sockets
+ * older than the top level keeps.
+ */
+struct tlc_occ_shared {
+	atomic64_t slot[TLC_OCC_LEVELS - 1][TLC_NSTATES][TLC_OCC_SLOTS];
+	atomic_t overflow[TLC_NSTATES];
+};
 
 struct tlc_dwell {
 	u64 count;
@@ -135,6 +168,7 @@ struct tlc_stats {
 	u64 ka[TLC_NKA];
 	struct tlc_dwell detect[TLC_NDETECT];
 	u64 rst[TLC_NRST_REASONS];
+	struct tlc_occ_cpu occ;
 };
 
 /*
@@ -144,6 +178,7 @@ struct tlc_stats {
 struct tlc_stats_net {
 	struct tlc_stats __percpu *stats;	/* seen by handlers, or NULL */
 	struct tlc_stats __percpu *owned;	/* from alloc until free */
+	struct tlc_occ_shared *occ;		/* from alloc until free */
 };
 
 extern unsigned int tlc_stats_net_id;
@@ -163,6 +198,10 @@ const char *tlc_ka_name(int ka);
 const char *tlc_detect_name(int how);
 void tlc_dwell_add(struct tlc_dwell *d, u64 ns);
 struct tlc_stats *tlc_stats_sum(const struct net *net);
+void tlc_stats_occupy(const struct net *net, int from, u64 from_ts, int to,
+		      u64 to_ts);
+int tlc_stats_occupancy(const struct net *net, u64 now, u64 *count,
+			u64 *oldest);
 
 int tlc_stats_net_alloc(struct net *net);
 void tlc_stats_net_publish(struct net *net);

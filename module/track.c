@@ -22,6 +22,11 @@
  * alive elsewhere (in the kernel's hash tables): a mismatch is a stale
  * entry, removed and counted.  A birth replaces whatever entry it finds,
  * counted the same way.
+ *
+ * Every change of an entry's namespace, state, kind or state time goes
+ * through tlc_occupy(), under the entry's bucket lock: stats.c keeps from
+ * it, per namespace, how many entries are in each state and since when, so
+ * that the summary files never walk the table.
  */
 
 #include <linux/atomic.h>
@@ -36,6 +41,7 @@
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
+#include "stats.h"
 #include "track.h"
 #include "track_pool.h"
 
@@ -64,6 +70,24 @@ static bool tlc_fault_keep(void)
 {
 	return atomic_read(&tlc_track_fault_keep) > 0 &&
 	       atomic_dec_if_positive(&tlc_track_fault_keep) >= 0;
+}
+
+/*
+ * Entries leave (@from) or enter (@to) their namespace's occupancy (the
+ * states file's now and oldest, kept by stats.c), either may be NULL:
+ * every change of an entry's namespace, state, kind or state_ts goes
+ * through here, under its bucket lock.  A full socket handed over to a
+ * timewait socket is counted as that timewait socket.
+ */
+static void tlc_occupy(const struct net *net, const struct tlc_sock_info *from,
+		       const struct tlc_sock_info *to)
+{
+	int fs = from && from->kind != TLC_KIND_HANDOVER ? from->state : -1;
+	int ts = to && to->kind != TLC_KIND_HANDOVER ? to->state : -1;
+
+	if (fs >= 0 || ts >= 0)
+		tlc_stats_occupy(net, fs, from ? from->state_ts : 0, ts,
+				 to ? to->state_ts : 0);
 }
 
 static struct tlc_bucket *tlc_bucket(const void *key)
@@ -145,6 +169,7 @@ bool tlc_track_insert_as(const void *key, const void *id,
 	idx = tlc_lock_find(key, &b, &prev);
 	if (idx != TLC_NIL) {
 		atomic64_inc(&tlc_table.stale);
+		tlc_occupy(tlc_entry(idx)->net, &tlc_entry(idx)->info, NULL);
 	} else {
 		idx = tlc_entry_get();
 		if (idx == TLC_NIL)
@@ -157,6 +182,7 @@ bool tlc_track_insert_as(const void *key, const void *id,
 	e->net = net;
 	e->info = *info;
 	e->cookie = cookie[0];
+	tlc_occupy(net, NULL, info);
 	return tlc_unlock(b, idx);
 }
 
@@ -215,6 +241,8 @@ bool tlc_track_remove(const void *key, struct tlc_sock_info *info)
 		if (info)
 			*info = tlc_entry(idx)->info;
 		if (!tlc_fault_keep()) {
+			tlc_occupy(tlc_entry(idx)->net, &tlc_entry(idx)->info,
+				   NULL);
 			tlc_unlink(b, idx, prev);
 			tlc_entry_put(idx);
 		}
@@ -243,7 +271,9 @@ static bool tlc_track_change(const void *key, int from, int to, u64 now,
 	if (to != TCP_CLOSE) {
 		e->info.state = to;
 		e->info.state_ts = now;
+		tlc_occupy(e->net, before, &e->info);
 	} else if (!tlc_fault_keep()) {
+		tlc_occupy(e->net, before, NULL);
 		tlc_unlink(b, idx, prev);
 		tlc_entry_put(idx);
 	}
@@ -328,6 +358,7 @@ bool tlc_track_lookup(const void *key, const struct net *net, u64 cookie,
 			*info = e->info;
 		} else {
 			atomic64_inc(&tlc_table.stale);
+			tlc_occupy(e->net, &e->info, NULL);
 			tlc_unlink(b, idx, prev);
 			tlc_entry_put(idx);
 			idx = TLC_NIL;
@@ -479,6 +510,7 @@ void tlc_track_purge_net(const struct net *net)
 				prev = idx;
 				continue;
 			}
+			tlc_occupy(net, &tlc_entry(idx)->info, NULL);
 			tlc_unlink(b, idx, prev);
 			tlc_entry_put(idx);
 		}

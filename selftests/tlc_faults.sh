@@ -112,8 +112,8 @@ feature_blind() { sed -E 's/ (available|unavailable|armed)( |$)/ X\2/'; }
 # the loader's again.  Where ours start: a load with max_tracked=0, which
 # our init refuses before it allocates anything, passes only the loader's.
 # Of the loader's, every LOAD_STRIDE-th point is tried.  Most of ours are
-# alike: a return probe allocates its maxactive instances one by one (64
-# for inet_hash_connect).  So each injected failure's stack is read
+# alike: a return probe allocates its maxactive instances one by one.  So
+# each injected failure's stack is read
 # (verbose=2): its innermost frame of ours, the call of ours that led to
 # the allocation, with its offset, is its "site" (the kernel's allocations
 # under one call of ours are one run).  Through a run of points of one

@@ -692,31 +692,49 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 	EXPECT_EQ(0, tlc_check_conservation(-1, "close_reasons"));
 }
 
-/* No local port left: connect() fails with EADDRNOTAVAIL, and is counted. */
-TEST(port_exhaustion)
+/*
+ * No local port left: connect() fails with EADDRNOTAVAIL, and is counted,
+ * over IPv6 too (inet6_hash_connect(), which does not go through
+ * inet_hash_connect()).
+ */
+static void exhaust_ports(struct __test_metadata *_metadata, int family)
 {
 	long long ex0;
 	int lfd, c, s, i;
 	unsigned short port;
 
-	REQUIRE_MODULE();
 	/* The listener first, outside the two-port range it then gets. */
-	lfd = tlc_listen(AF_INET, &port, 8);
+	lfd = tlc_listen(family, &port, 8);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, tlc_sysctl("ip_local_port_range", "40000 40001"));
 	ASSERT_EQ(0, tlc_sysctl("tcp_tw_reuse", "0"));
 	for (i = 0; i < 2; i++) {	/* two TIME_WAITs hold both ports */
-		ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
+		c = tlc_connect(family, port);
+		ASSERT_LE(0, c);
+		s = accept(lfd, NULL, NULL);
+		ASSERT_LE(0, s);
 		close(c);
 		ASSERT_EQ(0, tlc_wait_eof(s, 5000));
 		close(s);
 	}
 	ex0 = counter("port_exhausted");
-	EXPECT_EQ(-1, tlc_connect(AF_INET, port));
+	EXPECT_EQ(-1, tlc_connect(family, port));
 	EXPECT_EQ(EADDRNOTAVAIL, errno);
 	EXPECT_EQ(1, counter("port_exhausted") - ex0);
 	close(lfd);
 	EXPECT_EQ(0, tlc_check_conservation(-1, "port_exhaustion"));
+}
+
+TEST(port_exhaustion)
+{
+	REQUIRE_MODULE();
+	exhaust_ports(_metadata, AF_INET);
+}
+
+TEST(port_exhaustion_v6)
+{
+	REQUIRE_MODULE();
+	exhaust_ports(_metadata, AF_INET6);
 }
 
 /* A socket connecting to itself: SYN_SENT -> SYN_RECV -> ESTABLISHED. */

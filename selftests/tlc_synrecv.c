@@ -152,6 +152,53 @@ static int syn_flood(unsigned short dport, unsigned short sport0, int n)
 	return err;
 }
 
+/*
+ * Send one RST with sequence number @seq from 127.0.0.1:@sport to
+ * 127.0.0.1:@dport through a raw socket: for the connection or request
+ * socket of that 4-tuple.
+ */
+static int rst_send(unsigned short sport, unsigned short dport, uint32_t seq)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	struct {
+		uint32_t saddr, daddr;
+		uint8_t zero, proto;
+		uint16_t len;
+		struct tcphdr th;
+	} __attribute__((packed)) ph;
+	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_TCP), err;
+
+	if (fd < 0)
+		return -1;
+	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	memset(&ph, 0, sizeof(ph));
+	ph.saddr = htonl(INADDR_LOOPBACK);
+	ph.daddr = htonl(INADDR_LOOPBACK);
+	ph.proto = IPPROTO_TCP;
+	ph.len = htons(sizeof(ph.th));
+	ph.th.source = htons(sport);
+	ph.th.dest = htons(dport);
+	ph.th.seq = htonl(seq);
+	ph.th.doff = sizeof(ph.th) / 4;
+	ph.th.rst = 1;
+	ph.th.check = htons(~csum_add(0, &ph, sizeof(ph)) & 0xffff);
+	err = sendto(fd, &ph.th, sizeof(ph.th), 0, (struct sockaddr *)&dst,
+		     sizeof(dst)) < 0 ? -1 : 0;
+	close(fd);
+	return err;
+}
+
+/* The local port of socket @fd, 0 on error. */
+static unsigned short local_port(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	if (getsockname(fd, (struct sockaddr *)&a, &len))
+		return 0;
+	return ntohs(a.sin_port);
+}
+
 /* A child born from a SYN cookie (tcp_syncookies=2), accepted and closed. */
 static int cookie_child(int lfd, unsigned short port)
 {
@@ -521,6 +568,93 @@ TEST(stale_close_hint)
 	EXPECT_EQ(1, reason("refused") - refused0);
 	EXPECT_EQ(1, reason("orderly_passive") - passive0);
 	EXPECT_EQ(0, reason("rst_sent_other") - other0);
+	close(lfd);
+}
+
+/*
+ * A reset the request socket ignores (out of window: tcp_check_req()
+ * answers nothing and keeps the request) must not be taken for the reset
+ * of a later drop: the requests, their listener closed, end when the
+ * clients' data reaches them: synrecv_listener_closed, never synrecv_rst.
+ */
+TEST_F_TIMEOUT(slow, synrecv_ignored_rst, 120)
+{
+	long long closed0, rst0, emb0;
+	int lfd, c[4], i, n = 4;
+	unsigned short port, cport;
+	uint64_t now;
+	char rule[128];
+
+	REQUIRE_MODULE();
+	lfd = tlc_listen(AF_INET, &port, 16);
+	ASSERT_LE(0, lfd);
+	/* The third ACKs are lost (RST and PSH pass): the requests stay. */
+	snprintf(rule, sizeof(rule), "tcp dport %u tcp flags == ack", port);
+	ASSERT_EQ(0, tlc_nft_drop(rule));
+	closed0 = counter("synrecv_listener_closed");
+	rst0 = counter("synrecv_rst");
+	emb0 = tlc_netstat("EmbryonicRsts");
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(0, (c[i] = tlc_connect(AF_INET, port)) < 0);
+	/*
+	 * Half the sequence space away: out of every window.  The first
+	 * request to see data next is the last one reset: a drop takes
+	 * whatever marker this CPU holds.
+	 */
+	for (i = n - 1; i >= 0; i--) {
+		cport = local_port(c[i]);
+		ASSERT_NE(0, cport);
+		ASSERT_EQ(0, rst_send(cport, port, 0x80000000u + i));
+	}
+	tlc_sleep_ms(100);
+	close(lfd);
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(1, write(c[i], "x", 1));
+	for (i = 0; i < 50 && counter("synrecv_listener_closed") +
+			      counter("synrecv_rst") - closed0 - rst0 < n; i++)
+		tlc_sleep_ms(100);
+	TH_LOG("listener_closed %lld rst %lld EmbryonicRsts %lld",
+	       counter("synrecv_listener_closed") - closed0,
+	       counter("synrecv_rst") - rst0,
+	       tlc_netstat("EmbryonicRsts") - emb0);
+	EXPECT_EQ(0, tlc_netstat("EmbryonicRsts") - emb0);
+	EXPECT_EQ(0, counter("synrecv_rst") - rst0);
+	EXPECT_EQ(n, counter("synrecv_listener_closed") - closed0);
+	EXPECT_EQ(0, synrecv_balance(_metadata, &now));
+	EXPECT_EQ(0, now);
+	for (i = 0; i < n; i++)
+		close(c[i]);
+	tlc_sh("nft flush table inet tlc");
+}
+
+/*
+ * The same for a connection: a reset it ignores (tcp_validate_incoming()
+ * answers a challenge ACK) leaves no trace, and its orderly close (the
+ * peer first) stays orderly_passive.
+ */
+TEST(ignored_rst_then_orderly)
+{
+	long long passive0, rst0;
+	int lfd, c, s;
+	unsigned short port;
+
+	REQUIRE_MODULE();
+	lfd = tlc_listen(AF_INET, &port, 8);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
+	passive0 = reason("orderly_passive");
+	rst0 = reason("rst_received");
+	ASSERT_EQ(0, rst_send(local_port(c), port, 0x80000000u));
+	tlc_sleep_ms(100);
+	close(c);
+	ASSERT_EQ(0, tlc_wait_eof(s, 5000));
+	close(s);
+	tlc_sleep_ms(200);
+	TH_LOG("orderly_passive %lld rst_received %lld",
+	       reason("orderly_passive") - passive0,
+	       reason("rst_received") - rst0);
+	EXPECT_EQ(1, reason("orderly_passive") - passive0);
+	EXPECT_EQ(0, reason("rst_received") - rst0);
 	close(lfd);
 }
 

@@ -48,10 +48,18 @@ static uint64_t births(tlc_matrix m)
 	return n;
 }
 
+/* The most `oldest` may show for sockets at most @ns in their state. */
+static uint64_t tlc_oldest_bound(uint64_t ns)
+{
+	uint64_t slack = ns / 15 * 2;
+
+	return ns + (slack > (1ull << 28) ? slack : (1ull << 28));
+}
+
 TEST(occupancy_matches_proc_net_tcp)
 {
 	struct tlc_state_row r[TLC_NSTATES];
-	uint64_t kern[TLC_NSTATES];
+	uint64_t kern[TLC_NSTATES], t_open, t_shut, t_read;
 	int c[CONNS], s[CONNS], lfd, i, try, same;
 	unsigned short port;
 
@@ -60,7 +68,9 @@ TEST(occupancy_matches_proc_net_tcp)
 	ASSERT_EQ(0, tlc_netns_new());
 	lfd = tlc_listen(AF_INET, &port, CONNS);
 	ASSERT_LE(0, lfd);
+	t_open = tlc_now_ns();
 	ASSERT_EQ(0, open_conns(lfd, port, c, s));
+	t_shut = tlc_now_ns();
 	/*
 	 * Half of the clients shut down their side (FIN_WAIT2, not orphaned,
 	 * so still a full socket); their servers hold CLOSE_WAIT.
@@ -74,6 +84,7 @@ TEST(occupancy_matches_proc_net_tcp)
 		tlc_sleep_ms(100);
 		ASSERT_EQ(0, tlc_proc_tcp_states(kern));
 		ASSERT_EQ(0, tlc_read_states(r));
+		t_read = tlc_now_ns();
 		for (same = 1, i = 1; i < TLC_NSTATES; i++)
 			same &= kern[i] == r[i].now;
 		if (same)
@@ -94,6 +105,13 @@ TEST(occupancy_matches_proc_net_tcp)
 	EXPECT_EQ(CONNS, r[S_ESTABLISHED].now);
 	EXPECT_EQ(1, r[S_LISTEN].now);
 	EXPECT_LT(100000000ull, r[S_CLOSE_WAIT].oldest);
+	/*
+	 * oldest is kept by cohort (Documentation/tcp_lifecycle.rst): never
+	 * less than the truth, at most 2^28 ns or 2/15 of it more.
+	 */
+	EXPECT_GE(tlc_oldest_bound(t_read - t_shut), r[S_CLOSE_WAIT].oldest);
+	EXPECT_GE(tlc_oldest_bound(t_read - t_open), r[S_ESTABLISHED].oldest);
+	EXPECT_GE(tlc_oldest_bound(t_read - t_open), r[S_FIN_WAIT2].oldest);
 	close_conns(c, s);
 	close(lfd);
 	EXPECT_EQ(0, tlc_check_conservation(-1, "occupancy_matches_proc_net_tcp"));
@@ -365,7 +383,12 @@ TEST_F_TIMEOUT(slow, netns_churn, 900)
 			int lfd, c, s, k;
 
 			close(sv[0]);
-			if (tlc_netns_new())
+			/*
+			 * No connect() may take over an earlier one's
+			 * TIME_WAIT (tcp_tw_reuse is on for loopback by
+			 * default): all three must stay.
+			 */
+			if (tlc_netns_new() || tlc_sysctl("tcp_tw_reuse", "0"))
 				_exit(1);
 			lfd = tlc_listen(AF_INET, &port, 4);
 			for (k = 0; k < 3; k++) {

@@ -27,17 +27,8 @@ static long long counter(const char *name)
 }
 
 struct reasons {
-	uint64_t n[16];
+	uint64_t n[TLC_NREASONS];
 };
-
-static const char * const reason_names[] = {
-	"orderly_active", "orderly_passive", "rst_received",
-	"rst_sent_linger0", "rst_sent_unread", "rst_sent_other",
-	"retrans_timeout", "keepalive_timeout", "syn_timeout", "refused",
-	"fin_wait2_timeout", "netns_teardown", "other",
-};
-
-#define NREASONS (sizeof(reason_names) / sizeof(reason_names[0]))
 
 /* Ends per reason (timed + unknown lifetime) from the reasons file. */
 static int read_reasons(struct reasons *r, struct tlc_hist *lifetimes)
@@ -54,8 +45,8 @@ static int read_reasons(struct reasons *r, struct tlc_hist *lifetimes)
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%63s %llu %llu%n", name, &c, &u, &off) != 3)
 			continue;
-		for (i = 0; i < NREASONS; i++) {
-			if (strcmp(name, reason_names[i]))
+		for (i = 0; i < TLC_NREASONS; i++) {
+			if (strcmp(name, tlc_reason_names[i]))
 				continue;
 			r->n[i] = c + u;
 			if (lifetimes) {
@@ -77,16 +68,6 @@ static int read_reasons(struct reasons *r, struct tlc_hist *lifetimes)
 	}
 	fclose(f);
 	return 0;
-}
-
-static int reason_idx(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < NREASONS; i++)
-		if (!strcmp(name, reason_names[i]))
-			return i;
-	return -1;
 }
 
 static int nonblocking_connect(unsigned short port)
@@ -144,7 +125,7 @@ TEST_F_TIMEOUT(slow, timewait_lifecycle, 150)
 {
 	tlc_matrix l0, l1, r0, r1;
 	struct tlc_hist h0[TLC_NSTATES], h1[TLC_NSTATES];
-	struct tlc_hist lt[NREASONS];
+	struct tlc_hist lt[TLC_NREASONS];
 	struct tlc_state_row st[TLC_NSTATES];
 	struct reasons re0, re1;
 	uint64_t ss[TLC_NSTATES], to_tw;
@@ -198,11 +179,11 @@ TEST_F_TIMEOUT(slow, timewait_lifecycle, 150)
 	EXPECT_EQ(5, h1[S_TIME_WAIT].count - h0[S_TIME_WAIT].count);
 	/* 60 s is in [2^35, 2^36) ns. */
 	EXPECT_EQ(5, h1[S_TIME_WAIT].bucket[35] - h0[S_TIME_WAIT].bucket[35]);
-	EXPECT_EQ(5, re1.n[reason_idx("orderly_active")] -
-		     re0.n[reason_idx("orderly_active")]);
-	EXPECT_EQ(5, re1.n[reason_idx("orderly_passive")] -
-		     re0.n[reason_idx("orderly_passive")]);
-	EXPECT_LE(5, lt[reason_idx("orderly_active")].bucket[35]);
+	EXPECT_EQ(5, re1.n[tlc_reason_num("orderly_active")] -
+		     re0.n[tlc_reason_num("orderly_active")]);
+	EXPECT_EQ(5, re1.n[tlc_reason_num("orderly_passive")] -
+		     re0.n[tlc_reason_num("orderly_passive")]);
+	EXPECT_LE(5, lt[tlc_reason_num("orderly_active")].bucket[35]);
 	EXPECT_EQ(0, tlc_check_conservation(-1, "timewait_lifecycle"));
 }
 
@@ -528,20 +509,8 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 	ASSERT_EQ(0, tlc_wait_eof(s, 5000));
 	close(s);
 
-	/* rst_sent_linger0 (client) and rst_received (server). */
-	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
-	tlc_linger0(c);
-	close(c);
-	ASSERT_EQ(0, tlc_wait_eof(s, 5000));
-	close(s);
-
-	/* rst_sent_unread (server) and rst_received (client). */
-	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
-	ASSERT_EQ(sizeof(data), write(c, data, sizeof(data)));
-	tlc_sleep_ms(100);
-	close(s);
-	ASSERT_EQ(0, tlc_wait_eof(c, 5000));
-	close(c);
+	ASSERT_EQ(0, tlc_pair_linger0(lfd, port));
+	ASSERT_EQ(0, tlc_pair_unread(lfd, port));
 
 	/*
 	 * rst_sent_unread from CLOSE_WAIT (server; the peer's FIN is no
@@ -652,7 +621,7 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 		size_t k;
 
 		for (k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
-			int ri = reason_idx(want[k].name);
+			int ri = tlc_reason_num(want[k].name);
 
 			TH_LOG("%s: %llu", want[k].name,
 			       (unsigned long long)(r1.n[ri] - r0.n[ri]));
@@ -666,7 +635,7 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 	EXPECT_EQ(!fw2_reset, tlc_netstat("TWKilled") - twkilled0);
 	EXPECT_EQ(2, snmp("AttemptFails") - attempt0);
 	/* The same kernel counts against the module's reasons. */
-#define ENDS(name) (r1.n[reason_idx(name)] - r0.n[reason_idx(name)])
+#define ENDS(name) (r1.n[tlc_reason_num(name)] - r0.n[tlc_reason_num(name)])
 	EXPECT_EQ(tlc_netstat("TCPAbortOnTimeout") - abort_timeout0,
 		  ENDS("syn_timeout") + ENDS("retrans_timeout") +
 		  ENDS("keepalive_timeout"));

@@ -74,36 +74,16 @@ static int sock_err(int fd)
 	return v;
 }
 
-static const char * const reason_names[] = {
-	"orderly_active", "orderly_passive", "rst_received",
-	"rst_sent_linger0", "rst_sent_unread", "rst_sent_other",
-	"retrans_timeout", "keepalive_timeout", "syn_timeout", "refused",
-	"fin_wait2_timeout", "netns_teardown", "other", "rst_sent_data",
-	"aborted",
-};
-
-#define NREASONS (sizeof(reason_names) / sizeof(reason_names[0]))
-
-static int reason_idx(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < NREASONS; i++)
-		if (!strcmp(name, reason_names[i]))
-			return i;
-	return 0;
-}
-
 struct ends {
-	long long n[NREASONS];
+	long long n[TLC_NREASONS];
 };
 
 static void read_ends(struct ends *e)
 {
 	size_t i;
 
-	for (i = 0; i < NREASONS; i++)
-		e->n[i] = reason(reason_names[i]);
+	for (i = 0; i < TLC_NREASONS; i++)
+		e->n[i] = reason(tlc_reason_names[i]);
 }
 
 /*
@@ -118,15 +98,15 @@ static int ends_differ(const struct ends *e0, const char * const *name,
 	size_t i, k;
 
 	read_ends(&e1);
-	for (i = 0; i < NREASONS; i++) {
+	for (i = 0; i < TLC_NREASONS; i++) {
 		long long w = 0, got = e1.n[i] - e0->n[i];
 
 		for (k = 0; name[k]; k++)
-			if (!strcmp(name[k], reason_names[i]))
+			if (!strcmp(name[k], tlc_reason_names[i]))
 				w = want[k];
 		if (got || w)
 			fprintf(stderr, "#   %s: %lld (want %lld)\n",
-				reason_names[i], got, w);
+				tlc_reason_names[i], got, w);
 		bad += got != w;
 	}
 	return bad;
@@ -399,7 +379,6 @@ TEST(kernel_reset_reasons)
 	unsigned short port, closed_port = 0;
 	int lfd, c, s, i;
 	struct ends e0, e1;
-	char data[10] = "unread";
 
 	REQUIRE_MODULE();
 	if (!feature_available("resets"))
@@ -414,19 +393,8 @@ TEST(kernel_reset_reasons)
 	rst0 = snmp("Tcp", "OutRsts");
 	tw0 = counter("timewait_rst_sent");
 
-	/* rst_sent_linger0 */
-	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
-	tlc_linger0(c);
-	close(c);
-	ASSERT_EQ(0, tlc_wait_eof(s, 5000));
-	close(s);
-	/* rst_sent_unread */
-	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
-	ASSERT_EQ(sizeof(data), write(c, data, sizeof(data)));
-	tlc_sleep_ms(100);
-	close(s);
-	ASSERT_EQ(0, tlc_wait_eof(c, 5000));
-	close(c);
+	ASSERT_EQ(0, tlc_pair_linger0(lfd, port));
+	ASSERT_EQ(0, tlc_pair_unread(lfd, port));
 	/* rst_sent_data, from the full socket and from a timewait socket */
 	ASSERT_EQ(0, tlc_sysctl("tcp_fin_timeout", "120"));
 	ASSERT_EQ(0, fin_wait2_pair(lfd, port, &c, &s));
@@ -460,7 +428,7 @@ TEST(kernel_reset_reasons)
 		if (d[i])
 			TH_LOG("%s %lld", rst_names[i], d[i]);
 	}
-#define END(name) (e1.n[reason_idx(name)] - e0.n[reason_idx(name)])
+#define END(name) (e1.n[tlc_reason_num(name)] - e0.n[tlc_reason_num(name)])
 #define RST(name) d[rst_idx(name)]
 	TH_LOG("OutRsts %lld, resets %lld", snmp("Tcp", "OutRsts") - rst0,
 	       resets_total() - total0);

@@ -6,15 +6,6 @@
  */
 #include "tlc_lib.h"
 
-static const char * const reason_names[] = {
-	"orderly_active", "orderly_passive", "rst_received",
-	"rst_sent_linger0", "rst_sent_unread", "rst_sent_other",
-	"retrans_timeout", "keepalive_timeout", "syn_timeout", "refused",
-	"fin_wait2_timeout", "netns_teardown", "other", "rst_sent_data",
-	"aborted",
-};
-
-#define NREASONS	(sizeof(reason_names) / sizeof(reason_names[0]))
 #define R_OTHER		12	/* "other" */
 
 static const char * const tw_ends[] = {
@@ -39,7 +30,7 @@ struct snap {
 	struct tlc_state_row st[TLC_NSTATES];
 	tlc_matrix life, raw;
 	uint64_t ss[TLC_NSTATES];
-	uint64_t reasons[NREASONS];
+	uint64_t reasons[TLC_NREASONS];
 	long long passive_opens;
 	int nctr;			/* the counters file, as read */
 	char ctr_name[MAX_CTRS][48];
@@ -115,7 +106,7 @@ static long long counter(const struct snap *s, const char *name)
 	return -1;
 }
 
-static int read_reasons(uint64_t r[NREASONS])
+static int read_reasons(uint64_t r[TLC_NREASONS])
 {
 	char line[2048], name[64];
 	unsigned long long c, u;
@@ -123,20 +114,20 @@ static int read_reasons(uint64_t r[NREASONS])
 	int seen = 0;
 	size_t i;
 
-	memset(r, 0, sizeof(uint64_t) * NREASONS);
+	memset(r, 0, sizeof(uint64_t) * TLC_NREASONS);
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%63s %llu %llu", name, &c, &u) != 3)
 			continue;
-		for (i = 0; i < NREASONS; i++)
-			if (!strcmp(name, reason_names[i])) {
+		for (i = 0; i < TLC_NREASONS; i++)
+			if (!strcmp(name, tlc_reason_names[i])) {
 				r[i] = c + u;
 				seen++;
 			}
 	}
 	fclose(f);
-	return seen == NREASONS ? 0 : -1;
+	return seen == TLC_NREASONS ? 0 : -1;
 }
 
 static int read_snap(struct snap *s)
@@ -339,7 +330,7 @@ static void check_ends(struct out *o, const struct snap *s, long long untracked)
 	}
 	born += s->life[S_NEW_SYN_RECV][S_SYN_RECV] +
 		s->life[S_LISTEN][S_SYN_RECV];
-	for (i = 0; i < NREASONS; i++)
+	for (i = 0; i < TLC_NREASONS; i++)
 		reasons += s->reasons[i];
 	result(o, reasons == ended, "one end reason per ended connection", NULL,
 	       "reasons %llu, ends (connection states -> CLOSE) %llu",

@@ -47,6 +47,10 @@ enum {
 /* "ESTABLISHED"... by kernel state number; [0] is NULL. */
 extern const char * const tlc_state_names[TLC_NSTATES];
 
+/* The close reasons, in the order of the reasons file. */
+#define TLC_NREASONS	15
+extern const char * const tlc_reason_names[TLC_NREASONS];
+
 typedef uint64_t tlc_matrix[TLC_NSTATES][TLC_NSTATES];
 
 struct tlc_hist {
@@ -65,11 +69,14 @@ union tlc_addr {
 };
 
 /*
- * lib/util.c: small helpers: state names, time, shell commands, files,
- * sysctls, transition matrices.
+ * lib/util.c: small helpers: state and reason names, time, shell commands,
+ * files, sysctls, transition matrices.
  */
 
 int tlc_state_num(const char *name);
+
+/* A close reason's index in tlc_reason_names, -1 if unknown. */
+int tlc_reason_num(const char *name);
 
 uint64_t tlc_now_ns(void);
 
@@ -197,6 +204,18 @@ unsigned short tlc_local_port(int fd);
 
 /* A connected IPv4 pair on loopback; returns 0 and fills *c, *s. */
 int tlc_pair(int lfd, unsigned short port, int *c, int *s);
+
+/*
+ * A pair ended by the client's close() with linger 0: rst_sent_linger0
+ * (client), rst_received (server).
+ */
+int tlc_pair_linger0(int lfd, unsigned short port);
+
+/*
+ * A pair ended by the server's close() with data not read:
+ * rst_sent_unread (server), rst_received (client).
+ */
+int tlc_pair_unread(int lfd, unsigned short port);
 
 /*
  * An nft rule dropping on the input hook of this namespace (table created

@@ -173,6 +173,7 @@ TEST(data_after_close_timewait)
 	EXPECT_LE(0, tw_rst0);
 	EXPECT_EQ(1, counter("timewait_rst_sent") - tw_rst0);
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "data_after_close_timewait"));
 }
 
 /*
@@ -247,6 +248,7 @@ TEST(ss_kill)
 	EXPECT_EQ(0, detect("retrans") - retrans0);
 	EXPECT_EQ(0, detect("keepalive") - ka0);
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "ss_kill"));
 }
 
 /*
@@ -298,6 +300,7 @@ TEST(icmp_unreachable_connect)
 	EXPECT_EQ(0, ends_differ(&e0, names, want));
 	EXPECT_EQ(0, detect("syn") - syn0);
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "icmp_unreachable_connect"));
 }
 
 /* Whether a feature is available, from the debugfs status. */
@@ -448,6 +451,7 @@ TEST(kernel_reset_reasons)
 #undef END
 #undef RST
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "kernel_reset_reasons"));
 }
 
 /*
@@ -491,6 +495,7 @@ TEST(linger2_abort)
 		EXPECT_EQ(1, tlc_read_key(TLC_PROC "/resets",
 					  "tcp_abort_on_linger") - kernel0);
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "linger2_abort"));
 }
 
 TEST_HARNESS_MAIN

@@ -240,6 +240,7 @@ TEST(synrecv_flood_reset)
 	if (lost0 >= 0)
 		EXPECT_EQ(lost0, lost_sum());
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "synrecv_flood_reset"));
 }
 
 /* Only to give a test a longer timeout. */
@@ -328,6 +329,7 @@ TEST_F_TIMEOUT(slow, synrecv_identical_syns, 180)
 	EXPECT_EQ(0, now);
 	EXPECT_EQ(stale0, status("stale_entries"));
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "synrecv_identical_syns"));
 }
 
 /* Fast Open children: TFO on both sides, no cookie needed. */
@@ -412,6 +414,7 @@ TEST(passive_children_by_path)
 	EXPECT_EQ(req, counter("synrecv_completed") - comp0);
 	EXPECT_EQ(0, synrecv_balance(_metadata, &now));
 	EXPECT_EQ(0, now);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "passive_children_by_path"));
 }
 
 /*
@@ -465,6 +468,7 @@ TEST_F_TIMEOUT(slow, synrecv_listener_closed, 120)
 			close(c[i]);
 		tlc_sh("nft flush table inet tlc");
 	}
+	EXPECT_EQ(0, tlc_check_conservation(-1, "synrecv_listener_closed"));
 }
 
 /* Ends with @reason (counted and unknown lifetimes) from the reasons file. */
@@ -522,6 +526,7 @@ TEST(stale_close_hint)
 	EXPECT_EQ(1, reason("orderly_passive") - passive0);
 	EXPECT_EQ(0, reason("rst_sent_other") - other0);
 	close(lfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "stale_close_hint"));
 }
 
 TEST_HARNESS_MAIN

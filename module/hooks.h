@@ -47,6 +47,9 @@ struct request_sock;
  *	consumed by its CLOSE, cleared by any other state change of it (a
  *	new socket at that address)
  * @hint: enum tlc_hint, as lifecycle gave it
+ * @rcv_sk: the orphan in FIN_WAIT1 tcp_rcv_state_process() processes a
+ *	segment for; consumed by its CLOSE, overwritten by the next segment
+ * @rcv_data: that segment has data beyond rcv_nxt (data after close())
  *
  * A marker names the socket it is for, and its consumer checks the name,
  * and clears the marker whether it matched or not when the fact can only
@@ -66,6 +69,8 @@ struct tlc_markers {
 	const struct sock *handover_sk;
 	const struct sock *hint_sk;
 	u8 hint;
+	const struct sock *rcv_sk;
+	bool rcv_data;
 };
 
 DECLARE_PER_CPU(struct tlc_markers, tlc_markers);

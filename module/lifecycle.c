@@ -129,6 +129,13 @@ static int tlc_close_reason(const struct sock *sk, int oldstate, u8 hint,
 	 */
 	if (oldstate == TCP_FIN_WAIT2 && READ_ONCE(tcp_sk(sk)->linger2) < 0)
 		return TLC_R_RST_SENT_OTHER;
+	/*
+	 * The ACK of an orphan's FIN came with data: tcp_rcv_state_process()
+	 * moved it to FIN_WAIT2, then tcp_done() (TCPAbortOnData), and its
+	 * caller sends the reset, as tcp_reset() would have in FIN_WAIT2.
+	 */
+	if (oldstate == TCP_FIN_WAIT2 && ctx->data_after_close)
+		return TLC_R_RST_SENT_DATA;
 	switch (oldstate) {
 	case TCP_LAST_ACK:
 		return TLC_R_ORDERLY_PASSIVE;

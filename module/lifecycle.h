@@ -62,6 +62,8 @@ enum tlc_lost {
  *	a hint
  * @hint: a hint noted for this socket outside the table (0: none), as
  *	tlc_life_rst_received() or tlc_life_disconnect() gave it
+ * @data_after_close: the change happens while a segment with data is
+ *	processed for this socket, an orphan that was in FIN_WAIT1
  */
 struct tlc_ctx {
 	const struct request_sock *req;
@@ -72,6 +74,7 @@ struct tlc_ctx {
 	bool handover;
 	bool aborts_noted;
 	u8 hint;
+	bool data_after_close;
 };
 
 /**

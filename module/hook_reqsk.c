@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The request socket of a half-open handshake: its birth with the SYN once
- * hashed, its SYN-ACKs sent again, the child that completes it (and the
+ * hashed, its SYN-ACKs sent again, the child that completes it (the one
+ * that takes its place in the hash, of two that may race; and the
  * children born without one: SYN cookies, Fast Open), and the context of
  * its end (its timer, a segment with RST, its listener closing), counted
  * where the kernel unlinks it.
@@ -52,30 +53,55 @@ static void tlc_req_synack_pre(struct pt_regs *regs)
 
 /*
  * tcp_create_openreq_child(sk, req, skb): the child is born inside (in
- * inet_csk_clone_lock()).  Its request socket was hashed (NEW_SYN_RECV), or
- * never was: a Fast Open child is made from the SYN, a SYN cookie's from
- * the ACK.
+ * inet_csk_clone_lock()).  A Fast Open child is made from the SYN; its
+ * request socket was never hashed.  Otherwise tcp_check_req() makes it,
+ * for a request found in the hash (another CPU's child of the same
+ * request may have replaced it there since), or the ACK of a SYN cookie
+ * does, for a request never hashed.
  */
 static void tlc_clone_pre(struct pt_regs *regs)
 {
 	struct request_sock *req = (void *)ARG(1);
 	const struct sk_buff *skb = (void *)ARG(2);
 	struct tlc_markers *mk = TLC_MARK();
+	bool checked = mk->seg_req == req;
 
 	mk->clone_req = req;
-	if (sk_hashed(req_to_sk(req)))
-		mk->clone_birth = TLC_BIRTH_REQSK;
-	else if (tcp_hdr(skb)->syn)
+	if (checked)
+		mk->seg_req = NULL;
+	if (tcp_hdr(skb)->syn)
 		mk->clone_birth = TLC_BIRTH_FASTOPEN;
+	else if (checked || sk_hashed(req_to_sk(req)))
+		mk->clone_birth = TLC_BIRTH_REQSK;
 	else
 		mk->clone_birth = TLC_BIRTH_SYNCOOKIE;
 }
 
-/* tcp_check_req(sk, skb, req, ...): a segment for a request socket */
+/*
+ * inet_csk_complete_hashdance(sk, child, req, own_req): tcp_check_req()
+ * hands over the child it made; own_req says whether inet_ehash_nolisten()
+ * put it in the request's place.  A child that did not is closed already.
+ */
+static void tlc_hashdance_pre(struct pt_regs *regs)
+{
+	struct sock *child = (void *)ARG(1);
+
+	if ((u8)ARG(3) && tlc_sk_is_tcp(child))	/* bool own_req */
+		tlc_life_req_complete(child, (void *)ARG(2));
+}
+
+/*
+ * tcp_check_req(sk, skb, req, fastopen, ...): a segment for a request
+ * socket found in the hash, or (fastopen) for a Fast Open child's, which
+ * never was there and makes no child.
+ */
 static void tlc_check_req_pre(struct pt_regs *regs)
 {
 	const struct sk_buff *skb = (void *)ARG(1);
 	struct tlc_markers *mk = TLC_MARK();
+
+	if ((u8)ARG(3))		/* bool fastopen: its low byte */
+		return;
 
 	mk->seg_req = (void *)ARG(2);
 	mk->seg_rst = tcp_hdr(skb)->rst;
@@ -125,6 +151,7 @@ TLC_WRAP_ENTRY(tlc_req_add_entry)
 TLC_WRAP_RET(tlc_req_add_ret)
 TLC_WRAP_KPROBE(tlc_req_synack_pre)
 TLC_WRAP_KPROBE(tlc_clone_pre)
+TLC_WRAP_KPROBE(tlc_hashdance_pre)
 TLC_WRAP_KPROBE(tlc_check_req_pre)
 TLC_WRAP_ENTRY(tlc_req_drop_entry)
 TLC_WRAP_RET(tlc_req_drop_ret)
@@ -135,6 +162,8 @@ static struct tlc_probe tlc_reqsk_table[] = {
 		      TLC_F_SYNRECV),
 	TLC_KPROBE("tcp_rtx_synack", tlc_req_synack_pre, TLC_F_SYNRECV),
 	TLC_KPROBE("tcp_create_openreq_child", tlc_clone_pre, TLC_F_SYNRECV),
+	TLC_KPROBE("inet_csk_complete_hashdance", tlc_hashdance_pre,
+		   TLC_F_SYNRECV),
 	TLC_KPROBE("tcp_check_req", tlc_check_req_pre, TLC_F_SYNRECV),
 	TLC_KRETPROBE("__inet_csk_reqsk_queue_drop", tlc_req_drop_entry,
 		      tlc_req_drop_ret, sizeof(struct tlc_req_drop), 0,

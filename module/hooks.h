@@ -34,8 +34,8 @@ struct request_sock;
  *	makes; consumed (cleared) by the child's LISTEN -> SYN_RECV
  * @clone_birth: how that child is born (enum tlc_birth)
  * @seg_req: the request socket tcp_check_req() processes a segment for;
- *	consumed (cleared) by that request socket's drop, overwritten by the
- *	next segment
+ *	consumed (cleared) by that request socket's drop or child, overwritten
+ *	by the next segment
  * @seg_rst: that segment has RST
  * @keepalive_sk: the socket whose keepalive timer runs
  * @write_timer_sk: the socket whose write timer handler runs

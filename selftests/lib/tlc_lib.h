@@ -231,12 +231,12 @@ int tlc_nft_drop(const char *match);
  * (it waits up to 10 s for the files to stop changing; TIME_WAIT may
  * remain, it is counted in `now`).  For a namespace whose sockets were all
  * born with the module loaded (a fresh one): every state's entered -
- * exited == now, now == ss -tan, synrecv_created balanced by completions
- * (less the documented double child), ends and NEW_SYN_RECV now, children
- * by birth path == PassiveOpens, one end reason per ended connection,
- * born == ended + alive, timewait ends == TIME_WAIT exits, and nothing
- * lost in the debugfs status since the baseline (module-wide: stale
- * entries, probes' missed, lost_* lines).  One KTAP result per law.
+ * exited == now, now == ss -tan, synrecv_created == completions + ends +
+ * NEW_SYN_RECV now (a child that lost its request completes nothing),
+ * children by birth path == PassiveOpens, one end reason per ended
+ * connection, born == ended + alive, timewait ends == TIME_WAIT exits, and
+ * nothing lost in the debugfs status since the baseline (module-wide:
+ * stale entries, probes' missed, lost_* lines).  One KTAP result per law.
  */
 
 /*

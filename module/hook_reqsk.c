@@ -126,6 +126,8 @@ static bool tlc_req_drop_entry(void *data, struct pt_regs *regs)
 	struct tlc_req_drop *drop = data;
 	bool seg_rst;
 
+	if (mk->mig_oreq == req)
+		mk->mig_dropped = true;
 	if (!tlc_sk_is_tcp(sk))
 		return false;
 	seg_rst = mk->seg_req == req && mk->seg_rst;
@@ -147,6 +149,51 @@ static void tlc_req_drop_ret(void *data, struct pt_regs *regs)
 		tlc_life_req_drop(data);
 }
 
+/*
+ * reqsk_timer_handler(t): a request socket's timer.  With its listener
+ * closed and tcp_migrate_req set, it may move the request to another
+ * listener of the reuseport group: a copy (inet_reqsk_clone()) takes its
+ * place in the hash (inet_ehash_insert()), and the old one is freed
+ * without a drop.  It is the same request, at a new address.  The move
+ * failed if the timer dropped the old one.
+ */
+static bool tlc_req_timer_entry(void *data, struct pt_regs *regs)
+{
+	struct request_sock *req = container_of((struct timer_list *)ARG(0),
+						struct request_sock, rsk_timer);
+	const struct sock *listener = req->rsk_listener;
+	struct tlc_markers *mk = TLC_MARK();
+
+	if (inet_sk_state_load(listener) == TCP_LISTEN ||
+	    !tlc_sk_is_tcp(listener))
+		return false;
+	mk->mig_oreq = req;
+	mk->mig_nreq = NULL;
+	mk->mig_dropped = false;
+	*(struct request_sock **)data = req;
+	return true;
+}
+
+static void tlc_req_timer_ret(void *data, struct pt_regs *regs)
+{
+	struct tlc_markers *mk = TLC_MARK();
+
+	if (mk->mig_oreq != *(struct request_sock **)data)
+		return;
+	if (mk->mig_nreq && !mk->mig_dropped)
+		tlc_life_req_migrate(mk->mig_oreq, mk->mig_nreq);
+	mk->mig_oreq = NULL;
+}
+
+/* inet_ehash_insert(sk, osk, found_dup_sk): osk's copy replaces it. */
+static void tlc_ehash_insert_pre(struct pt_regs *regs)
+{
+	struct tlc_markers *mk = TLC_MARK();
+
+	if (mk->mig_oreq && (void *)ARG(1) == mk->mig_oreq)
+		mk->mig_nreq = (void *)ARG(0);
+}
+
 TLC_WRAP_ENTRY(tlc_req_add_entry)
 TLC_WRAP_RET(tlc_req_add_ret)
 TLC_WRAP_KPROBE(tlc_req_synack_pre)
@@ -155,6 +202,9 @@ TLC_WRAP_KPROBE(tlc_hashdance_pre)
 TLC_WRAP_KPROBE(tlc_check_req_pre)
 TLC_WRAP_ENTRY(tlc_req_drop_entry)
 TLC_WRAP_RET(tlc_req_drop_ret)
+TLC_WRAP_ENTRY(tlc_req_timer_entry)
+TLC_WRAP_RET(tlc_req_timer_ret)
+TLC_WRAP_KPROBE(tlc_ehash_insert_pre)
 
 static struct tlc_probe tlc_reqsk_table[] = {
 	TLC_KRETPROBE("inet_csk_reqsk_queue_hash_add", tlc_req_add_entry,
@@ -168,6 +218,10 @@ static struct tlc_probe tlc_reqsk_table[] = {
 	TLC_KRETPROBE("__inet_csk_reqsk_queue_drop", tlc_req_drop_entry,
 		      tlc_req_drop_ret, sizeof(struct tlc_req_drop), 0,
 		      TLC_F_SYNRECV),
+	TLC_KRETPROBE("reqsk_timer_handler", tlc_req_timer_entry,
+		      tlc_req_timer_ret, sizeof(struct request_sock *), 0,
+		      TLC_F_SYNRECV),
+	TLC_KPROBE("inet_ehash_insert", tlc_ehash_insert_pre, TLC_F_SYNRECV),
 };
 
 const struct tlc_probe_set tlc_reqsk_probes = {

@@ -47,6 +47,12 @@ struct request_sock;
  *	consumed by its CLOSE, cleared by any other state change of it (a
  *	new socket at that address)
  * @hint: enum tlc_hint, as lifecycle gave it
+ * @mig_oreq: the request socket whose timer runs while its listener is
+ *	closed (tcp_migrate_req may move it to another listener); cleared as
+ *	the timer returns
+ * @mig_nreq: the copy made of it for the new listener, as it replaces it
+ *	in the hash
+ * @mig_dropped: the timer dropped @mig_oreq instead (the move failed)
  * @rcv_sk: the orphan in FIN_WAIT1 tcp_rcv_state_process() processes a
  *	segment for; consumed by its CLOSE, overwritten by the next segment
  * @rcv_data: that segment has data beyond rcv_nxt (data after close())
@@ -69,6 +75,9 @@ struct tlc_markers {
 	const struct sock *handover_sk;
 	const struct sock *hint_sk;
 	u8 hint;
+	const struct request_sock *mig_oreq;
+	struct request_sock *mig_nreq;
+	bool mig_dropped;
 	const struct sock *rcv_sk;
 	bool rcv_data;
 };

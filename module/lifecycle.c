@@ -435,6 +435,35 @@ void tlc_life_req_complete(struct sock *child, const struct request_sock *req)
 }
 
 /**
+ * tlc_life_req_migrate() - a request socket moved to another listener
+ * @oreq: the request socket, unhashed and being freed (only its address
+ *	is used)
+ * @nreq: its copy for the other listener, hashed in its place
+ *
+ * reqsk_timer_handler() with tcp_migrate_req (TCPMigrateReqSuccess): the
+ * request lives on at @nreq, neither born again nor ended.  @nreq is
+ * visible to other CPUs already: a child may have completed it, or a
+ * drop ended it, before or while its entry moves (as for a birth, see
+ * tlc_life_req_birth()); then it has no entry to keep.
+ */
+void tlc_life_req_migrate(const struct request_sock *oreq,
+			  struct request_sock *nreq)
+{
+	const struct net *net = sock_net(req_to_sk(nreq));
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(net);
+	struct tlc_sock_info info;
+
+	if (!pcpu || !tlc_track_remove(oreq, &info))
+		return;
+	if (!sk_hashed(req_to_sk(nreq)))
+		return;
+	if (!tlc_track_insert(nreq, net, &info))
+		this_cpu_inc(pcpu->ctr[TLC_C_REQ_UNTRACKED]);
+	else if (!sk_hashed(req_to_sk(nreq)))
+		tlc_track_remove(nreq, &info);
+}
+
+/**
  * tlc_life_req_synack() - a request socket's SYN-ACK is sent again
  * @listener: the listener the request socket belongs to
  */

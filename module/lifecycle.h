@@ -147,6 +147,9 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 void tlc_life_req_birth(struct sock *listener, struct request_sock *req);
 /* A child took its request socket's place in the hash: it completes it. */
 void tlc_life_req_complete(struct sock *child, const struct request_sock *req);
+/* A request socket moved to another listener: @nreq replaced @oreq. */
+void tlc_life_req_migrate(const struct request_sock *oreq,
+			  struct request_sock *nreq);
 /* A request socket's SYN-ACK is sent again. */
 void tlc_life_req_synack(const struct sock *listener);
 /* A request socket was unlinked from the hash without a child: it ends. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What tells why a connection closes: a reset received (or data after
- * close(), which the kernel answers with one), tcp_disconnect() (close()
+ * close(), which the kernel answers with one, from tcp_reset() or, for an
+ * orphan in FIN_WAIT1, tcp_done()), tcp_disconnect() (close()
  * with linger 0, connect(AF_UNSPEC)), the write timer, where the kernel
  * gives up on an unanswered connection, and the keepalive timer, its
  * probes and what each of its runs did.
@@ -45,6 +46,30 @@ static void tlc_reset_pre(struct pt_regs *regs)
 		tlc_hint_marker(sk, tlc_life_rst_sent_data(sk));
 	else
 		tlc_hint_marker(sk, tlc_life_rst_received(sk));
+}
+
+/*
+ * tcp_rcv_state_process(sk, skb): an orphan in FIN_WAIT1 that gets the ACK
+ * of its FIN with data goes to FIN_WAIT2 and closes by tcp_done()
+ * (TCPAbortOnData), not tcp_reset(), and the caller sends the reset.  The
+ * test of the FIN_WAIT1 case, made here: nothing before it changes
+ * rcv_nxt.  Only a fact, no pointer to the segment, is kept.
+ */
+static void tlc_rcv_state_pre(struct pt_regs *regs)
+{
+	struct sock *sk = (void *)ARG(0);
+	const struct sk_buff *skb = (void *)ARG(1);
+	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	struct tlc_markers *mk;
+
+	if (READ_ONCE(sk->sk_state) != TCP_FIN_WAIT1 ||
+	    !sock_flag(sk, SOCK_DEAD) || !tlc_sk_is_tcp(sk))
+		return;
+	mk = TLC_MARK();
+	mk->rcv_sk = sk;
+	mk->rcv_data = cb->end_seq != cb->seq &&
+		       after(cb->end_seq - tcp_hdr(skb)->fin,
+			     READ_ONCE(tcp_sk(sk)->rcv_nxt));
 }
 
 /* tcp_disconnect(sk, flags) */
@@ -132,6 +157,7 @@ static void tlc_write_wakeup_pre(struct pt_regs *regs)
 }
 
 TLC_WRAP_KPROBE(tlc_reset_pre)
+TLC_WRAP_KPROBE(tlc_rcv_state_pre)
 TLC_WRAP_KPROBE(tlc_disconnect_pre)
 TLC_WRAP_ENTRY(tlc_write_timer_entry)
 TLC_WRAP_RET(tlc_write_timer_ret)
@@ -141,6 +167,7 @@ TLC_WRAP_KPROBE(tlc_write_wakeup_pre)
 
 static struct tlc_probe tlc_close_table[] = {
 	TLC_KPROBE("tcp_reset", tlc_reset_pre, TLC_F_REASONS),
+	TLC_KPROBE("tcp_rcv_state_process", tlc_rcv_state_pre, TLC_F_REASONS),
 	TLC_KPROBE("tcp_disconnect", tlc_disconnect_pre, TLC_F_REASONS),
 	TLC_KRETPROBE("tcp_write_timer_handler", tlc_write_timer_entry,
 		      tlc_write_timer_ret, 0, 0, TLC_F_REASONS),

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The request socket of a half-open handshake: its birth with the SYN once
- * hashed, its SYN-ACKs sent again, the child that completes it (and the
+ * hashed, its SYN-ACKs sent again, the child that completes it (the one
+ * that takes its place in the hash, of two that may race; and the
  * children born without one: SYN cookies, Fast Open), and the context of
  * its end (its timer, a segment with RST, its listener closing), counted
  * where the kernel unlinks it.
@@ -52,32 +53,51 @@ static void tlc_req_synack_pre(struct pt_regs *regs)
 
 /*
  * tcp_create_openreq_child(sk, req, skb): the child is born inside (in
- * inet_csk_clone_lock()).  Its request socket was hashed (NEW_SYN_RECV), or
- * never was: a Fast Open child is made from the SYN, a SYN cookie's from
- * the ACK.
+ * inet_csk_clone_lock()).  A Fast Open child is made from the SYN; its
+ * request socket was never hashed.  Otherwise tcp_check_req() makes it,
+ * for a request found in the hash (another CPU's child of the same
+ * request may have replaced it there since), or the ACK of a SYN cookie
+ * does, for a request never hashed.
  */
 static void tlc_clone_pre(struct pt_regs *regs)
 {
 	struct request_sock *req = (void *)ARG(1);
 	const struct sk_buff *skb = (void *)ARG(2);
 	struct tlc_markers *mk = TLC_MARK();
+	bool checked = mk->seg_req == req;
 
 	mk->clone_req = req;
-	if (sk_hashed(req_to_sk(req)))
-		mk->clone_birth = TLC_BIRTH_REQSK;
-	else if (tcp_hdr(skb)->syn)
+	if (checked)
+		mk->seg_req = NULL;
+	if (tcp_hdr(skb)->syn)
 		mk->clone_birth = TLC_BIRTH_FASTOPEN;
+	else if (checked || sk_hashed(req_to_sk(req)))
+		mk->clone_birth = TLC_BIRTH_REQSK;
 	else
 		mk->clone_birth = TLC_BIRTH_SYNCOOKIE;
 }
 
 /*
- * tcp_check_req(sk, skb, req, ...): a segment for a request socket.  Its
- * reset counts only if tcp_check_req() acts on it: at exactly rcv_nxt (RFC
- * 5961 3.2); any other it ignores (out of window) or answers with a
- * challenge ACK, keeping the request, and the marker, that is only
- * overwritten by the next segment, must not blame that request's (or the
- * next one's at its address) later drop on it.
+ * inet_csk_complete_hashdance(sk, child, req, own_req): tcp_check_req()
+ * hands over the child it made; own_req says whether inet_ehash_nolisten()
+ * put it in the request's place.  A child that did not is closed already.
+ */
+static void tlc_hashdance_pre(struct pt_regs *regs)
+{
+	struct sock *child = (void *)ARG(1);
+
+	if ((u8)ARG(3) && tlc_sk_is_tcp(child))	/* bool own_req */
+		tlc_life_req_complete(child, (void *)ARG(2));
+}
+
+/*
+ * tcp_check_req(sk, skb, req, fastopen, ...): a segment for a request
+ * socket found in the hash, or (fastopen) for a Fast Open child's, which
+ * never was there and makes no child.  Its reset counts only if
+ * tcp_check_req() acts on it: at exactly rcv_nxt (RFC 5961 3.2); any other
+ * it ignores (out of window) or answers with a challenge ACK, keeping the
+ * request, and the marker, only overwritten by the next segment, must not
+ * blame that request's (or the next one's at its address) later drop on it.
  */
 static void tlc_check_req_pre(struct pt_regs *regs)
 {
@@ -85,6 +105,9 @@ static void tlc_check_req_pre(struct pt_regs *regs)
 	const struct sk_buff *skb = (void *)ARG(1);
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct tlc_markers *mk = TLC_MARK();
+
+	if ((u8)ARG(3))		/* bool fastopen: its low byte */
+		return;
 
 	mk->seg_req = req;
 	mk->seg_rst = th->rst &&
@@ -110,6 +133,8 @@ static bool tlc_req_drop_entry(void *data, struct pt_regs *regs)
 	struct tlc_req_drop *drop = data;
 	bool seg_rst;
 
+	if (mk->mig_oreq == req)
+		mk->mig_dropped = true;
 	if (!tlc_sk_is_tcp(sk))
 		return false;
 	seg_rst = mk->seg_req == req && mk->seg_rst;
@@ -131,13 +156,62 @@ static void tlc_req_drop_ret(void *data, struct pt_regs *regs)
 		tlc_life_req_drop(data);
 }
 
+/*
+ * reqsk_timer_handler(t): a request socket's timer.  With its listener
+ * closed and tcp_migrate_req set, it may move the request to another
+ * listener of the reuseport group: a copy (inet_reqsk_clone()) takes its
+ * place in the hash (inet_ehash_insert()), and the old one is freed
+ * without a drop.  It is the same request, at a new address.  The move
+ * failed if the timer dropped the old one.
+ */
+static bool tlc_req_timer_entry(void *data, struct pt_regs *regs)
+{
+	struct request_sock *req = container_of((struct timer_list *)ARG(0),
+						struct request_sock, rsk_timer);
+	const struct sock *listener = req->rsk_listener;
+	struct tlc_markers *mk = TLC_MARK();
+
+	if (inet_sk_state_load(listener) == TCP_LISTEN ||
+	    !tlc_sk_is_tcp(listener))
+		return false;
+	mk->mig_oreq = req;
+	mk->mig_nreq = NULL;
+	mk->mig_dropped = false;
+	*(struct request_sock **)data = req;
+	return true;
+}
+
+static void tlc_req_timer_ret(void *data, struct pt_regs *regs)
+{
+	struct tlc_markers *mk = TLC_MARK();
+
+	if (mk->mig_oreq != *(struct request_sock **)data)
+		return;
+	if (mk->mig_nreq && !mk->mig_dropped)
+		tlc_life_req_migrate(mk->mig_oreq, mk->mig_nreq);
+	mk->mig_oreq = NULL;
+}
+
+/* inet_ehash_insert(sk, osk, found_dup_sk): osk's copy replaces it. */
+static void tlc_ehash_insert_pre(struct pt_regs *regs)
+{
+	struct tlc_markers *mk = TLC_MARK();
+
+	if (mk->mig_oreq && (void *)ARG(1) == mk->mig_oreq)
+		mk->mig_nreq = (void *)ARG(0);
+}
+
 TLC_WRAP_ENTRY(tlc_req_add_entry)
 TLC_WRAP_RET(tlc_req_add_ret)
 TLC_WRAP_KPROBE(tlc_req_synack_pre)
 TLC_WRAP_KPROBE(tlc_clone_pre)
+TLC_WRAP_KPROBE(tlc_hashdance_pre)
 TLC_WRAP_KPROBE(tlc_check_req_pre)
 TLC_WRAP_ENTRY(tlc_req_drop_entry)
 TLC_WRAP_RET(tlc_req_drop_ret)
+TLC_WRAP_ENTRY(tlc_req_timer_entry)
+TLC_WRAP_RET(tlc_req_timer_ret)
+TLC_WRAP_KPROBE(tlc_ehash_insert_pre)
 
 static struct tlc_probe tlc_reqsk_table[] = {
 	TLC_KRETPROBE("inet_csk_reqsk_queue_hash_add", tlc_req_add_entry,
@@ -145,10 +219,16 @@ static struct tlc_probe tlc_reqsk_table[] = {
 		      TLC_F_SYNRECV),
 	TLC_KPROBE("tcp_rtx_synack", tlc_req_synack_pre, TLC_F_SYNRECV),
 	TLC_KPROBE("tcp_create_openreq_child", tlc_clone_pre, TLC_F_SYNRECV),
+	TLC_KPROBE("inet_csk_complete_hashdance", tlc_hashdance_pre,
+		   TLC_F_SYNRECV),
 	TLC_KPROBE("tcp_check_req", tlc_check_req_pre, TLC_F_SYNRECV),
 	TLC_KRETPROBE("__inet_csk_reqsk_queue_drop", tlc_req_drop_entry,
 		      tlc_req_drop_ret, sizeof(struct tlc_req_drop), 0,
 		      TLC_F_SYNRECV),
+	TLC_KRETPROBE("reqsk_timer_handler", tlc_req_timer_entry,
+		      tlc_req_timer_ret, sizeof(struct request_sock *), 0,
+		      TLC_F_SYNRECV),
+	TLC_KPROBE("inet_ehash_insert", tlc_ehash_insert_pre, TLC_F_SYNRECV),
 };
 
 const struct tlc_probe_set tlc_reqsk_probes = {

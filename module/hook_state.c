@@ -51,6 +51,10 @@ static void tlc_state_hook(struct sock *sk, int oldstate, int newstate)
 			ctx.hint = mk->hint;
 			mk->hint_sk = NULL;
 		}
+		if (mk->rcv_sk == sk) {
+			ctx.data_after_close = mk->rcv_data;
+			mk->rcv_sk = NULL;
+		}
 		ctx.aborts_noted = tlc_feature_armed(TLC_F_REASONS);
 		/*
 		 * connect() goes to SYN_SENT, then looks for a local port

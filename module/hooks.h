@@ -34,8 +34,8 @@ struct request_sock;
  *	makes; consumed (cleared) by the child's LISTEN -> SYN_RECV
  * @clone_birth: how that child is born (enum tlc_birth)
  * @seg_req: the request socket tcp_check_req() processes a segment for;
- *	consumed (cleared) by that request socket's drop, overwritten by the
- *	next segment
+ *	consumed (cleared) by that request socket's drop or child, overwritten
+ *	by the next segment
  * @seg_rst: that segment has an RST the request acts on (not one it
  *	ignores: out of window, or answered by a challenge ACK)
  * @keepalive_sk: the socket whose keepalive timer runs
@@ -48,6 +48,15 @@ struct request_sock;
  *	consumed by its CLOSE, cleared by any other state change of it (a
  *	new socket at that address)
  * @hint: enum tlc_hint, as lifecycle gave it
+ * @mig_oreq: the request socket whose timer runs while its listener is
+ *	closed (tcp_migrate_req may move it to another listener); cleared as
+ *	the timer returns
+ * @mig_nreq: the copy made of it for the new listener, as it replaces it
+ *	in the hash
+ * @mig_dropped: the timer dropped @mig_oreq instead (the move failed)
+ * @rcv_sk: the orphan in FIN_WAIT1 tcp_rcv_state_process() processes a
+ *	segment for; consumed by its CLOSE, overwritten by the next segment
+ * @rcv_data: that segment has data beyond rcv_nxt (data after close())
  *
  * A marker names the socket it is for, and its consumer checks the name,
  * and clears the marker whether it matched or not when the fact can only
@@ -67,6 +76,11 @@ struct tlc_markers {
 	const struct sock *handover_sk;
 	const struct sock *hint_sk;
 	u8 hint;
+	const struct request_sock *mig_oreq;
+	struct request_sock *mig_nreq;
+	bool mig_dropped;
+	const struct sock *rcv_sk;
+	bool rcv_data;
 };
 
 DECLARE_PER_CPU(struct tlc_markers, tlc_markers);

@@ -129,6 +129,13 @@ static int tlc_close_reason(const struct sock *sk, int oldstate, u8 hint,
 	 */
 	if (oldstate == TCP_FIN_WAIT2 && READ_ONCE(tcp_sk(sk)->linger2) < 0)
 		return TLC_R_RST_SENT_OTHER;
+	/*
+	 * The ACK of an orphan's FIN came with data: tcp_rcv_state_process()
+	 * moved it to FIN_WAIT2, then tcp_done() (TCPAbortOnData), and its
+	 * caller sends the reset, as tcp_reset() would have in FIN_WAIT2.
+	 */
+	if (oldstate == TCP_FIN_WAIT2 && ctx->data_after_close)
+		return TLC_R_RST_SENT_DATA;
 	switch (oldstate) {
 	case TCP_LAST_ACK:
 		return TLC_R_ORDERLY_PASSIVE;
@@ -179,6 +186,15 @@ static const char * const tlc_lost_names[TLC_NLOST] = {
  * A child socket is born in SYN_RECV: completing its request socket, or
  * from a SYN cookie or a Fast Open SYN (no request socket was hashed).
  * Children by birth path sum to the kernel's PassiveOpens.
+ *
+ * A request socket's child does not complete it yet: it owns the request
+ * only once inet_ehash_nolisten() has put it in the request's place, and
+ * two children can race for one request (the third ACK and the first data
+ * segment on two CPUs), as can a child and the request's drop (its timer,
+ * a reset).  Its entry waits with TLC_SF_CHILD_PENDING for
+ * tlc_life_req_complete(); a child that closes still pending lost (see
+ * tlc_child_lost()).  A child the table cannot hold completes its request
+ * at once, as the kernel's PassiveOpens counts it.
  */
 static void tlc_child_birth(struct tlc_stats *s, struct sock *sk,
 			    const struct tlc_ctx *ctx, u64 now)
@@ -187,17 +203,23 @@ static void tlc_child_birth(struct tlc_stats *s, struct sock *sk,
 	bool timed = false;
 
 	tlc_born(&info, TCP_SYN_RECV, TLC_KIND_FULL, now);
-	if (ctx->req && tlc_track_remove(ctx->req, &req)) {
-		timed = req.state == TCP_NEW_SYN_RECV;
-		info.birth_ts = req.birth_ts;
-	}
-	switch (ctx->birth) {
-	case TLC_BIRTH_REQSK:
+	if (ctx->birth == TLC_BIRTH_REQSK) {
+		if (tlc_track_get(ctx->req, &req))
+			info.birth_ts = req.birth_ts;
+		info.flags = TLC_SF_CHILD_PENDING;
+		/* inet_csk_clone_lock() gives it its request's cookie next. */
+		if (tlc_track_insert_as(sk, ctx->req, sock_net(sk), &info))
+			return;
+		s->ctr[TLC_C_UNTRACKED]++;
+		if (tlc_track_remove(ctx->req, &req))
+			timed = req.state == TCP_NEW_SYN_RECV;
 		tlc_stats_move(s, TCP_NEW_SYN_RECV, TCP_SYN_RECV, timed,
 			       now - req.state_ts);
 		s->ctr[TLC_C_REQ_COMPLETED]++;
 		s->ctr[TLC_C_PASSIVE_REQSK]++;
-		break;
+		return;
+	}
+	switch (ctx->birth) {
 	case TLC_BIRTH_SYNCOOKIE:
 	case TLC_BIRTH_FASTOPEN:
 		tlc_stats_birth(s, TCP_LISTEN, TCP_SYN_RECV);
@@ -210,9 +232,41 @@ static void tlc_child_birth(struct tlc_stats *s, struct sock *sk,
 			this_cpu_inc(tlc_lost[TLC_LOST_CHILD_BIRTH]);
 		tlc_stats_birth(s, TCP_LISTEN, TCP_SYN_RECV);
 	}
-	/* inet_csk_clone_lock() gives it its request socket's cookie next. */
 	if (!tlc_track_insert_as(sk, ctx->req, sock_net(sk), &info))
 		s->ctr[TLC_C_UNTRACKED]++;
+}
+
+/*
+ * A child of a request socket closes before it owned the request: it lost
+ * the race (inet_ehash_nolisten() found the request gone and closed it),
+ * or its creation failed after the clone.  The request is another child's,
+ * or still alive, or ended by its drop: it was no birth of a connection
+ * from the request.  The kernel counted it in PassiveOpens: a child born
+ * of a request socket, LISTEN -> SYN_RECV as a child without one.
+ */
+static void tlc_child_lost(struct tlc_stats *s)
+{
+	tlc_stats_birth(s, TCP_LISTEN, TCP_SYN_RECV);
+	s->ctr[TLC_C_PASSIVE_REQSK]++;
+}
+
+/*
+ * A child still pending changes state: it lost (going to CLOSE), or the
+ * probe that says it won was missed: then it completes its request
+ * untimed (the request's entry stays behind), and the loss is counted.
+ */
+static void tlc_child_unsettled(struct tlc_stats *s, struct sock *sk,
+				int newstate)
+{
+	if (newstate == TCP_CLOSE) {
+		tlc_child_lost(s);
+		return;
+	}
+	this_cpu_inc(tlc_lost[TLC_LOST_CHILD_BIRTH]);
+	tlc_track_update_flags(sk, 0, TLC_SF_CHILD_PENDING, NULL);
+	tlc_stats_move(s, TCP_NEW_SYN_RECV, TCP_SYN_RECV, false, 0);
+	s->ctr[TLC_C_REQ_COMPLETED]++;
+	s->ctr[TLC_C_PASSIVE_REQSK]++;
 }
 
 /**
@@ -258,6 +312,8 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 	}
 
 	tracked = tlc_track_set_state(sk, newstate, now, &info);
+	if (tracked && (info.flags & TLC_SF_CHILD_PENDING))
+		tlc_child_unsettled(s, sk, newstate);
 	/* The timewait socket took the move and will end the connection. */
 	if (tracked ? info.kind == TLC_KIND_HANDOVER : ctx->handover)
 		return;
@@ -348,6 +404,65 @@ void tlc_life_req_birth(struct sock *listener, struct request_sock *req)
 		s->ctr[TLC_C_REQ_UNTRACKED]++;
 	else if (!sk_hashed(req_to_sk(req)))
 		tlc_track_remove(req, &info);
+}
+
+/**
+ * tlc_life_req_complete() - a child owns its request socket
+ * @child: the child, in SYN_RECV, in the request's place in the hash
+ * @req: the request socket, unhashed
+ *
+ * inet_csk_complete_hashdance() with own_req: of the children of @req (two
+ * CPUs can make one each), this one won; the request is completed, once.
+ */
+void tlc_life_req_complete(struct sock *child, const struct request_sock *req)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(child));
+	struct tlc_sock_info info = {};
+	struct tlc_stats *s;
+	bool timed;
+	u8 old = 0;
+	u64 now;
+
+	if (!pcpu || !tlc_track_update_flags(child, 0, TLC_SF_CHILD_PENDING,
+					     &old) ||
+	    !(old & TLC_SF_CHILD_PENDING))
+		return;
+	now = ktime_get_ns();
+	s = this_cpu_ptr(pcpu);
+	timed = tlc_track_remove(req, &info) && info.state == TCP_NEW_SYN_RECV;
+	tlc_stats_move(s, TCP_NEW_SYN_RECV, TCP_SYN_RECV, timed,
+		       now - info.state_ts);
+	s->ctr[TLC_C_REQ_COMPLETED]++;
+	s->ctr[TLC_C_PASSIVE_REQSK]++;
+}
+
+/**
+ * tlc_life_req_migrate() - a request socket moved to another listener
+ * @oreq: the request socket, unhashed and being freed (only its address
+ *	is used)
+ * @nreq: its copy for the other listener, hashed in its place
+ *
+ * reqsk_timer_handler() with tcp_migrate_req (TCPMigrateReqSuccess): the
+ * request lives on at @nreq, neither born again nor ended.  @nreq is
+ * visible to other CPUs already: a child may have completed it, or a
+ * drop ended it, before or while its entry moves (as for a birth, see
+ * tlc_life_req_birth()); then it has no entry to keep.
+ */
+void tlc_life_req_migrate(const struct request_sock *oreq,
+			  struct request_sock *nreq)
+{
+	const struct net *net = sock_net(req_to_sk(nreq));
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(net);
+	struct tlc_sock_info info;
+
+	if (!pcpu || !tlc_track_remove(oreq, &info))
+		return;
+	if (!sk_hashed(req_to_sk(nreq)))
+		return;
+	if (!tlc_track_insert(nreq, net, &info))
+		this_cpu_inc(pcpu->ctr[TLC_C_REQ_UNTRACKED]);
+	else if (!sk_hashed(req_to_sk(nreq)))
+		tlc_track_remove(nreq, &info);
 }
 
 /**

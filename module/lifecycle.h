@@ -63,6 +63,8 @@ enum tlc_lost {
  * @no_port: a connect() found no local port (SYN_SENT -> CLOSE unhashed)
  * @hint: a hint noted for this socket outside the table (0: none), as
  *	tlc_life_rst_received() or tlc_life_disconnect() gave it
+ * @data_after_close: the change happens while a segment with data is
+ *	processed for this socket, an orphan that was in FIN_WAIT1
  */
 struct tlc_ctx {
 	const struct request_sock *req;
@@ -74,6 +76,7 @@ struct tlc_ctx {
 	bool aborts_noted;
 	bool no_port;
 	u8 hint;
+	bool data_after_close;
 };
 
 /**
@@ -144,6 +147,11 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 
 /* A SYN created a request socket (NEW_SYN_RECV), and it was hashed. */
 void tlc_life_req_birth(struct sock *listener, struct request_sock *req);
+/* A child took its request socket's place in the hash: it completes it. */
+void tlc_life_req_complete(struct sock *child, const struct request_sock *req);
+/* A request socket moved to another listener: @nreq replaced @oreq. */
+void tlc_life_req_migrate(const struct request_sock *oreq,
+			  struct request_sock *nreq);
 /* A request socket's SYN-ACK is sent again. */
 void tlc_life_req_synack(const struct sock *listener);
 /* A request socket was unlinked from the hash without a child: it ends. */

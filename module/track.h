@@ -54,6 +54,8 @@ struct tlc_sock_info {
 
 /* A keepalive probe is outstanding (sent, not yet known to be answered). */
 #define TLC_SF_KA_PROBING	0x01
+/* A request socket's child, not yet known to own the request. */
+#define TLC_SF_CHILD_PENDING	0x02
 
 int tlc_track_init(unsigned int max_tracked);
 void tlc_track_exit(void);

@@ -6,17 +6,6 @@
  */
 #include "tlc_lib.h"
 
-static const char * const reason_names[] = {
-	"orderly_active", "orderly_passive", "rst_received",
-	"rst_sent_linger0", "rst_sent_unread", "rst_sent_other",
-	"retrans_timeout", "keepalive_timeout", "syn_timeout", "refused",
-	"fin_wait2_timeout", "netns_teardown", "other", "rst_sent_data",
-	"aborted",
-};
-
-#define NREASONS	(sizeof(reason_names) / sizeof(reason_names[0]))
-#define R_OTHER		12	/* "other" */
-
 static const char * const tw_ends[] = {
 	"timewait_expired", "timewait_reused_connect", "timewait_reused_syn",
 	"timewait_killed_rst", "timewait_netns", "timewait_other",
@@ -39,7 +28,7 @@ struct snap {
 	struct tlc_state_row st[TLC_NSTATES];
 	tlc_matrix life, raw;
 	uint64_t ss[TLC_NSTATES];
-	uint64_t reasons[NREASONS];
+	uint64_t reasons[TLC_NREASONS];
 	long long passive_opens;
 	int nctr;			/* the counters file, as read */
 	char ctr_name[MAX_CTRS][48];
@@ -115,7 +104,7 @@ static long long counter(const struct snap *s, const char *name)
 	return -1;
 }
 
-static int read_reasons(uint64_t r[NREASONS])
+static int read_reasons(uint64_t r[TLC_NREASONS])
 {
 	char line[2048], name[64];
 	unsigned long long c, u;
@@ -123,20 +112,20 @@ static int read_reasons(uint64_t r[NREASONS])
 	int seen = 0;
 	size_t i;
 
-	memset(r, 0, sizeof(uint64_t) * NREASONS);
+	memset(r, 0, sizeof(uint64_t) * TLC_NREASONS);
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%63s %llu %llu", name, &c, &u) != 3)
 			continue;
-		for (i = 0; i < NREASONS; i++)
-			if (!strcmp(name, reason_names[i])) {
+		for (i = 0; i < TLC_NREASONS; i++)
+			if (!strcmp(name, tlc_reason_names[i])) {
 				r[i] = c + u;
 				seen++;
 			}
 	}
 	fclose(f);
-	return seen == NREASONS ? 0 : -1;
+	return seen == TLC_NREASONS ? 0 : -1;
 }
 
 static int read_snap(struct snap *s)
@@ -188,7 +177,7 @@ static int is_conn_state(int st)
 	return st != S_CLOSE && st != S_LISTEN && st != S_NEW_SYN_RECV;
 }
 
-static void check_states(struct out *o, const struct snap *s, int64_t dbl,
+static void check_states(struct out *o, const struct snap *s,
 			 long long untracked)
 {
 	char fig[1024] = "";
@@ -202,17 +191,14 @@ static void check_states(struct out *o, const struct snap *s, int64_t dbl,
 	}
 	for (st = 1; st < TLC_NSTATES; st++) {
 		const struct tlc_state_row *r = &s->st[st];
-		/* The documented double child: one exit more per pair. */
-		int64_t allow = st == S_NEW_SYN_RECV && dbl > 0 ? dbl : 0;
 
 		if (st == S_CLOSE)
 			continue;	/* not a connection's state: no now */
-		if ((int64_t)(r->entered - r->exited) + allow == (int64_t)r->now)
+		if ((int64_t)(r->entered - r->exited) == (int64_t)r->now)
 			continue;
 		bad++;
-		add_fig(fig, sizeof(fig), "%s entered %lu exited %lu now %lu%s",
-			tlc_state_names[st], r->entered, r->exited, r->now,
-			allow ? " (double children allowed)" : "");
+		add_fig(fig, sizeof(fig), "%s entered %lu exited %lu now %lu",
+			tlc_state_names[st], r->entered, r->exited, r->now);
 	}
 	result(o, !bad, "states entered - exited == now", NULL, "%s", fig);
 }
@@ -248,18 +234,19 @@ static void check_ss(struct out *o, const struct snap *s, long long untracked)
 }
 
 /*
- * Request sockets: created == completed + every end + now, but for the
- * double child (tcp_lifecycle.rst, "counters"): two children of one request
- * socket count twice in completed, and each such loser leaves an untimed
- * NEW_SYN_RECV exit, a SYN_RECV -> CLOSE and an end "other".  Returns the
- * number of double children the figures imply (negative: requests lost).
+ * Request sockets: created == completed + every end + now.  Of two
+ * children that race for one request socket (tcp_lifecycle.rst,
+ * "counters"), only the one that took its place completes it; the loser,
+ * like a child that raced the request's drop, is a child born without
+ * one.  Returns created - (completed + ends + now): negative, request
+ * sockets without an end; positive, more ends than requests.
  */
 static int64_t check_requests(struct out *o, const struct snap *s)
 {
 	long long created = counter(s, "synrecv_created");
 	long long completed = counter(s, "synrecv_completed");
 	long long ends = 0, v;
-	int64_t dbl, most;
+	int64_t diff;
 	char fig[512];
 	size_t i, len;
 
@@ -282,18 +269,12 @@ static int64_t check_requests(struct out *o, const struct snap *s)
 		result(o, 0, "synrecv_created balance", NULL, "no counters");
 		return 0;
 	}
-	dbl = completed + ends + (int64_t)s->st[S_NEW_SYN_RECV].now - created;
-	most = s->st[S_NEW_SYN_RECV].untimed;
-	if ((int64_t)s->life[S_SYN_RECV][S_CLOSE] < most)
-		most = s->life[S_SYN_RECV][S_CLOSE];
-	if ((int64_t)s->reasons[R_OTHER] < most)
-		most = s->reasons[R_OTHER];
-	result(o, dbl >= 0 && dbl <= most, "synrecv_created balance", NULL,
-	       "%s: %lld %s (double children at most %lld)", fig,
-	       (long long)(dbl < 0 ? -dbl : dbl),
-	       dbl < 0 ? "request sockets without an end" : "more ends than requests",
-	       (long long)most);
-	return dbl;
+	diff = completed + ends + (int64_t)s->st[S_NEW_SYN_RECV].now - created;
+	result(o, !diff, "synrecv_created balance", NULL, "%s: %lld %s", fig,
+	       (long long)(diff < 0 ? -diff : diff),
+	       diff < 0 ? "request sockets without an end" :
+			  "more ends than requests");
+	return diff;
 }
 
 static void check_birth_paths(struct out *o, const struct snap *s)
@@ -339,7 +320,7 @@ static void check_ends(struct out *o, const struct snap *s, long long untracked)
 	}
 	born += s->life[S_NEW_SYN_RECV][S_SYN_RECV] +
 		s->life[S_LISTEN][S_SYN_RECV];
-	for (i = 0; i < NREASONS; i++)
+	for (i = 0; i < TLC_NREASONS; i++)
 		reasons += s->reasons[i];
 	result(o, reasons == ended, "one end reason per ended connection", NULL,
 	       "reasons %llu, ends (connection states -> CLOSE) %llu",
@@ -460,7 +441,6 @@ int tlc_conserve_run(int nsfd, const char *label, int *ktap_n)
 	long long untracked;
 	struct snap s;
 	int self = -1, st;
-	int64_t dbl;
 
 	if (nsfd >= 0) {
 		self = open("/proc/self/ns/net", O_RDONLY);
@@ -479,8 +459,8 @@ int tlc_conserve_run(int nsfd, const char *label, int *ktap_n)
 		goto out;
 	}
 	untracked = counter(&s, "untracked") + counter(&s, "synrecv_untracked");
-	dbl = check_requests(&o, &s);
-	check_states(&o, &s, dbl, untracked);
+	check_requests(&o, &s);
+	check_states(&o, &s, untracked);
 	check_ss(&o, &s, untracked);
 	check_birth_paths(&o, &s);
 	check_ends(&o, &s, untracked);

@@ -115,6 +115,38 @@ int tlc_pair(int lfd, unsigned short port, int *c, int *s)
 	return *c < 0 || *s < 0 ? -1 : 0;
 }
 
+int tlc_pair_linger0(int lfd, unsigned short port)
+{
+	int c, s, err;
+
+	if (tlc_pair(lfd, port, &c, &s))
+		return -1;
+	tlc_linger0(c);
+	close(c);
+	err = tlc_wait_eof(s, 5000);
+	close(s);
+	return err;
+}
+
+int tlc_pair_unread(int lfd, unsigned short port)
+{
+	char data[10] = "unread";
+	int c, s, err = -1;
+
+	if (tlc_pair(lfd, port, &c, &s))
+		return -1;
+	if (write(c, data, sizeof(data)) == sizeof(data)) {
+		tlc_sleep_ms(100);
+		close(s);
+		s = -1;
+		err = tlc_wait_eof(c, 5000);
+	}
+	if (s >= 0)
+		close(s);
+	close(c);
+	return err;
+}
+
 int tlc_nft_drop(const char *match)
 {
 	if (tlc_sh("nft list table inet tlc >/dev/null 2>&1") &&

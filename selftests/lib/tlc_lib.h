@@ -47,6 +47,10 @@ enum {
 /* "ESTABLISHED"... by kernel state number; [0] is NULL. */
 extern const char * const tlc_state_names[TLC_NSTATES];
 
+/* The close reasons, in the order of the reasons file. */
+#define TLC_NREASONS	15
+extern const char * const tlc_reason_names[TLC_NREASONS];
+
 typedef uint64_t tlc_matrix[TLC_NSTATES][TLC_NSTATES];
 
 struct tlc_hist {
@@ -65,11 +69,14 @@ union tlc_addr {
 };
 
 /*
- * lib/util.c: small helpers: state names, time, shell commands, files,
- * sysctls, transition matrices.
+ * lib/util.c: small helpers: state and reason names, time, shell commands,
+ * files, sysctls, transition matrices.
  */
 
 int tlc_state_num(const char *name);
+
+/* A close reason's index in tlc_reason_names, -1 if unknown. */
+int tlc_reason_num(const char *name);
 
 uint64_t tlc_now_ns(void);
 
@@ -199,6 +206,18 @@ unsigned short tlc_local_port(int fd);
 int tlc_pair(int lfd, unsigned short port, int *c, int *s);
 
 /*
+ * A pair ended by the client's close() with linger 0: rst_sent_linger0
+ * (client), rst_received (server).
+ */
+int tlc_pair_linger0(int lfd, unsigned short port);
+
+/*
+ * A pair ended by the server's close() with data not read:
+ * rst_sent_unread (server), rst_received (client).
+ */
+int tlc_pair_unread(int lfd, unsigned short port);
+
+/*
  * An nft rule dropping on the input hook of this namespace (table created
  * once): packets leave, and the receiver never sees them, as when the
  * network or the peer loses them.  (Dropped on output, the sender would see
@@ -212,12 +231,12 @@ int tlc_nft_drop(const char *match);
  * (it waits up to 10 s for the files to stop changing; TIME_WAIT may
  * remain, it is counted in `now`).  For a namespace whose sockets were all
  * born with the module loaded (a fresh one): every state's entered -
- * exited == now, now == ss -tan, synrecv_created balanced by completions
- * (less the documented double child), ends and NEW_SYN_RECV now, children
- * by birth path == PassiveOpens, one end reason per ended connection,
- * born == ended + alive, timewait ends == TIME_WAIT exits, and nothing
- * lost in the debugfs status since the baseline (module-wide: stale
- * entries, probes' missed, lost_* lines).  One KTAP result per law.
+ * exited == now, now == ss -tan, synrecv_created == completions + ends +
+ * NEW_SYN_RECV now (a child that lost its request completes nothing),
+ * children by birth path == PassiveOpens, one end reason per ended
+ * connection, born == ended + alive, timewait ends == TIME_WAIT exits, and
+ * nothing lost in the debugfs status since the baseline (module-wide:
+ * stale entries, probes' missed, lost_* lines).  One KTAP result per law.
  */
 
 /*

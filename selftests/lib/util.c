@@ -10,6 +10,24 @@ const char * const tlc_state_names[TLC_NSTATES] = {
 	"NEW_SYN_RECV",
 };
 
+const char * const tlc_reason_names[TLC_NREASONS] = {
+	"orderly_active", "orderly_passive", "rst_received",
+	"rst_sent_linger0", "rst_sent_unread", "rst_sent_other",
+	"retrans_timeout", "keepalive_timeout", "syn_timeout", "refused",
+	"fin_wait2_timeout", "netns_teardown", "other", "rst_sent_data",
+	"aborted",
+};
+
+int tlc_reason_num(const char *name)
+{
+	int i;
+
+	for (i = 0; i < TLC_NREASONS; i++)
+		if (!strcmp(name, tlc_reason_names[i]))
+			return i;
+	return -1;
+}
+
 int tlc_state_num(const char *name)
 {
 	int i;

@@ -2,7 +2,7 @@
 /*
  * parse.c - parsers of the version 1 statistics files: states, transitions,
  * transitions_raw, hist, reasons, counters, keepalive, resets (sockets:
- * parse_sockets.c).
+ * parse_sockets.c; listeners, cgroups: parse_listeners.c).
  */
 #include <string.h>
 
@@ -11,15 +11,17 @@
 
 /* Order matters only to the fuzz target's multi-part inputs: append. */
 const struct file_desc file_table[] = {
-	{ "states", FILE_STATES, parse_states },
-	{ "transitions", FILE_TRANSITIONS, parse_transitions },
-	{ "hist", FILE_HIST, parse_hist },
-	{ "counters", FILE_COUNTERS, parse_counters },
-	{ "transitions_raw", FILE_TRANSITIONS_RAW, parse_transitions_raw },
-	{ "reasons", FILE_REASONS, parse_reasons },
-	{ "sockets", FILE_SOCKETS, parse_sockets },
-	{ "keepalive", FILE_KEEPALIVE, parse_keepalive },
-	{ "resets", FILE_RESETS, parse_resets },
+	{ "states", FILE_STATES, parse_states, false },
+	{ "transitions", FILE_TRANSITIONS, parse_transitions, false },
+	{ "hist", FILE_HIST, parse_hist, false },
+	{ "counters", FILE_COUNTERS, parse_counters, false },
+	{ "transitions_raw", FILE_TRANSITIONS_RAW, parse_transitions_raw, false },
+	{ "reasons", FILE_REASONS, parse_reasons, false },
+	{ "sockets", FILE_SOCKETS, parse_sockets, true },
+	{ "keepalive", FILE_KEEPALIVE, parse_keepalive, false },
+	{ "resets", FILE_RESETS, parse_resets, false },
+	{ "listeners", FILE_LISTENERS, parse_listeners, false },
+	{ "cgroups", FILE_CGROUPS, parse_cgroups, true },
 };
 const size_t file_table_len = sizeof(file_table) / sizeof(file_table[0]);
 

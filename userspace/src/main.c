@@ -130,7 +130,7 @@ static void help(void)
 	       "Summary alerts ('!' lines), default thresholds; change them with\n"
 	       "--threshold NAME=VALUE or a --config FILE of NAME = VALUE lines (names:\n"
 	       "close_wait_age time_wait syn_recv synrecv_timeout_pct untracked\n"
-	       "port_exhausted dead_peers keepalive_off keepalive_off_idle):\n"
+	       "port_exhausted dead_peers keepalive_off keepalive_off_idle listen_drops):\n"
 	       "  CLOSE_WAIT now > 0 and its oldest > %llus (without an oldest column:\n"
 	       "    longest finished dwell > %llus)\n"
 	       "  TIME_WAIT now > %d\n"
@@ -142,6 +142,10 @@ static void help(void)
 	       "    peers never noticed)\n"
 	       "  untracked + synrecv_untracked > %d (the module's max_tracked table is\n"
 	       "    too small)\n"
+	       "  accept queue overflows + SYN drops over the listeners > %d\n"
+	       "With the listeners file (else the cgroups file) the alerts name the listener\n"
+	       "(or cgroup) holding most: \"all children of 0.0.0.0:8080\", \"most (180)\n"
+	       "children of ...\".\n"
 	       "\n"
 	       "Exit status:\n"
 	       "  0 ok   1 other error   2 bad usage   3 module not loaded\n"
@@ -153,7 +157,8 @@ static void help(void)
 	       ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC, ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC,
 	       ALERT_TIME_WAIT_NOW, ALERT_PORT_EXHAUSTED, ALERT_SYN_RECV_NOW,
 	       ALERT_SYNRECV_TIMEOUT_PCT, ALERT_DEAD_PEERS, ALERT_KEEPALIVE_OFF,
-	       ALERT_KEEPALIVE_OFF_IDLE_NS / NSEC_PER_SEC, ALERT_UNTRACKED);
+	       ALERT_KEEPALIVE_OFF_IDLE_NS / NSEC_PER_SEC, ALERT_UNTRACKED,
+	       ALERT_LISTEN_DROPS);
 }
 
 static int usage(const char *fmt, const char *arg)

@@ -116,9 +116,14 @@ static int row_kind(struct span f)
  * one of the special rows in @allowed (bits of enum row_kind), each once,
  * in that order.
  */
+struct row_order {
+	uint64_t prev_id; /* of the last entry row */
+	int prev_kind;    /* enum row_kind of the last row */
+};
+
 static int parse_row_id(const struct cursor *c, struct span f, unsigned allowed,
-			uint64_t *prev_id, int *prev_kind, uint64_t *id,
-			uint8_t *kind, struct err *e)
+			struct row_order *o, uint64_t *id, uint8_t *kind,
+			struct err *e)
 {
 	char q[QUOTE_BUF];
 	int k = row_kind(f);
@@ -127,177 +132,159 @@ static int parse_row_id(const struct cursor *c, struct span f, unsigned allowed,
 		if (!(allowed & (1u << k)))
 			return err_line(e, c->line, ERR_MALFORMED,
 					"unknown row \"%s\"", span_quote(f, q, sizeof(q)));
-		if (k <= *prev_kind)
+		if (k <= o->prev_kind)
 			return err_line(e, c->line, ERR_MALFORMED,
 					"row \"%s\" duplicate or out of order",
 					span_quote(f, q, sizeof(q)));
-		*prev_kind = k;
+		o->prev_kind = k;
 		*kind = (uint8_t)k;
 		*id = 0;
 		return 0;
 	}
 	if (parse_u64(c, f, "id", id, e))
 		return e->code;
-	if (*prev_kind != ROW_ENTRY)
+	if (o->prev_kind != ROW_ENTRY)
 		return err_line(e, c->line, ERR_MALFORMED,
 				"id %llu after the summary rows",
 				(unsigned long long)*id);
-	if (!*id || *id <= *prev_id)
+	if (!*id || *id <= o->prev_id)
 		return err_line(e, c->line, ERR_MALFORMED,
 				"id %llu zero, duplicate or not ascending",
 				(unsigned long long)*id);
-	*prev_id = *id;
+	o->prev_id = *id;
 	*kind = ROW_ENTRY;
 	return 0;
 }
 
-/* Room for one more row of @size bytes in *@rows. */
-static void *grow(void *rows, size_t *cap, size_t n, size_t size,
-		  struct err *e)
-{
-	size_t ncap = *cap ? *cap * 2 : 16;
-	void *p;
+/* One field of a row: column @col (an index in the file's column names). */
+typedef int (*field_fn)(const struct cursor *c, int col, struct span f,
+			struct row_order *o, void *row, struct err *e);
 
-	if (n < *cap)
-		return rows;
-	if (ncap > SIZE_MAX / size) {
-		err_set(e, ERR_IO, "out of memory");
-		return NULL;
+/*
+ * A table file: the version line, the header (every one of the @ncols
+ * names of @cols), then rows of @size bytes, each field of a known column
+ * handed to @field.  On success *@rows (malloc'ed) holds *@n rows.
+ */
+static int parse_table(const char *buf, size_t len, const char *const *cols,
+		       size_t ncols, size_t size, field_fn field, void **rows,
+		       size_t *n, struct err *e)
+{
+	struct row_order o = { 0, ROW_ENTRY };
+	struct span line, f[MAX_COLUMNS];
+	int map[MAX_COLUMNS], r;
+	size_t nf, cap = 0;
+	struct cursor c;
+	char *v = NULL;
+
+	*n = 0;
+	cur_init(&c, buf, len);
+	if (parse_version_line(&c, e) ||
+	    parse_header(&c, cols, ncols, ncols, map, &nf, e))
+		return e->code;
+	while ((r = cur_next(&c, &line, e)) == 1) {
+		char *row;
+
+		if (*n == cap) {
+			char *nv = cap < SIZE_MAX / size / 2 ?
+				   realloc(v, (cap ? cap * 2 : 16) * size) : NULL;
+
+			if (!nv) {
+				r = err_set(e, ERR_IO, "out of memory");
+				break;
+			}
+			v = nv;
+			cap = cap ? cap * 2 : 16;
+		}
+		row = v + *n * size;
+		memset(row, 0, size);
+		if (split_fields(&c, line, f, nf, nf, &nf, e)) {
+			r = -1;
+			break;
+		}
+		for (size_t k = 0; k < nf && r == 1; k++)
+			if (map[k] >= 0 && field(&c, map[k], f[k], &o, row, e))
+				r = -1;
+		if (r != 1)
+			break;
+		(*n)++;
 	}
-	p = realloc(rows, ncap * size);
-	if (!p) {
-		err_set(e, ERR_IO, "out of memory");
-		return NULL;
+	if (r) {
+		free(v);
+		return e->code;
 	}
-	*cap = ncap;
-	return p;
+	*rows = v;
+	return 0;
 }
 
-static int parse_listener_line(const struct cursor *c, struct span l,
-			       const int *map, size_t ncols, uint64_t *prev_id,
-			       int *prev_kind, struct listener_row *r,
-			       struct err *e)
+static int listener_field(const struct cursor *c, int col, struct span f,
+			  struct row_order *o, void *row, struct err *e)
 {
-	struct span f[MAX_COLUMNS];
+	struct listener_row *r = row;
 	char q[QUOTE_BUF];
-	size_t n;
 
-	memset(r, 0, sizeof(*r));
-	if (split_fields(c, l, f, ncols, ncols, &n, e))
-		return e->code;
-	for (size_t k = 0; k < n; k++) {
-		int col = map[k];
-
-		if (col == LH_ID) {
-			if (parse_row_id(c, f[k], 1u << ROW_CLOSED | 1u << ROW_UNTRACKED,
-					 prev_id, prev_kind, &r->id, &r->kind, e))
-				return e->code;
-		} else if (col == LH_LOCAL) {
-			if (parse_sock_addr(c, f[k], "local", &r->local, e))
-				return e->code;
-			if (f[k].n >= LISTENER_ADDR_MAX) /* cannot be: checked above */
-				return err_line(e, c->line, ERR_MALFORMED,
-						"local \"%s\" too long",
-						span_quote(f[k], q, sizeof(q)));
-			memcpy(r->local_text, f[k].p, f[k].n);
-			r->local_text[f[k].n] = '\0';
-		} else if (col == LH_REASONS) {
-			if (parse_pairs(c, f[k], "reasons", reason_lookup,
-					reason_names, r->reasons, e))
-				return e->code;
-		} else if (col >= LH_NUM && !span_is_dash(f[k])) {
-			if (parse_u64(c, f[k], listeners_cols[col],
-				      &r->v[col - LH_NUM], e))
-				return e->code;
-			r->known |= 1u << (col - LH_NUM);
-		}
+	if (col == LH_ID)
+		return parse_row_id(c, f, 1u << ROW_CLOSED | 1u << ROW_UNTRACKED, o,
+				    &r->id, &r->kind, e);
+	if (col == LH_LOCAL) {
+		if (parse_sock_addr(c, f, "local", &r->local, e))
+			return e->code;
+		if (f.n >= LISTENER_ADDR_MAX) /* cannot be: checked above */
+			return err_line(e, c->line, ERR_MALFORMED, "local \"%s\" too long",
+					span_quote(f, q, sizeof(q)));
+		memcpy(r->local_text, f.p, f.n);
+		r->local_text[f.n] = '\0';
+		if (r->kind == ROW_ENTRY && r->local.family == ADDR_NONE)
+			return err_line(e, c->line, ERR_MALFORMED,
+					"listener %llu without a local address",
+					(unsigned long long)r->id);
+		return 0;
 	}
-	if (r->kind == ROW_ENTRY && r->local.family == ADDR_NONE)
-		return err_line(e, c->line, ERR_MALFORMED,
-				"listener %llu without a local address",
-				(unsigned long long)r->id);
-	return 0;
+	if (col == LH_REASONS)
+		return parse_pairs(c, f, "reasons", reason_lookup, reason_names,
+				   r->reasons, e);
+	if (span_is_dash(f))
+		return 0;
+	r->known |= 1u << (col - LH_NUM);
+	return parse_u64(c, f, listeners_cols[col], &r->v[col - LH_NUM], e);
 }
 
 int parse_listeners(const char *buf, size_t len, struct snapshot *s,
 		    struct err *e)
 {
-	struct listener_list l = { 0 };
-	int map[MAX_COLUMNS], prev_kind = ROW_ENTRY, r;
-	uint64_t prev_id = 0;
-	struct cursor c;
-	struct span line;
-	size_t ncols;
-
-	cur_init(&c, buf, len);
-	if (parse_version_line(&c, e) ||
-	    parse_header(&c, listeners_cols, LH_COUNT, LH_COUNT, map, &ncols, e))
-		return e->code;
-	while ((r = cur_next(&c, &line, e)) == 1) {
-		struct listener_row *rows = grow(l.rows, &l.cap, l.n, sizeof(*rows), e);
-
-		if (!rows)
-			goto fail;
-		l.rows = rows;
-		if (parse_listener_line(&c, line, map, ncols, &prev_id, &prev_kind,
-					&l.rows[l.n], e))
-			goto fail;
-		l.n++;
-	}
-	if (r < 0)
-		goto fail;
-	free(s->listeners.rows);
-	s->listeners = l;
-	s->have |= FILE_LISTENERS;
-	return 0;
-fail:
-	free(l.rows);
-	return e->code;
-}
-
-static int parse_cgroup_line(const struct cursor *c, struct span l,
-			     const int *map, size_t ncols, uint64_t *prev_id,
-			     int *prev_kind, struct cgroup_row *r, struct err *e)
-{
-	struct span f[MAX_COLUMNS];
+	void *rows = NULL;
 	size_t n;
 
-	memset(r, 0, sizeof(*r));
-	if (split_fields(c, l, f, ncols, ncols, &n, e))
+	if (parse_table(buf, len, listeners_cols, LH_COUNT, sizeof(struct listener_row),
+			listener_field, &rows, &n, e))
 		return e->code;
-	for (size_t k = 0; k < n; k++) {
-		int rc = 0;
-
-		switch (map[k]) {
-		case CH_CGROUP:
-			rc = parse_row_id(c, f[k], 1u << ROW_OTHER, prev_id,
-					  prev_kind, &r->id, &r->kind, e);
-			break;
-		case CH_OPENED:
-			rc = parse_u64(c, f[k], "opened", &r->opened, e);
-			break;
-		case CH_ENDED:
-			rc = parse_u64(c, f[k], "ended", &r->ended, e);
-			break;
-		case CH_NOW:
-			rc = parse_pairs(c, f[k], "now", state_lookup, state_names,
-					 r->now, e);
-			break;
-		case CH_CW_OLDEST:
-			if (span_is_dash(f[k]))
-				break;
-			rc = parse_u64(c, f[k], "close_wait_oldest", &r->cw_oldest, e);
-			r->has_cw_oldest = true;
-			break;
-		case CH_REASONS:
-			rc = parse_pairs(c, f[k], "reasons", reason_lookup,
-					 reason_names, r->reasons, e);
-			break;
-		}
-		if (rc)
-			return rc;
-	}
+	free(s->listeners.rows);
+	s->listeners = (struct listener_list){ rows, n, n };
+	s->have |= FILE_LISTENERS;
 	return 0;
+}
+
+static int cgroup_field(const struct cursor *c, int col, struct span f,
+			struct row_order *o, void *row, struct err *e)
+{
+	struct cgroup_row *r = row;
+
+	switch (col) {
+	case CH_CGROUP:
+		return parse_row_id(c, f, 1u << ROW_OTHER, o, &r->id, &r->kind, e);
+	case CH_OPENED:
+		return parse_u64(c, f, "opened", &r->opened, e);
+	case CH_ENDED:
+		return parse_u64(c, f, "ended", &r->ended, e);
+	case CH_NOW:
+		return parse_pairs(c, f, "now", state_lookup, state_names, r->now, e);
+	case CH_CW_OLDEST:
+		r->has_cw_oldest = !span_is_dash(f);
+		return r->has_cw_oldest ?
+		       parse_u64(c, f, "close_wait_oldest", &r->cw_oldest, e) : 0;
+	default: /* CH_REASONS */
+		return parse_pairs(c, f, "reasons", reason_lookup, reason_names,
+				   r->reasons, e);
+	}
 }
 
 void cgroup_list_free(struct cgroup_list *l)
@@ -311,35 +298,14 @@ void cgroup_list_free(struct cgroup_list *l)
 int parse_cgroups(const char *buf, size_t len, struct snapshot *s,
 		  struct err *e)
 {
-	struct cgroup_list l = { 0 };
-	int map[MAX_COLUMNS], prev_kind = ROW_ENTRY, r;
-	uint64_t prev_id = 0;
-	struct cursor c;
-	struct span line;
-	size_t ncols;
+	void *rows = NULL;
+	size_t n;
 
-	cur_init(&c, buf, len);
-	if (parse_version_line(&c, e) ||
-	    parse_header(&c, cgroups_cols, CH_COUNT, CH_COUNT, map, &ncols, e))
+	if (parse_table(buf, len, cgroups_cols, CH_COUNT, sizeof(struct cgroup_row),
+			cgroup_field, &rows, &n, e))
 		return e->code;
-	while ((r = cur_next(&c, &line, e)) == 1) {
-		struct cgroup_row *rows = grow(l.rows, &l.cap, l.n, sizeof(*rows), e);
-
-		if (!rows)
-			goto fail;
-		l.rows = rows;
-		if (parse_cgroup_line(&c, line, map, ncols, &prev_id, &prev_kind,
-				      &l.rows[l.n], e))
-			goto fail;
-		l.n++;
-	}
-	if (r < 0)
-		goto fail;
 	cgroup_list_free(&s->cgroups);
-	s->cgroups = l;
+	s->cgroups = (struct cgroup_list){ rows, n, n };
 	s->have |= FILE_CGROUPS;
 	return 0;
-fail:
-	cgroup_list_free(&l);
-	return e->code;
 }

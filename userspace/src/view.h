@@ -105,9 +105,17 @@ struct label_set {
 	size_t *of_row;     /* [rows]: the row's label value */
 };
 
-void label_set_build(struct label_set *ls, const char *const *names,
-		     const uint64_t *score, const bool *fixed, size_t rows,
-		     size_t max);
+/* One row as label_set_build() sees it. */
+struct label_in {
+	const char *name;
+	uint64_t score;
+	bool fixed;
+	const void *row; /* the caller's row */
+	char buf[24];    /* room for the name, if the caller needs it */
+};
+
+void label_set_build(struct label_set *ls, const struct label_in *in,
+		     size_t rows, size_t max);
 void label_set_free(struct label_set *ls);
 
 /* Does a listener at @a pass the view's filter expression (if any)? */

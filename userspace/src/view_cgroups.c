@@ -173,20 +173,17 @@ struct cg_sum {
 static void prom(const struct view_ctx *c, const struct prom *p)
 {
 	const struct cgroup_list *l = &c->s->cgroups;
-	const char **names = xmalloc((l->n + 1) * sizeof(*names));
-	char (*idbuf)[32] = xmalloc((l->n + 1) * sizeof(*idbuf));
-	uint64_t *sc = xmalloc((l->n + 1) * sizeof(*sc));
-	bool *fixed = xmalloc((l->n + 1) * sizeof(*fixed));
+	struct label_in *in = xmalloc((l->n + 1) * sizeof(*in));
 	struct label_set ls;
 	struct cg_sum *g;
 	char b[32];
 
 	for (size_t i = 0; i < l->n; i++) {
-		names[i] = cgroup_name(&l->rows[i], idbuf[i], sizeof(idbuf[i]));
-		sc[i] = sat_add(l->rows[i].opened, now_total(&l->rows[i]));
-		fixed[i] = l->rows[i].kind != ROW_ENTRY;
+		in[i].name = cgroup_name(&l->rows[i], in[i].buf, sizeof(in[i].buf));
+		in[i].score = sat_add(l->rows[i].opened, now_total(&l->rows[i]));
+		in[i].fixed = l->rows[i].kind != ROW_ENTRY;
 	}
-	label_set_build(&ls, names, sc, fixed, l->n, c->o->max_labels);
+	label_set_build(&ls, in, l->n, c->o->max_labels);
 	g = xmalloc((ls.n + 1) * sizeof(*g));
 	memset(g, 0, (ls.n + 1) * sizeof(*g));
 	for (size_t i = 0; i < l->n; i++) {
@@ -237,10 +234,7 @@ static void prom(const struct view_ctx *c, const struct prom *p)
 					    ls.value[i], "reason", reason_names[k], NULL);
 	label_set_free(&ls);
 	free(g);
-	free(names);
-	free(idbuf);
-	free(sc);
-	free(fixed);
+	free(in);
 }
 
 const struct view view_cgroups = {

@@ -267,17 +267,19 @@ static uint64_t score(const struct listener_row *r)
 	return s;
 }
 
+/* The rows of one label value, summed. */
+struct lsum {
+	uint64_t v[LC_COUNT], reasons[RS_COUNT];
+	uint32_t known;
+};
+
 static void prom(const struct view_ctx *c, const struct prom *p)
 {
 	const struct listener_list *l = &c->s->listeners;
-	size_t n = 0, nl;
-	const char **names = xmalloc((l->n + 1) * sizeof(*names));
-	const struct listener_row **rows = xmalloc((l->n + 1) * sizeof(*rows));
-	uint64_t *sc = xmalloc((l->n + 1) * sizeof(*sc));
-	bool *fixed = xmalloc((l->n + 1) * sizeof(*fixed));
+	struct label_in *in = xmalloc((l->n + 1) * sizeof(*in));
 	struct label_set ls;
-	uint64_t (*v)[LC_COUNT], (*rs)[RS_COUNT];
-	uint32_t *known;
+	struct lsum *g;
+	size_t n = 0, nl;
 	char b[32];
 
 	for (size_t i = 0; i < l->n; i++) {
@@ -286,67 +288,55 @@ static void prom(const struct view_ctx *c, const struct prom *p)
 		if (r->kind == ROW_ENTRY ? !view_listener_match(c, &r->local)
 					 : c->o->filter.expr != NULL)
 			continue;
-		rows[n] = r;
-		names[n] = r->kind == ROW_CLOSED ? "closed" :
-			   r->kind == ROW_UNTRACKED ? "untracked" : r->local_text;
-		fixed[n] = r->kind != ROW_ENTRY;
-		sc[n++] = score(r);
+		in[n++] = (struct label_in){
+			.name = r->kind == ROW_CLOSED ? "closed" :
+				r->kind == ROW_UNTRACKED ? "untracked" : r->local_text,
+			.score = score(r), .fixed = r->kind != ROW_ENTRY, .row = r };
 	}
-	label_set_build(&ls, names, sc, fixed, n, c->o->max_labels);
+	label_set_build(&ls, in, n, c->o->max_labels);
 	nl = ls.n;
-	v = xmalloc((nl + 1) * sizeof(*v));
-	rs = xmalloc((nl + 1) * sizeof(*rs));
-	known = xmalloc((nl + 1) * sizeof(*known));
-	memset(v, 0, (nl + 1) * sizeof(*v));
-	memset(rs, 0, (nl + 1) * sizeof(*rs));
-	memset(known, 0, (nl + 1) * sizeof(*known));
+	g = xmalloc((nl + 1) * sizeof(*g));
+	memset(g, 0, (nl + 1) * sizeof(*g));
 	/* counts and gauges are summed; ages: the oldest */
 	for (size_t i = 0; i < n; i++) {
-		size_t g = ls.of_row[i];
+		const struct listener_row *r = in[i].row;
+		struct lsum *t = &g[ls.of_row[i]];
 
-		known[g] |= rows[i]->known;
+		t->known |= r->known;
 		for (int k = 0; k < LC_COUNT; k++)
-			v[g][k] = is_age(k) ? (rows[i]->v[k] > v[g][k] ? rows[i]->v[k] : v[g][k])
-					    : sat_add(v[g][k], rows[i]->v[k]);
+			t->v[k] = is_age(k) ? (r->v[k] > t->v[k] ? r->v[k] : t->v[k])
+					    : sat_add(t->v[k], r->v[k]);
 		for (int k = 0; k < RS_COUNT; k++)
-			rs[g][k] = sat_add(rs[g][k], rows[i]->reasons[k]);
+			t->reasons[k] = sat_add(t->reasons[k], r->reasons[k]);
 	}
 	for (size_t f = 0; f < sizeof(fams) / sizeof(fams[0]); f++) {
 		int col = fams[f].col;
 
 		if (fams[f].type)
 			prom_family(p, fams[f].metric, fams[f].type, fams[f].help);
-		for (size_t g = 0; g < nl; g++) {
-			if (!(known[g] & (1u << col)))
+		for (size_t k = 0; k < nl; k++) {
+			if (!(g[k].known & (1u << col)))
 				continue;
 			if (is_age(col))
-				prom_seconds(b, sizeof(b), v[g][col]);
+				prom_seconds(b, sizeof(b), g[k].v[col]);
 			else
-				prom_u64(b, sizeof(b), v[g][col]);
-			if (fams[f].lname)
-				prom_sample(p, fams[f].metric, b, "listener", ls.value[g],
-					    fams[f].lname, fams[f].lval, NULL);
-			else
-				prom_sample(p, fams[f].metric, b, "listener", ls.value[g],
-					    NULL);
+				prom_u64(b, sizeof(b), g[k].v[col]);
+			/* no lname: the labels end after listener */
+			prom_sample(p, fams[f].metric, b, "listener", ls.value[k],
+				    fams[f].lname, fams[f].lval, NULL);
 		}
 	}
 	prom_family(p, "listener_children_ended_total", "counter",
 		    "The listener's children that ended, by close reason.");
-	for (size_t g = 0; g < nl; g++)
+	for (size_t i = 0; i < nl; i++)
 		for (int k = 0; k < RS_COUNT; k++)
-			if (rs[g][k])
+			if (g[i].reasons[k])
 				prom_sample(p, "listener_children_ended_total",
-					    prom_u64(b, sizeof(b), rs[g][k]), "listener",
-					    ls.value[g], "reason", reason_names[k], NULL);
+					    prom_u64(b, sizeof(b), g[i].reasons[k]), "listener",
+					    ls.value[i], "reason", reason_names[k], NULL);
 	label_set_free(&ls);
-	free(v);
-	free(rs);
-	free(known);
-	free(names);
-	free(rows);
-	free(sc);
-	free(fixed);
+	free(g);
+	free(in);
 }
 
 const struct view view_listeners = {

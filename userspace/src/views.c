@@ -201,9 +201,8 @@ static size_t label_index(struct label_set *ls, const char *v)
 	return ls->n++;
 }
 
-void label_set_build(struct label_set *ls, const char *const *names,
-		     const uint64_t *score, const bool *fixed, size_t rows,
-		     size_t max)
+void label_set_build(struct label_set *ls, const struct label_in *in,
+		     size_t rows, size_t max)
 {
 	struct lgroup *g = xmalloc((rows + 1) * sizeof(*g));
 	struct lgroup **by = xmalloc((rows + 1) * sizeof(*by));
@@ -215,12 +214,12 @@ void label_set_build(struct label_set *ls, const char *const *names,
 		size_t k;
 
 		for (k = 0; k < ng; k++)
-			if (g[k].fixed == fixed[r] && !strcmp(g[k].name, names[r]))
+			if (g[k].fixed == in[r].fixed && !strcmp(g[k].name, in[r].name))
 				break;
 		if (k == ng)
-			g[ng++] = (struct lgroup){ .name = names[r], .first = r,
-						   .fixed = fixed[r] };
-		g[k].score = sat_add(g[k].score, score[r]);
+			g[ng++] = (struct lgroup){ .name = in[r].name, .first = r,
+						   .fixed = in[r].fixed };
+		g[k].score = sat_add(g[k].score, in[r].score);
 		grp[r] = k;
 	}
 	for (size_t k = 0; k < ng; k++)

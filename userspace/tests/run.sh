@@ -572,11 +572,14 @@ done
 widest() { awk '{ if (length > m) m = length } END { print m + 0 }' "$1"; }
 over=
 for args in summary states transitions "transitions --raw" "transitions --list" hist \
-	reasons "reasons --hist" keepalive "keepalive --hist" counters resets sockets; do
+	reasons "reasons --hist" keepalive "keepalive --hist" counters resets sockets \
+	listeners cgroups; do
 	for case in $CASES; do
-		# an older module's case has no resets file: an error, not a view
-		[ "$args" = resets ] && [ ! -f "$FIX/$case/net/tcp_lifecycle/resets" ] &&
-			continue
+		# an older module's case has no resets (listeners, cgroups) file:
+		# an error, not a view
+		case $args in resets|listeners|cgroups)
+			[ -f "$FIX/$case/net/tcp_lifecycle/$args" ] || continue ;;
+		esac
 		# shellcheck disable=SC2086
 		COLUMNS=80 "$TCPLC" --proc-root "$FIX/$case" $args >"$TMP/out" 2>&1
 		w=$(widest "$TMP/out")
@@ -1617,7 +1620,9 @@ fi
 missing=
 HELP=$("$TCPLC" --help)
 thr() { printf '%s\n' "$HELP" | sed -n "s/$1/\\1/p"; }
-for word in $VIEWS sockets --interval --count --json --prometheus --zeros --netns --all-netns --output --proc-root tcplc-textfile.service tcplc-textfile.timer \
+for word in $VIEWS sockets listeners cgroups --max-labels --cgroup-root TCPLC_CGROUP_ROOT \
+	listen_overflow listen_drops 'listener="other"' listener_overflows_total \
+	cgroup_sockets "all children of" --interval --count --json --prometheus --zeros --netns --all-netns --output --proc-root tcplc-textfile.service tcplc-textfile.timer \
 	--raw --hist --state --older-than --sort --limit TCPLC_PROC_ROOT --list COLUMNS "SS Output width" \
 	--threshold --config close_wait_age keepalive_off_idle synrecv_timeout_pct --buckets tcp_lifecycle_alert_value alert_threshold --no-header "left_out" "^.B 8$" "directory itself" "SS Filters" "bad filter at" sport dport "fBsrc" "fBdst" "fBpid" "fBcomm" "fBlifetime" \
 	Documentation/tcp_lifecycle.rst \
@@ -1667,6 +1672,10 @@ if bash -c 'source "$1"; COMP_WORDS=(tcplc hi); COMP_CWORD=1; _tcplc; echo "${CO
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --output &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc rese); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx resets &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc lis); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx listeners &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc cgroups --max); COMP_CWORD=2; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --max-labels &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc so); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx sockets &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc ke); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \

@@ -27,12 +27,6 @@ TESTS=(install_units service_writes_textfile exporter_reads_it
 
 tlc_require_root
 ktap_header ${#TESTS[@]}
-skip_all() {
-	for t in "${TESTS[@]:$tlc_n}"; do
-		ktap_result 4 "$t" "$1"
-	done
-	ktap_finish
-}
 [[ -x $TCPLC ]] || skip_all "no tcplc at $TCPLC (make tcplc)"
 [[ -x $EXPORTER ]] || skip_all "no $EXPORTER (apt-get install prometheus-node-exporter)"
 command -v curl >/dev/null || skip_all "no curl"

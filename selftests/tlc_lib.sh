@@ -37,6 +37,16 @@ ktap_finish() {
 	exit 0
 }
 
+# skip_all REASON: every test of TESTS not reported yet skips with REASON;
+# then the totals, and exit.
+skip_all() {
+	local t
+	for t in "${TESTS[@]:$tlc_n}"; do
+		ktap_result 4 "$t" "$1"
+	done
+	ktap_finish
+}
+
 tlc_require_root() {
 	if [[ $(id -u) != 0 ]]; then
 		echo "# SKIP: needs root"

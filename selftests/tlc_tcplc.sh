@@ -24,12 +24,6 @@ TESTS=(not_loaded views_summary views_states views_transitions views_transitions
 
 tlc_require_root
 ktap_header ${#TESTS[@]}
-skip_all() {
-	for t in "${TESTS[@]:$tlc_n}"; do
-		ktap_result 4 "$t" "$1"
-	done
-	ktap_finish
-}
 [[ -x $TCPLC ]] || skip_all "no tcplc at $TCPLC (make tcplc)"
 command -v ss >/dev/null && command -v python3 >/dev/null || skip_all "needs ss and python3"
 

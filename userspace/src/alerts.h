@@ -38,6 +38,10 @@
 #define ALERT_KEEPALIVE_OFF 100
 #define ALERT_KEEPALIVE_OFF_IDLE_NS (600 * NSEC_PER_SEC)
 
+/* Accept queue overflows + SYN drops over every listener above this
+ * (the listeners file; since the module loaded). */
+#define ALERT_LISTEN_DROPS 0
+
 #define ALERTS_MAX 12
 
 /*
@@ -47,14 +51,14 @@
 struct alert_thresholds {
 	uint64_t close_wait_ns, time_wait_now, syn_recv_now, synrecv_timeout_pct,
 		untracked, port_exhausted, dead_peers, keepalive_off,
-		keepalive_off_idle_ns;
+		keepalive_off_idle_ns, listen_drops;
 };
 extern struct alert_thresholds alert_thr;
 
 /*
  * Set threshold NAME (close_wait_age, time_wait, syn_recv,
  * synrecv_timeout_pct, untracked, port_exhausted, dead_peers,
- * keepalive_off, keepalive_off_idle) from "NAME=VALUE" (durations for
+ * keepalive_off, keepalive_off_idle, listen_drops) from "NAME=VALUE" (durations for
  * the _age and _idle ones).  0, or -1 with a message in @msg.
  */
 int alert_threshold_set(const char *assignment, char *msg, size_t size);
@@ -65,7 +69,7 @@ struct alert {
 	/* what was compared with what: seconds (close_wait_stuck), percent
 	 * (synrecv_timeout outside watch mode), else a count */
 	double value, threshold;
-	char msg[320];
+	char msg[640];
 };
 
 /*

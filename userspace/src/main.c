@@ -30,7 +30,7 @@
 
 enum { OPT_PROMETHEUS = 256, OPT_PROC_ROOT, OPT_ALL_NETNS, OPT_OUTPUT, OPT_RAW, OPT_HIST, OPT_STATE,
        OPT_OLDER_THAN, OPT_SORT, OPT_LIST, OPT_BUCKETS, OPT_THRESHOLD,
-       OPT_CONFIG };
+       OPT_CONFIG, OPT_MAX_LABELS, OPT_CGROUP_ROOT };
 
 static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, 'i' },
@@ -53,6 +53,8 @@ static const struct option long_opts[] = {
 	{ "older-than", required_argument, NULL, OPT_OLDER_THAN },
 	{ "sort", required_argument, NULL, OPT_SORT },
 	{ "limit", required_argument, NULL, 'n' },
+	{ "max-labels", required_argument, NULL, OPT_MAX_LABELS },
+	{ "cgroup-root", required_argument, NULL, OPT_CGROUP_ROOT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -108,6 +110,15 @@ static void help(void)
 	       "                      sockets: longest first by time in state (default)\n"
 	       "                      or since birth\n"
 	       "  -n, --limit N       sockets: show the first N\n"
+	       "      --max-labels N  listeners, cgroups --prometheus: label values of\n"
+	       "                      their own for the N busiest (default 50), the rest\n"
+	       "                      summed into listener=\"other\" / cgroup=\"other\"\n"
+	       "      --cgroup-root DIR\n"
+	       "                      cgroups: resolve ids to paths below DIR (the cgroup2\n"
+	       "                      mount; default: sys/fs/cgroup beside the proc root,\n"
+	       "                      /sys/fs/cgroup for /proc; also env TCPLC_CGROUP_ROOT)\n"
+	       "  listeners FILTER    listeners: sport and src terms of the sockets filter,\n"
+	       "                      e.g. sport = :8080, src 10.0.0.0/8\n"
 	       "  sockets FILTER      sockets: an ss-style filter expression, e.g.\n"
 	       "                      state close-wait and sport = :8443, dst 10.0.0.0/8,\n"
 	       "                      pid 42, comm 'java*', age '>' 5m (see tcplc(8))\n"
@@ -119,7 +130,7 @@ static void help(void)
 	       "Summary alerts ('!' lines), default thresholds; change them with\n"
 	       "--threshold NAME=VALUE or a --config FILE of NAME = VALUE lines (names:\n"
 	       "close_wait_age time_wait syn_recv synrecv_timeout_pct untracked\n"
-	       "port_exhausted dead_peers keepalive_off keepalive_off_idle):\n"
+	       "port_exhausted dead_peers keepalive_off keepalive_off_idle listen_drops):\n"
 	       "  CLOSE_WAIT now > 0 and its oldest > %llus (without an oldest column:\n"
 	       "    longest finished dwell > %llus)\n"
 	       "  TIME_WAIT now > %d\n"
@@ -131,6 +142,10 @@ static void help(void)
 	       "    peers never noticed)\n"
 	       "  untracked + synrecv_untracked > %d (the module's max_tracked table is\n"
 	       "    too small)\n"
+	       "  accept queue overflows + SYN drops over the listeners > %d\n"
+	       "With the listeners file (else the cgroups file) the alerts name the listener\n"
+	       "(or cgroup) holding most: \"all children of 0.0.0.0:8080\", \"most (180)\n"
+	       "children of ...\".\n"
 	       "\n"
 	       "Exit status:\n"
 	       "  0 ok   1 other error   2 bad usage   3 module not loaded\n"
@@ -142,7 +157,8 @@ static void help(void)
 	       ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC, ALERT_CLOSE_WAIT_NS / NSEC_PER_SEC,
 	       ALERT_TIME_WAIT_NOW, ALERT_PORT_EXHAUSTED, ALERT_SYN_RECV_NOW,
 	       ALERT_SYNRECV_TIMEOUT_PCT, ALERT_DEAD_PEERS, ALERT_KEEPALIVE_OFF,
-	       ALERT_KEEPALIVE_OFF_IDLE_NS / NSEC_PER_SEC, ALERT_UNTRACKED);
+	       ALERT_KEEPALIVE_OFF_IDLE_NS / NSEC_PER_SEC, ALERT_UNTRACKED,
+	       ALERT_LISTEN_DROPS);
 }
 
 static int usage(const char *fmt, const char *arg)
@@ -268,14 +284,38 @@ static int read_config(const char *path)
 	return 0;
 }
 
+/* sys/fs/cgroup beside @proc_root: /proc -> /sys/fs/cgroup,
+ * /host/proc -> /host/sys/fs/cgroup. */
+static const char *default_cgroup_root(const char *proc_root)
+{
+	static char buf[PATH_MAX];
+	size_t n = strlen(proc_root);
+
+	while (n > 1 && proc_root[n - 1] == '/')
+		n--;
+	while (n > 0 && proc_root[n - 1] != '/')
+		n--;
+	while (n > 1 && proc_root[n - 1] == '/')
+		n--;
+	if (!n)
+		return "sys/fs/cgroup";
+	if ((size_t)snprintf(buf, sizeof(buf), "%.*s/sys/fs/cgroup",
+			     n == 1 && proc_root[0] == '/' ? 0 : (int)n,
+			     proc_root) >= sizeof(buf))
+		return NULL;
+	return buf;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	const char *env = getenv("TCPLC_PROC_ROOT");
-	bool prom = false, sock_opts = false;
+	bool prom = false, sock_opts = false, label_opt = false;
+	const char *cg_root = getenv("TCPLC_CGROUP_ROOT");
+	uint64_t v;
 	int c, st;
 
 	*o = (struct options){ .proc_root = env && *env ? env : "/proc",
-			       .view = &view_summary };
+			       .view = &view_summary, .max_labels = 50 };
 	while ((c = getopt_long(argc, argv, "i:c:jzHN:n:o:hV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -375,6 +415,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 					     "integer)", optarg);
 			sock_opts = true;
 			break;
+		case OPT_MAX_LABELS:
+			if (parse_count(optarg, &v) || v > 100000)
+				return usage("invalid --max-labels '%s' (1 to 100000)", optarg);
+			o->max_labels = (size_t)v;
+			label_opt = true;
+			break;
+		case OPT_CGROUP_ROOT:
+			if (!*optarg)
+				return usage("%s", "--cgroup-root needs a directory");
+			cg_root = optarg;
+			break;
 		case 'h':
 			help();
 			exit(0);
@@ -411,7 +462,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		if (!o->view)
 			return usage("unknown view '%s' (views: summary states "
 				     "transitions hist reasons keepalive counters "
-				     "resets sockets)",
+				     "resets sockets listeners cgroups)",
 				     argv[optind]);
 		optind++;
 	}
@@ -465,6 +516,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (o->interval > 0 && o->view->no_watch)
 		return usage("the %s view lists what is there now: it has no watch "
 			     "mode (-i); try watch(1)", o->view->name);
+	if (label_opt && o->view != &view_listeners && o->view != &view_cgroups)
+		return usage("%s", "--max-labels is an option of the listeners and "
+			     "cgroups views");
+	if (cg_root && *cg_root)
+		cgroup_root = cg_root;
+	else
+		cgroup_root = default_cgroup_root(o->proc_root);
 	o->files = o->view->files;
 	o->optional = o->view->optional;
 	if (o->raw)

@@ -178,4 +178,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->sockets.rows);
 	s->sockets.rows = NULL;
 	s->sockets.n = s->sockets.cap = 0;
+	free(s->listeners.rows);
+	s->listeners = (struct listener_list){ 0 };
+	cgroup_list_free(&s->cgroups);
 }

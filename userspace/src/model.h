@@ -75,6 +75,8 @@ enum file_bit {
 	FILE_SOCKETS = 1u << 6,
 	FILE_KEEPALIVE = 1u << 7,
 	FILE_RESETS = 1u << 8,
+	FILE_LISTENERS = 1u << 9,
+	FILE_CGROUPS = 1u << 10,
 };
 
 /*
@@ -242,6 +244,79 @@ struct sock_list {
 	size_t lines;          /* socket lines in the file, before filtering */
 };
 
+/*
+ * The listeners file: one row per listening socket (by id), then the
+ * "closed" and "untracked" rows.  Numbers a row does not have ("-") have
+ * their bit clear in @known.  Reasons a reader does not know are skipped.
+ */
+enum listener_col {
+	LC_REQ_CREATED,
+	LC_REQ_COMPLETED,
+	LC_REQ_TIMEOUT,
+	LC_REQ_RST,
+	LC_REQ_OTHER,
+	LC_REQ_NOW,
+	LC_REQ_OLDEST,        /* ns */
+	LC_SYNACK_RETRANS,
+	LC_COOKIES_SENT,
+	LC_OVERFLOWS,
+	LC_DROPS,
+	LC_ACCEPTQ,
+	LC_ACCEPTQ_MAX,
+	LC_ACCEPTED,
+	LC_ESTAB_NOW,
+	LC_CLOSE_WAIT_NOW,
+	LC_CLOSE_WAIT_OLDEST, /* ns */
+	LC_COUNT
+};
+
+enum row_kind { ROW_ENTRY, ROW_CLOSED, ROW_UNTRACKED, ROW_OTHER };
+
+#define LISTENER_ADDR_MAX 48 /* "[1111:...:8888]:65535" with its NUL */
+
+struct listener_row {
+	uint64_t id;                    /* ROW_ENTRY only */
+	uint8_t kind;                   /* enum row_kind: ENTRY, CLOSED, UNTRACKED */
+	struct sock_addr local;         /* family ADDR_NONE for "-" */
+	char local_text[LISTENER_ADDR_MAX]; /* as the file wrote it, or "-" */
+	uint32_t known;                 /* bit c: column c was a number */
+	uint64_t v[LC_COUNT];
+	uint64_t reasons[RS_COUNT];     /* its children's ends */
+};
+
+struct listener_list {
+	struct listener_row *rows;      /* malloc'ed; snapshot_free() frees it */
+	size_t n, cap;
+};
+
+/*
+ * The cgroups file: one row per cgroup v2 (by id), then "other".  @path
+ * is the cgroup's directory below the cgroup root ("/" for the root
+ * itself), found by its inode number; NULL if not found.
+ */
+struct cgroup_row {
+	uint64_t id;                    /* ROW_ENTRY only */
+	uint8_t kind;                   /* ROW_ENTRY or ROW_OTHER */
+	bool has_cw_oldest;
+	uint64_t opened, ended, cw_oldest;
+	uint64_t now[TS_COUNT];         /* its full sockets by state now */
+	uint64_t reasons[RS_COUNT];
+	char *path;                     /* malloc'ed, or NULL */
+};
+
+struct cgroup_list {
+	struct cgroup_row *rows;        /* malloc'ed; snapshot_free() frees it */
+	size_t n, cap;
+};
+
+/*
+ * Where cgroup ids are looked up: the cgroup v2 mount, a directory whose
+ * subdirectories' inode numbers are the ids.  Set once in main (default:
+ * sys/fs/cgroup beside the proc root: /sys/fs/cgroup for /proc).  NULL:
+ * ids are not resolved.
+ */
+extern const char *cgroup_root;
+
 struct snapshot {
 	unsigned have;             /* FILE_* bits that were read */
 	unsigned left_out;         /* FILE_* bits missing or damaged (partial) */
@@ -260,6 +335,8 @@ struct snapshot {
 	struct resets resets;      /* no rows: the kernel gives no reasons */
 	struct sock_filter filter; /* input of the sockets parser */
 	struct sock_list sockets;  /* the sockets that passed the filter */
+	struct listener_list listeners;
+	struct cgroup_list cgroups;
 };
 
 extern const char *const state_names[TS_COUNT];
@@ -291,7 +368,13 @@ static inline bool have_reason(const struct snapshot *s, int r)
  * does it match the filter's expression? */
 bool sock_filter_match(const struct sock_filter *f, const struct sock_row *r);
 
-/* Free what the parsers allocated (the sockets list); @s stays usable. */
+void cgroup_list_free(struct cgroup_list *l);
+/* Set the rows' paths from their ids, walking the cgroup tree at @root
+ * (NULL: nothing); rows not found keep path NULL (cgroup.c). */
+void cgroups_resolve(struct cgroup_list *l, const char *root);
+
+/* Free what the parsers allocated (sockets, listeners, cgroups); @s stays
+ * usable. */
 void snapshot_free(struct snapshot *s);
 
 #endif

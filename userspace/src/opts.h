@@ -36,6 +36,7 @@ struct options {
 	struct sock_expr expr;   /* sockets FILTER...; filter.expr points here */
 	enum sock_sort sort;     /* sockets --sort */
 	uint64_t limit;          /* sockets -n N; 0: all */
+	size_t max_labels;       /* --max-labels N: listeners, cgroups (Prometheus) */
 	double interval;         /* -i SEC; > 0 selects watch mode */
 	uint64_t count;          /* -c N reports; 0: until interrupted */
 	/*

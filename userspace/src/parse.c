@@ -2,7 +2,7 @@
 /*
  * parse.c - parsers of the version 1 statistics files: states, transitions,
  * transitions_raw, hist, reasons, counters, keepalive, resets (sockets:
- * parse_sockets.c).
+ * parse_sockets.c; listeners, cgroups: parse_listeners.c).
  */
 #include <string.h>
 
@@ -11,15 +11,17 @@
 
 /* Order matters only to the fuzz target's multi-part inputs: append. */
 const struct file_desc file_table[] = {
-	{ "states", FILE_STATES, parse_states },
-	{ "transitions", FILE_TRANSITIONS, parse_transitions },
-	{ "hist", FILE_HIST, parse_hist },
-	{ "counters", FILE_COUNTERS, parse_counters },
-	{ "transitions_raw", FILE_TRANSITIONS_RAW, parse_transitions_raw },
-	{ "reasons", FILE_REASONS, parse_reasons },
-	{ "sockets", FILE_SOCKETS, parse_sockets },
-	{ "keepalive", FILE_KEEPALIVE, parse_keepalive },
-	{ "resets", FILE_RESETS, parse_resets },
+	{ "states", FILE_STATES, parse_states, false },
+	{ "transitions", FILE_TRANSITIONS, parse_transitions, false },
+	{ "hist", FILE_HIST, parse_hist, false },
+	{ "counters", FILE_COUNTERS, parse_counters, false },
+	{ "transitions_raw", FILE_TRANSITIONS_RAW, parse_transitions_raw, false },
+	{ "reasons", FILE_REASONS, parse_reasons, false },
+	{ "sockets", FILE_SOCKETS, parse_sockets, true },
+	{ "keepalive", FILE_KEEPALIVE, parse_keepalive, false },
+	{ "resets", FILE_RESETS, parse_resets, false },
+	{ "listeners", FILE_LISTENERS, parse_listeners, false },
+	{ "cgroups", FILE_CGROUPS, parse_cgroups, true },
 };
 const size_t file_table_len = sizeof(file_table) / sizeof(file_table[0]);
 
@@ -305,8 +307,16 @@ int parse_reasons(const char *buf, size_t len, struct snapshot *s,
 	return 0;
 }
 
-int parse_counters(const char *buf, size_t len, struct snapshot *s,
-		   struct err *e)
+/*
+ * counters and resets: the version line, then "name value" lines, each
+ * handed to @line as its two fields.
+ */
+typedef int (*name_value_fn)(const struct cursor *c, struct span name,
+			     struct span value, struct snapshot *s,
+			     struct err *e);
+
+static int parse_name_values(const char *buf, size_t len, struct snapshot *s,
+			     name_value_fn line, struct err *e)
 {
 	struct cursor c;
 	struct span l, f[2];
@@ -316,26 +326,37 @@ int parse_counters(const char *buf, size_t len, struct snapshot *s,
 	cur_init(&c, buf, len);
 	if (parse_version_line(&c, e))
 		return e->code;
+	while ((r = cur_next(&c, &l, e)) == 1)
+		if (split_fields(&c, l, f, 2, 2, &n, e) || line(&c, f[0], f[1], s, e))
+			return e->code;
+	return r < 0 ? e->code : 0;
+}
+
+static int counter_line(const struct cursor *c, struct span name,
+			struct span value, struct snapshot *s, struct err *e)
+{
+	int id = -1;
+
+	for (int i = 0; i < CTR_COUNT; i++)
+		if (span_eq(name, counter_descs[i].name))
+			id = i;
+	if (id < 0)
+		return 0; /* the format says: ignore unknown names */
+	if (have_counter(s, id))
+		return err_line(e, c->line, ERR_MALFORMED,
+				"counter %s listed twice", counter_descs[id].name);
+	if (parse_u64(c, value, counter_descs[id].name, &s->counters[id], e))
+		return e->code;
+	s->ctr_have |= 1u << id;
+	return 0;
+}
+
+int parse_counters(const char *buf, size_t len, struct snapshot *s,
+		   struct err *e)
+{
 	s->ctr_have = 0;
 	memset(s->counters, 0, sizeof(s->counters));
-	while ((r = cur_next(&c, &l, e)) == 1) {
-		int id = -1;
-
-		if (split_fields(&c, l, f, 2, 2, &n, e))
-			return e->code;
-		for (int i = 0; i < CTR_COUNT; i++)
-			if (span_eq(f[0], counter_descs[i].name))
-				id = i;
-		if (id < 0)
-			continue; /* the format says: ignore unknown names */
-		if (have_counter(s, id))
-			return err_line(e, c.line, ERR_MALFORMED,
-					"counter %s listed twice", counter_descs[id].name);
-		if (parse_u64(&c, f[1], counter_descs[id].name, &s->counters[id], e))
-			return e->code;
-		s->ctr_have |= 1u << id;
-	}
-	if (r < 0)
+	if (parse_name_values(buf, len, s, counter_line, e))
 		return e->code;
 	for (int i = 0; i < CTR_REQUIRED; i++)
 		if (!have_counter(s, i))
@@ -446,6 +467,42 @@ int parse_keepalive(const char *buf, size_t len, struct snapshot *s,
 	return 0;
 }
 
+static int reset_line(const struct cursor *c, struct span name,
+		      struct span value, struct snapshot *s, struct err *e)
+{
+	struct resets *rs = &s->resets;
+	struct reset_row *row;
+
+	if (!name.n || name.n >= RESET_NAME_MAX)
+		return err_line(e, c->line, ERR_MALFORMED,
+				"reset reason name of %zu bytes (1 to %d)",
+				name.n, RESET_NAME_MAX - 1);
+	for (size_t i = 0; i < name.n; i++) {
+		char ch = name.p[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+		      ch == '_'))
+			return err_line(e, c->line, ERR_MALFORMED,
+					"reset reason name with '%c' (a-z, 0-9, _)",
+					ch);
+	}
+	for (size_t i = 0; i < rs->n; i++)
+		if (span_eq(name, rs->row[i].name))
+			return err_line(e, c->line, ERR_MALFORMED,
+					"reset reason %s listed twice",
+					rs->row[i].name);
+	if (rs->n == RESETS_MAX)
+		return err_line(e, c->line, ERR_MALFORMED,
+				"more than %d reset reasons", RESETS_MAX);
+	row = &rs->row[rs->n];
+	memcpy(row->name, name.p, name.n);
+	row->name[name.n] = '\0';
+	if (parse_u64(c, value, row->name, &row->count, e))
+		return e->code;
+	rs->n++;
+	return 0;
+}
+
 /*
  * resets: "name value" lines, the kernel's reasons in its order.  Names are
  * not known in advance (each kernel has its own list), so they are checked
@@ -454,50 +511,8 @@ int parse_keepalive(const char *buf, size_t len, struct snapshot *s,
 int parse_resets(const char *buf, size_t len, struct snapshot *s,
 		 struct err *e)
 {
-	struct resets *rs = &s->resets;
-	struct cursor c;
-	struct span l, f[2];
-	size_t n;
-	int r;
-
-	cur_init(&c, buf, len);
-	if (parse_version_line(&c, e))
-		return e->code;
-	rs->n = 0;
-	while ((r = cur_next(&c, &l, e)) == 1) {
-		struct reset_row *row;
-
-		if (split_fields(&c, l, f, 2, 2, &n, e))
-			return e->code;
-		if (!f[0].n || f[0].n >= RESET_NAME_MAX)
-			return err_line(e, c.line, ERR_MALFORMED,
-					"reset reason name of %zu bytes (1 to %d)",
-					f[0].n, RESET_NAME_MAX - 1);
-		for (size_t i = 0; i < f[0].n; i++) {
-			char ch = f[0].p[i];
-
-			if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-			      ch == '_'))
-				return err_line(e, c.line, ERR_MALFORMED,
-						"reset reason name with '%c' (a-z, 0-9, _)",
-						ch);
-		}
-		for (size_t i = 0; i < rs->n; i++)
-			if (span_eq(f[0], rs->row[i].name))
-				return err_line(e, c.line, ERR_MALFORMED,
-						"reset reason %s listed twice",
-						rs->row[i].name);
-		if (rs->n == RESETS_MAX)
-			return err_line(e, c.line, ERR_MALFORMED,
-					"more than %d reset reasons", RESETS_MAX);
-		row = &rs->row[rs->n];
-		memcpy(row->name, f[0].p, f[0].n);
-		row->name[f[0].n] = '\0';
-		if (parse_u64(&c, f[1], row->name, &row->count, e))
-			return e->code;
-		rs->n++;
-	}
-	if (r < 0)
+	s->resets.n = 0;
+	if (parse_name_values(buf, len, s, reset_line, e))
 		return e->code;
 	s->have |= FILE_RESETS;
 	return 0;

@@ -4,9 +4,10 @@
  *
  * Every parser takes the whole file content (any bytes, not NUL-terminated),
  * fills its part of @s and returns 0, or an enum err_code with @e set to the
- * line number and message.  Parsers never exit.  Only parse_sockets
- * allocates (s->sockets.rows, freed by snapshot_free() whatever it returns);
- * it keeps the sockets that pass s->filter.
+ * line number and message.  Parsers never exit.  parse_sockets allocates
+ * s->sockets.rows (freed by snapshot_free() whatever it returns) and keeps
+ * the sockets that pass s->filter; parse_listeners and parse_cgroups
+ * allocate their rows on success only.
  */
 #ifndef TCPLC_PARSE_H
 #define TCPLC_PARSE_H
@@ -23,6 +24,9 @@ struct file_desc {
 	const char *name; /* file name under <proc>/net/tcp_lifecycle/ */
 	enum file_bit bit;
 	parse_fn parse;
+	/* readable by privileged readers only (0600): when it is optional,
+	 * permission denied leaves it out silently, as if it did not exist */
+	bool privileged;
 };
 
 extern const struct file_desc file_table[];
@@ -43,6 +47,10 @@ int parse_keepalive(const char *buf, size_t len, struct snapshot *s,
 int parse_resets(const char *buf, size_t len, struct snapshot *s,
 		 struct err *e);
 int parse_sockets(const char *buf, size_t len, struct snapshot *s,
+		  struct err *e);
+int parse_listeners(const char *buf, size_t len, struct snapshot *s,
+		    struct err *e);
+int parse_cgroups(const char *buf, size_t len, struct snapshot *s,
 		  struct err *e);
 
 #endif

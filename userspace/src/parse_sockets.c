@@ -9,7 +9,6 @@
  * "-" means unknown.  Lines are checked in full whatever the filter; only
  * the sockets that pass s->filter are kept.
  */
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,61 +23,11 @@ static const char *const sockets_cols[KC_COUNT] = {
 
 #define QUOTE_BUF 160
 
-static int is_dash(struct span f)
-{
-	return f.n == 1 && f.p[0] == '-';
-}
-
-/* "a.b.c.d:port" or "[v6]:port"; "-" leaves @a unknown. */
-static int parse_addr(const struct cursor *c, struct span f, const char *what,
-		      struct sock_addr *a, struct err *e)
-{
-	char q[QUOTE_BUF], text[64];
-	const char *colon = NULL;
-	struct span host, port;
-	uint64_t p;
-	bool v6 = f.n && f.p[0] == '[';
-
-	memset(a, 0, sizeof(*a));
-	if (is_dash(f))
-		return 0;
-	for (size_t i = f.n; i > 0; i--)
-		if (f.p[i - 1] == ':') {
-			colon = f.p + i - 1;
-			break;
-		}
-	if (!colon)
-		goto bad;
-	host = (struct span){ f.p, (size_t)(colon - f.p) };
-	port = (struct span){ colon + 1, f.n - host.n - 1 };
-	if (v6) {
-		if (host.n < 2 || host.p[host.n - 1] != ']')
-			goto bad;
-		host.p++;
-		host.n -= 2;
-	}
-	if (!host.n || host.n >= sizeof(text))
-		goto bad;
-	memcpy(text, host.p, host.n);
-	text[host.n] = '\0';
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, text, a->a) != 1)
-		goto bad;
-	if (parse_u64(c, port, what, &p, e) || p > 65535)
-		goto bad;
-	a->family = v6 ? ADDR_V6 : ADDR_V4;
-	a->port = (uint16_t)p;
-	return 0;
-bad:
-	return err_line(e, c->line, ERR_MALFORMED,
-			"%s address \"%s\" is not ADDR:PORT or [ADDR]:PORT", what,
-			span_quote(f, q, sizeof(q)));
-}
-
 /* u64 or "-"; sets @bit in *known when present. */
 static int parse_opt_u64(const struct cursor *c, struct span f, const char *what,
 			 uint64_t *v, uint8_t *known, uint8_t bit, struct err *e)
 {
-	if (is_dash(f))
+	if (span_is_dash(f))
 		return 0;
 	if (parse_u64(c, f, what, v, e))
 		return e->code;
@@ -93,7 +42,7 @@ static int parse_comm(const struct cursor *c, struct span f, char *out,
 	char q[QUOTE_BUF];
 
 	out[0] = '\0';
-	if (is_dash(f))
+	if (span_is_dash(f))
 		return 0;
 	if (f.n >= SOCK_COMM_MAX)
 		return err_line(e, c->line, ERR_MALFORMED,
@@ -132,10 +81,10 @@ static int parse_sock_line(const struct cursor *c, struct span l,
 			r->state = (uint8_t)st;
 			break;
 		case KC_LOCAL:
-			rc = parse_addr(c, f[k], "local", &r->local, e);
+			rc = parse_sock_addr(c, f[k], "local", &r->local, e);
 			break;
 		case KC_REMOTE:
-			rc = parse_addr(c, f[k], "remote", &r->remote, e);
+			rc = parse_sock_addr(c, f[k], "remote", &r->remote, e);
 			break;
 		case KC_AGE:
 			rc = parse_opt_u64(c, f[k], "age", &r->age, &r->known, SK_AGE, e);
@@ -192,8 +141,8 @@ int parse_sockets(const char *buf, size_t len, struct snapshot *s,
 	struct span l;
 	size_t ncols;
 
-	snapshot_free(s);
-	s->sockets.lines = 0;
+	free(s->sockets.rows);
+	s->sockets = (struct sock_list){ 0 };
 	cur_init(&c, buf, len);
 	if (parse_version_line(&c, e) ||
 	    parse_header(&c, sockets_cols, KC_COUNT, KC_COUNT, map, &ncols, e))

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* parse_util.c - line/field/number helpers for the parsers. */
+#include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -248,4 +250,53 @@ int parse_fixed_line(struct cursor *c, const char *text, const char *what,
 				"expected %s \"%s\", got \"%s\"", what, text,
 				span_quote(l, q, sizeof(q)));
 	return 0;
+}
+
+int span_is_dash(struct span f)
+{
+	return f.n == 1 && f.p[0] == '-';
+}
+
+int parse_sock_addr(const struct cursor *c, struct span f, const char *what,
+		    struct sock_addr *a, struct err *e)
+{
+	char q[QUOTE_MAX * 4 + 8], text[64];
+	const char *colon = NULL;
+	struct span host, port;
+	uint64_t p;
+	bool v6 = f.n && f.p[0] == '[';
+
+	memset(a, 0, sizeof(*a));
+	if (span_is_dash(f))
+		return 0;
+	for (size_t i = f.n; i > 0; i--)
+		if (f.p[i - 1] == ':') {
+			colon = f.p + i - 1;
+			break;
+		}
+	if (!colon)
+		goto bad;
+	host = (struct span){ f.p, (size_t)(colon - f.p) };
+	port = (struct span){ colon + 1, f.n - host.n - 1 };
+	if (v6) {
+		if (host.n < 2 || host.p[host.n - 1] != ']')
+			goto bad;
+		host.p++;
+		host.n -= 2;
+	}
+	if (!host.n || host.n >= sizeof(text))
+		goto bad;
+	memcpy(text, host.p, host.n);
+	text[host.n] = '\0';
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, text, a->a) != 1)
+		goto bad;
+	if (parse_u64(c, port, what, &p, e) || p > 65535)
+		goto bad;
+	a->family = v6 ? ADDR_V6 : ADDR_V4;
+	a->port = (uint16_t)p;
+	return 0;
+bad:
+	return err_line(e, c->line, ERR_MALFORMED,
+			"%s address \"%s\" is not ADDR:PORT or [ADDR]:PORT", what,
+			span_quote(f, q, sizeof(q)));
 }

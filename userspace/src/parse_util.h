@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "model.h"
 
 struct span {
 	const char *p;
@@ -66,6 +67,12 @@ int parse_state_field(const struct cursor *c, struct span s, int want,
 /* Any state name field; returns the state index or -1 with @e set. */
 int parse_any_state(const struct cursor *c, struct span s, const char *what,
 		    struct err *e);
+
+/* "-" (a value that does not apply or is unknown) */
+int span_is_dash(struct span f);
+/* "a.b.c.d:port" or "[v6]:port"; "-" leaves @a zeroed (ADDR_NONE). */
+int parse_sock_addr(const struct cursor *c, struct span f, const char *what,
+		    struct sock_addr *a, struct err *e);
 
 /* Printable, length-limited rendering of untrusted text for messages. */
 const char *span_quote(struct span s, char *buf, size_t size);

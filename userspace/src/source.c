@@ -46,32 +46,37 @@ static int set_path(struct err *e, const char *root, const char *name)
 	return 0;
 }
 
-static int perm_error(struct err *e, bool sockets)
+static int perm_error(struct err *e, const struct file_desc *d)
 {
 	err_set(e, ERR_PERM, "permission denied");
-	if (sockets)
-		err_hint(e, "the sockets file names addresses and processes: listing "
-			 "it needs root, or CAP_NET_ADMIN in the user namespace that "
-			 "owns this network namespace");
+	if (d && d->privileged)
+		err_hint(e, "the %s file tells about other users' connections: "
+			 "reading it needs root, or CAP_NET_ADMIN in the user "
+			 "namespace that owns this network namespace", d->name);
 	else
 		err_hint(e, "reading tcp_lifecycle statistics needs root here: run as root (e.g. with sudo)");
 	return e->code;
 }
 
-/* Classify a failure to read e->path. */
-static int io_error(struct err *e, const char *root, int errnum, bool sockets)
+/* Classify a failure to read e->path (the file @d, or NULL: the directory). */
+static int io_error(struct err *e, const char *root, int errnum,
+		    const struct file_desc *d)
 {
 	char file[PATH_MAX];
 	struct stat st;
 
 	if (errnum == EACCES || errnum == EPERM)
-		return perm_error(e, sockets);
+		return perm_error(e, d);
 	if (errnum != ENOENT && errnum != ENOTDIR)
 		return err_set(e, ERR_IO, "%s", strerror(errnum));
 	memcpy(file, e->path, sizeof(file));
 	if (set_path(e, root, NULL) == 0 && stat(e->path, &st) == 0 &&
 	    S_ISDIR(st.st_mode)) {
 		memcpy(e->path, file, sizeof(file));
+		if (d && (d->bit & (FILE_LISTENERS | FILE_CGROUPS)))
+			return err_set(e, ERR_IO, "no such file: the loaded "
+				       "tcp_lifecycle module has no per-listener and "
+				       "per-cgroup tables (an older module: upgrade it)");
 		return err_set(e, ERR_IO, "no such file: tcp_lifecycle module "
 			       "version not supported by this tcplc?");
 	}
@@ -185,6 +190,7 @@ static int read_file(const char *root, const struct file_desc *d, bool optional,
 		     size_t *outlen, struct err *e)
 {
 	bool sockets = d->bit == FILE_SOCKETS;
+	int errnum;
 	size_t max = sockets ? SOURCE_MAX_SOCKETS_FILE : SOURCE_MAX_FILE;
 	struct stat st;
 	int fd, r;
@@ -200,23 +206,26 @@ static int read_file(const char *root, const struct file_desc *d, bool optional,
 		fd = open(e->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	}
 	if (fd < 0) {
-		if (optional && errno == ENOENT) {
+		errnum = errno;
+		/* a file only root may read is left out for others */
+		if (optional && d->privileged && (errnum == EACCES || errnum == EPERM))
+			return SKIPPED;
+		if (optional && errnum == ENOENT) {
 			set_path(e, root, NULL);
 			if (stat(e->path, &st) == 0 && S_ISDIR(st.st_mode))
 				return SKIPPED;
 			set_path(e, root, d->name);
-			errno = ENOENT;
 		}
-		return io_error(e, root, errno, sockets);
+		return io_error(e, root, errnum, d);
 	}
 	if (fstat(fd, &st)) {
-		r = io_error(e, root, errno, sockets);
+		r = io_error(e, root, errno, d);
 	} else if (!S_ISREG(st.st_mode)) {
 		r = err_set(e, ERR_IO, "not a regular file");
 	} else {
 		r = read_fd(fd, max, out, outlen, e);
 		if (r < 0)
-			r = io_error(e, root, errno, sockets);
+			r = io_error(e, root, errno, d);
 	}
 	close(fd);
 	return r;
@@ -271,6 +280,8 @@ int source_load(const char *proc_root, unsigned files, unsigned optional,
 		goto fail;
 	}
 	free(tmp);
+	if (s->have & FILE_CGROUPS)
+		cgroups_resolve(&s->cgroups, cgroup_root);
 	clock_gettime(CLOCK_REALTIME, &s->wall);
 	clock_gettime(CLOCK_MONOTONIC, &s->mono);
 	return 0;

@@ -46,7 +46,7 @@ struct view {
 
 extern const struct view view_summary, view_states, view_transitions,
 	view_hist, view_reasons, view_keepalive, view_counters, view_resets,
-	view_sockets;
+	view_sockets, view_listeners, view_cgroups;
 extern const struct view *const views[];
 
 const struct view *view_find(const char *name);
@@ -91,5 +91,45 @@ void view_hist_json(const struct view_ctx *c, struct jw *j,
  * @label=@value (the family header is the caller's). */
 void view_hist_prom(const struct prom *p, const char *metric, const char *label,
 		    const char *value, const struct hist_row *h);
+
+/*
+ * Prometheus label values for a table's rows (--max-labels): rows named
+ * alike share a value; the @max non-fixed names of the highest @score get
+ * a value of their own, the others are summed into "other"; @fixed rows
+ * (the file's own summary rows) keep their name.  Values are listed in
+ * that order: the kept names as they first appear, "other", the fixed.
+ */
+struct label_set {
+	size_t n;           /* label values */
+	const char **value; /* [n]: the names given, or "other" */
+	size_t *of_row;     /* [rows]: the row's label value */
+};
+
+/* One row as label_set_build() sees it. */
+struct label_in {
+	const char *name;
+	uint64_t score;
+	bool fixed;
+	const void *row; /* the caller's row */
+	char buf[24];    /* room for the name, if the caller needs it */
+};
+
+void label_set_build(struct label_set *ls, const struct label_in *in,
+		     size_t rows, size_t max);
+void label_set_free(struct label_set *ls);
+
+/* Does a listener at @a pass the view's filter expression (if any)? */
+bool view_listener_match(const struct view_ctx *c, const struct sock_addr *a);
+
+/* A "! " line for each listener (that @expr matches, if not NULL) whose
+ * accept queue overflowed or that dropped SYNs. */
+void view_listeners_overflow_lines(FILE *f, const struct listener_list *l,
+				   const struct sock_expr *expr);
+
+/* "NAME  reason N  reason N" of the non-zero @reasons[RS_COUNT] */
+void view_reasons_line(FILE *f, const char *name, const uint64_t *reasons);
+
+/* The cgroup row's name: its path, or its id when not found; "other". */
+const char *cgroup_name(const struct cgroup_row *r, char *buf, size_t size);
 
 #endif

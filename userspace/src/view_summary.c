@@ -334,7 +334,8 @@ const struct view view_summary = {
 		"               close reasons, half-open, TIME_WAIT, counters,\n"
 		"               keepalive, alerts (default)",
 	.files = FILE_STATES | FILE_TRANSITIONS | FILE_HIST | FILE_COUNTERS,
-	.optional = FILE_REASONS | FILE_TRANSITIONS_RAW | FILE_KEEPALIVE,
+	.optional = FILE_REASONS | FILE_TRANSITIONS_RAW | FILE_KEEPALIVE |
+		    FILE_LISTENERS | FILE_CGROUPS,
 	.text = text,
 	.json = json,
 	.prom = prom,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter.h"
 #include "fmt_text.h"
 #include "stats.h"
 #include "util.h"
@@ -12,7 +13,7 @@
 const struct view *const views[] = {
 	&view_summary, &view_states, &view_transitions, &view_hist,
 	&view_reasons, &view_keepalive, &view_counters, &view_resets, &view_sockets,
-	NULL,
+	&view_listeners, &view_cgroups, NULL,
 };
 
 const struct view *view_find(const char *name)
@@ -171,4 +172,114 @@ void view_hist_prom(const struct prom *p, const char *metric, const char *label,
 	prom_sample(p, name, prom_seconds(v, sizeof(v), h->sum), label, value, NULL);
 	snprintf(name, sizeof(name), "%s_count", metric);
 	prom_sample(p, name, prom_u64(v, sizeof(v), h->count), label, value, NULL);
+}
+
+struct lgroup {
+	const char *name;
+	uint64_t score;
+	size_t first; /* its first row */
+	bool fixed, kept;
+};
+
+/* kept names by score, descending, then as they first appear */
+static int cmp_score(const void *pa, const void *pb)
+{
+	const struct lgroup *a = *(const struct lgroup *const *)pa;
+	const struct lgroup *b = *(const struct lgroup *const *)pb;
+
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return a->first < b->first ? -1 : a->first > b->first;
+}
+
+static size_t label_index(struct label_set *ls, const char *v)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		if (!strcmp(ls->value[i], v))
+			return i;
+	ls->value[ls->n] = v;
+	return ls->n++;
+}
+
+void label_set_build(struct label_set *ls, const struct label_in *in,
+		     size_t rows, size_t max)
+{
+	struct lgroup *g = xmalloc((rows + 1) * sizeof(*g));
+	struct lgroup **by = xmalloc((rows + 1) * sizeof(*by));
+	size_t *grp = xmalloc((rows + 1) * sizeof(*grp));
+	size_t ng = 0, nby = 0;
+	bool folded = false;
+
+	for (size_t r = 0; r < rows; r++) {
+		size_t k;
+
+		for (k = 0; k < ng; k++)
+			if (g[k].fixed == in[r].fixed && !strcmp(g[k].name, in[r].name))
+				break;
+		if (k == ng)
+			g[ng++] = (struct lgroup){ .name = in[r].name, .first = r,
+						   .fixed = in[r].fixed };
+		g[k].score = sat_add(g[k].score, in[r].score);
+		grp[r] = k;
+	}
+	for (size_t k = 0; k < ng; k++)
+		if (!g[k].fixed)
+			by[nby++] = &g[k];
+	qsort(by, nby, sizeof(*by), cmp_score);
+	for (size_t i = 0; i < nby; i++) {
+		by[i]->kept = i < max;
+		folded |= i >= max;
+	}
+	ls->n = 0;
+	ls->value = xmalloc((ng + 1) * sizeof(*ls->value));
+	ls->of_row = xmalloc((rows + 1) * sizeof(*ls->of_row));
+	for (size_t k = 0; k < ng; k++)
+		if (g[k].kept)
+			label_index(ls, g[k].name);
+	if (folded)
+		label_index(ls, "other");
+	for (size_t k = 0; k < ng; k++)
+		if (g[k].fixed)
+			label_index(ls, g[k].name);
+	for (size_t r = 0; r < rows; r++) {
+		const struct lgroup *k = &g[grp[r]];
+
+		ls->of_row[r] = label_index(ls, k->fixed || k->kept ? k->name : "other");
+	}
+	free(g);
+	free(by);
+	free(grp);
+}
+
+void label_set_free(struct label_set *ls)
+{
+	free(ls->value);
+	free(ls->of_row);
+	*ls = (struct label_set){ 0 };
+}
+
+bool view_listener_match(const struct view_ctx *c, const struct sock_addr *a)
+{
+	struct sock_row r = { .state = TS_LISTEN, .local = *a };
+
+	return !c->o->filter.expr || sock_expr_match(c->o->filter.expr, &r);
+}
+
+const char *cgroup_name(const struct cgroup_row *r, char *buf, size_t size)
+{
+	if (r->kind == ROW_OTHER)
+		return "other";
+	if (r->path)
+		return r->path;
+	snprintf(buf, size, "%" PRIu64, r->id);
+	return buf;
+}
+
+void view_reasons_line(FILE *f, const char *name, const uint64_t *reasons)
+{
+	fprintf(f, "%s", name);
+	for (int k = 0; k < RS_COUNT; k++)
+		if (reasons[k])
+			fprintf(f, "  %s %" PRIu64, reason_names[k], reasons[k]);
+	fputc('\n', f);
 }

@@ -80,14 +80,20 @@ int watch_run(const struct options *o, struct err *e)
 			if (wait_until(next, &set))
 				break;
 		}
-		if (load(o, k, &cur, e))
+		if (load(o, k, &cur, e)) {
+			snapshot_free(&prev);
 			return e->code;
+		}
 		c.secs = o->test_series ? o->interval : elapsed_seconds(&prev, &cur);
 		c.reset = snapshot_delta(&prev, &cur, &delta);
 		view_render(o->view, &c);
-		if (fflush(stdout) || ferror(stdout))
-			return err_set(e, ERR_IO, "write error: %s", strerror(errno));
+		snapshot_free(&prev);
 		prev = cur;
+		if (fflush(stdout) || ferror(stdout)) {
+			snapshot_free(&prev);
+			return err_set(e, ERR_IO, "write error: %s", strerror(errno));
+		}
 	}
+	snapshot_free(&prev);
 	return 0;
 }

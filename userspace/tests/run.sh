@@ -572,11 +572,14 @@ done
 widest() { awk '{ if (length > m) m = length } END { print m + 0 }' "$1"; }
 over=
 for args in summary states transitions "transitions --raw" "transitions --list" hist \
-	reasons "reasons --hist" keepalive "keepalive --hist" counters resets sockets; do
+	reasons "reasons --hist" keepalive "keepalive --hist" counters resets sockets \
+	listeners cgroups; do
 	for case in $CASES; do
-		# an older module's case has no resets file: an error, not a view
-		[ "$args" = resets ] && [ ! -f "$FIX/$case/net/tcp_lifecycle/resets" ] &&
-			continue
+		# an older module's case has no resets (listeners, cgroups) file:
+		# an error, not a view
+		case $args in resets|listeners|cgroups)
+			[ -f "$FIX/$case/net/tcp_lifecycle/$args" ] || continue ;;
+		esac
 		# shellcheck disable=SC2086
 		COLUMNS=80 "$TCPLC" --proc-root "$FIX/$case" $args >"$TMP/out" 2>&1
 		w=$(widest "$TMP/out")
@@ -1241,6 +1244,221 @@ else
 	not_ok "resets -j: total is the sum of the file's lines"
 fi
 
+# ---------------------------------------------------------------- listeners, cgroups
+# busy: four listeners, 0.0.0.0:8443 (java) overflowing its accept queue and
+# holding 180 of the 210 CLOSE_WAIT; basic: one listener; legacy: an older
+# module without the files.  fixtures/host: busy's files as a /proc
+# (host/proc -> ../busy) beside a fake cgroup2 tree (host/sys/fs/cgroup).
+# A cgroup id is the inode number of its directory, which a checkout cannot
+# fix: mkhost copies the tree and renumbers the cgroups file's placeholder
+# ids (host/cgroup-ids) to this copy's inode numbers; 987654321001 has no
+# directory (a cgroup that is gone: shown by its id).
+mkhost() {
+	local id path ino sed=
+	rm -rf "$TMP/h"
+	mkdir -p "$TMP/h"
+	cp -rL "$FIX/host/proc" "$TMP/h/proc"
+	cp -r "$FIX/host/sys" "$TMP/h/sys"
+	while read -r id path; do
+		ino=$(stat -c %i "$TMP/h/sys/fs/cgroup$path") || return 1
+		sed="$sed s/^$id /$ino /;"
+	done <"$FIX/host/cgroup-ids"
+	local f=$TMP/h/proc/net/tcp_lifecycle/cgroups
+	sed "$sed" "$f" >"$f.new"
+	# by id ascending, as the module writes them; "other" last
+	{ sed -n 1,2p "$f.new"; sed 1,2d "$f.new" | grep -v '^other ' | sort -n
+	  grep '^other ' "$f.new"; } >"$f"
+	rm "$f.new"
+}
+mkhost || not_ok "mkhost: the fake cgroup tree"
+H=(--proc-root "$TMP/h/proc")
+for case in busy basic; do
+	golden "$case.listeners.txt" "$case.listeners.txt" "$TCPLC" --proc-root "$FIX/$case" listeners
+	golden "$case.listeners.json" "$case.listeners.json" "$TCPLC" --proc-root "$FIX/$case" -j listeners &&
+		check_json "$case.listeners.json parses" "$TMP/out" listeners
+	golden "$case.listeners.prom" "$case.listeners.prom" "$TCPLC" --proc-root "$FIX/$case" --prometheus listeners &&
+		check_prom "$case.listeners.prom parses" "$TMP/out"
+done
+golden "listeners: sport filter" busy.listeners-8443.txt "$TCPLC" --proc-root "$FIX/busy" listeners sport = :8443
+golden "listeners: src filter, -j" busy.listeners-v6.json "$TCPLC" --proc-root "$FIX/busy" -j listeners src '[::]/0' &&
+	check_json "listeners: src filter, -j parses" "$TMP/out" listeners
+golden "listeners: -z shows the closed row" busy.listeners-z.txt "$TCPLC" --proc-root "$FIX/busy" -z listeners
+golden "listeners --max-labels 2: the rest is listener=\"other\"" busy.listeners-max2.prom \
+	"$TCPLC" --proc-root "$FIX/busy" --prometheus --max-labels 2 listeners &&
+	check_prom "listeners --max-labels 2 parses" "$TMP/out"
+golden "host.cgroups.txt: ids resolved to paths" host.cgroups.txt "$TCPLC" "${H[@]}" cgroups
+golden "host.cgroups.prom" host.cgroups.prom "$TCPLC" "${H[@]}" --prometheus cgroups &&
+	check_prom "host.cgroups.prom parses" "$TMP/out"
+golden "host.cgroups --max-labels 1" host.cgroups-max1.prom "$TCPLC" "${H[@]}" --prometheus --max-labels 1 cgroups &&
+	check_prom "host.cgroups --max-labels 1 parses" "$TMP/out"
+golden "host.cgroups.json (ids normalized)" host.cgroups.json \
+	sh -c '"$@" | sed -E "s/\"cgroup\":[0-9]+/\"cgroup\":1/g; s|\"cgroup_root\":\"[^\"]*\"|\"cgroup_root\":\"ROOT\"|"' \
+	sh "$TCPLC" "${H[@]}" -j cgroups &&
+	check_json "host.cgroups.json parses" "$TMP/out" cgroups
+golden "busy.cgroups.txt: no tree beside the proc root, ids shown" busy.cgroups.txt \
+	"$TCPLC" --proc-root "$FIX/busy" cgroups
+# the oracle: each path tcplc gives is the directory whose inode is the id,
+# every id of the file is there once, sums equal the file's
+"$TCPLC" "${H[@]}" -j cgroups >"$TMP/cg.json" 2>"$TMP/err"
+if "$PYTHON" - "$TMP/cg.json" "$TMP/h" >"$TMP/chk" 2>&1 <<'PY'
+import json, os, sys
+rows = json.load(open(sys.argv[1]))["cgroups"]
+root = sys.argv[2] + "/sys/fs/cgroup"
+lines = open(sys.argv[2] + "/proc/net/tcp_lifecycle/cgroups").read().split("\n")[2:-1]
+ids = [l.split()[0] for l in lines]
+assert sorted(str(r["cgroup"] if r["cgroup"] is not None else "other") for r in rows) == sorted(ids), ids
+found = 0
+for r in rows:
+    if r["path"] is not None:
+        assert os.stat(root + r["path"]).st_ino == r["cgroup"], r
+        found += 1
+    elif r["cgroup"] is not None:
+        for d, _, _ in os.walk(root):
+            assert os.stat(d).st_ino != r["cgroup"], f"{r['cgroup']} is {d}"
+    line = lines[ids.index(str(r["cgroup"]) if r["cgroup"] is not None else "other")].split()
+    assert (r["opened"], r["ended"]) == (int(line[1]), int(line[2])), r
+    now = {} if line[3] == "-" else {p.split(":")[0]: int(p.split(":")[1]) for p in line[3].split(",")}
+    assert r["now"] == now, (r["now"], now)
+assert found == 3, found
+print(f"{len(rows)} rows, {found} paths")
+PY
+then
+	ok "cgroups: paths are the directories of the ids ($(cat "$TMP/chk"))"
+else
+	not_ok "cgroups: paths are the directories of the ids" "$TMP/chk" "$TMP/err"
+fi
+golden "cgroups: --cgroup-root overrides the default" host.cgroups-root.txt \
+	"$TCPLC" "${H[@]}" --cgroup-root "$TMP/h/sys/fs/cgroup/system.slice" cgroups
+golden "cgroups: TCPLC_CGROUP_ROOT" host.cgroups.txt \
+	env TCPLC_CGROUP_ROOT="$TMP/h/sys/fs/cgroup" "$TCPLC" --proc-root "$TMP/h/proc/net/tcp_lifecycle" cgroups
+# listeners against the fixture's other files: every request socket of the
+# counters file is some row's, CLOSE_WAIT children are CLOSE_WAIT sockets
+# of the sockets file on the listener's port, ESTABLISHED likewise
+"$TCPLC" --proc-root "$FIX/busy" -j listeners >"$TMP/l.json"
+if "$PYTHON" - "$TMP/l.json" "$FIX/busy/net/tcp_lifecycle" >"$TMP/chk" 2>&1 <<'PY'
+import ipaddress, json, sys
+rows = json.load(open(sys.argv[1]))["listeners"]
+d = sys.argv[2]
+ctr = dict(l.split() for l in open(d + "/counters").read().split("\n")[1:] if l)
+for col, name in (("req_created", "synrecv_created"), ("req_completed", "synrecv_completed"),
+                  ("req_timeout", "synrecv_timeout"), ("req_rst", "synrecv_rst")):
+    got = sum(r[col] for r in rows)
+    assert got == int(ctr[name]), (col, got, ctr[name])
+for r in rows:
+    ends = r["req_completed"] + r["req_timeout"] + r["req_rst"] + r["req_other"] + (r["req_now"] or 0)
+    assert r["req_created"] == ends, r
+socks = [dict(zip(open(d + "/sockets").read().split("\n")[1].split(), l.split()))
+         for l in open(d + "/sockets").read().split("\n")[2:] if l]
+def host(a):
+    h, p = a.rsplit(":", 1)
+    return ipaddress.ip_address(h.strip("[]")), int(p)
+def child_of(s, r):
+    (sa, sp), (la, lp) = host(s["local"]), host(r["local"])
+    return sp == lp and (sa == la or (la.is_unspecified and sa.version == la.version))
+for r in (r for r in rows if r["row"] == "listener"):
+    for st, col in (("CLOSE_WAIT", "close_wait_now"), ("ESTABLISHED", "estab_now")):
+        n = sum(1 for s in socks if s["state"] == st and child_of(s, r))
+        assert n == r[col], (r["local"], st, n, r[col])
+    cw = [int(s["age"]) for s in socks if s["state"] == "CLOSE_WAIT" and child_of(s, r)]
+    assert r["close_wait_oldest_ns"] == max(cw, default=0), r["local"]
+print(f"{len(rows)} rows agree with counters and sockets")
+PY
+then
+	ok "busy listeners agree with its counters and sockets files ($(cat "$TMP/chk"))"
+else
+	not_ok "busy listeners agree with its counters and sockets files" "$TMP/chk"
+fi
+# the summary's alerts name the listener, or without a listeners file the
+# cgroup; the overflowing listener is named
+COLUMNS=300 "$TCPLC" "${H[@]}" >"$TMP/out" 2>"$TMP/err"
+if grep -q '^! CLOSE_WAIT: 210 sockets now, most (180) children of 0.0.0.0:8443, oldest' "$TMP/out" &&
+   grep -q '^! accept queue: 57 overflows, 63 SYNs dropped, most (61) at 0.0.0.0:8443: ' "$TMP/out" &&
+   [ ! -s "$TMP/err" ]; then
+	ok "summary: the CLOSE_WAIT and overflow alerts name the listener"
+else
+	not_ok "summary: the CLOSE_WAIT and overflow alerts name the listener" "$TMP/out" "$TMP/err"
+fi
+rm "$TMP/h/proc/net/tcp_lifecycle/listeners"
+COLUMNS=300 "$TCPLC" "${H[@]}" >"$TMP/out" 2>"$TMP/err"
+if grep -q '^! CLOSE_WAIT: 210 sockets now, most (180) in cgroup /system.slice/java-app.service, oldest' "$TMP/out" &&
+   ! grep -q '^! accept queue' "$TMP/out" && [ ! -s "$TMP/err" ]; then
+	ok "summary: without listeners the CLOSE_WAIT alert names the cgroup"
+else
+	not_ok "summary: without listeners the CLOSE_WAIT alert names the cgroup" "$TMP/out" "$TMP/err"
+fi
+mkhost
+sed -i 's/^3 0.0.0.0:8443 \(.*\) 180 2714882100233 /3 0.0.0.0:8443 \1 210 2714882100233 /; s/^1 0.0.0.0:443 \(.*\) 19 812003221 /1 0.0.0.0:443 \1 0 812003221 /; s/^2 \[::\]:443 \(.*\) 11 696267573 /2 [::]:443 \1 0 696267573 /' \
+	"$TMP/h/proc/net/tcp_lifecycle/listeners"
+COLUMNS=300 "$TCPLC" "${H[@]}" >"$TMP/out" 2>"$TMP/err"
+if grep -q '^! CLOSE_WAIT: 210 sockets now, all children of 0.0.0.0:8443, oldest' "$TMP/out"; then
+	ok "summary: all CLOSE_WAIT of one listener"
+else
+	not_ok "summary: all CLOSE_WAIT of one listener" "$TMP/out" "$TMP/err"
+fi
+thr_case "threshold: listen_drops=120 does not fire (>)" '^! accept queue:' 0 --threshold listen_drops=120
+thr_case "threshold: listen_drops=119 fires" '^! accept queue: 57 overflows, 63 SYNs dropped' 1 --threshold listen_drops=119
+# the summary of a fixture without the files is today's (goldens above);
+# the views say the file is missing
+fails "listeners: an older module says so: exit 1" 1 \
+	"legacy/net/tcp_lifecycle/listeners: no such file: the loaded tcp_lifecycle module has no per-listener" \
+	"$TCPLC" --proc-root "$FIX/legacy" listeners
+fails "cgroups: an older module says so: exit 1" 1 "basic/net/tcp_lifecycle/cgroups: no such file" \
+	"$TCPLC" --proc-root "$FIX/basic" cgroups
+fails "usage: --max-labels on another view" 2 "--max-labels is an option of the listeners and cgroups views" \
+	"$TCPLC" --proc-root "$FIX/busy" --max-labels 3 states
+fails "usage: --max-labels 0" 2 "invalid --max-labels '0'" "$TCPLC" --proc-root "$FIX/busy" --max-labels 0 listeners
+fails "usage: listeners -i" 2 "the listeners view lists what is there now" "$TCPLC" --proc-root "$FIX/busy" -i 1 listeners
+fails "usage: cgroups takes no filter" 2 "unexpected argument 'sport'" "$TCPLC" --proc-root "$FIX/busy" cgroups sport 1
+# malformed listeners and cgroups files
+L=$FIX/busy/net/tcp_lifecycle/listeners
+CG=$FIX/busy/net/tcp_lifecycle/cgroups
+bad "listeners: version 2" listeners 5 "listeners:1: format version 2 is newer" listeners < <(sed '1s/1/2/' "$L")
+bad "listeners: no header" listeners 6 'listeners:2: header lacks column "id"' listeners < <(sed 2d "$L")
+bad "listeners: header lacks a column" listeners 6 'listeners:2: header lacks column "drops"' listeners \
+	< <(sed '2s/ drops / dropz /' "$L")
+bad "listeners: garbage" listeners 6 'listeners:1: expected "version N" on line 1' listeners \
+	< <(printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+bad "listeners: ids not ascending" listeners 6 "listeners:4: id 1 zero, duplicate or not ascending" listeners \
+	< <(sed '4s/^2 /1 /' "$L")
+bad "listeners: an id after closed" listeners 6 "listeners:9: id 9 after the summary rows" listeners \
+	< <({ cat "$L"; echo "9 1.2.3.4:5 0 0 0 0 0 0 0 0 0 0 0 0 1 0 0 0 0 -"; })
+bad "listeners: unknown row" listeners 6 'listeners:9: unknown row "other"' listeners \
+	< <({ cat "$L"; echo "other - 0 0 0 0 0 - - 0 0 0 0 - - 0 - - - -"; })
+bad "listeners: bad address" listeners 6 'listeners:3: local address "0.0.0.0:99999" is not ADDR:PORT' listeners \
+	< <(sed '3s/0.0.0.0:443/0.0.0.0:99999/' "$L")
+bad "listeners: a listener without an address" listeners 6 "listeners:3: listener 1 without a local address" listeners \
+	< <(sed '3s/0.0.0.0:443/-/' "$L")
+bad "listeners: reasons not NAME:COUNT" listeners 6 'listeners:6: reasons "orderly_passive=135" is not NAME:COUNT' listeners \
+	< <(sed '6s/orderly_passive:135/orderly_passive=135/' "$L")
+bad "listeners: reasons out of order" listeners 6 "listeners:3: reasons: orderly_active duplicate or out of order" listeners \
+	< <(sed '3s/ orderly_active:40000,orderly_passive:19000,/ orderly_passive:19000,orderly_active:40000,/' "$L")
+bad "listeners: a zero pair" listeners 6 "listeners:6: reasons: orderly_passive has a zero count" listeners \
+	< <(sed '6s/orderly_passive:135/orderly_passive:0/' "$L")
+bad "listeners: a number is not" listeners 6 'listeners:5: overflows "57x" is not an unsigned decimal number' listeners \
+	< <(sed '5s/ 57 61 / 57x 61 /' "$L")
+bad "listeners: a field missing" listeners 6 "listeners:6: 19 fields, expected 20" listeners \
+	< <(sed '6s/ orderly_passive:135$//' "$L")
+bad "cgroups: version 2" cgroups 5 "cgroups:1: format version 2 is newer" cgroups < <(sed '1s/1/2/' "$CG")
+bad "cgroups: no header" cgroups 6 'cgroups:2: header lacks column "cgroup"' cgroups < <(sed 2d "$CG")
+bad "cgroups: garbage" cgroups 6 "cgroups:1: NUL byte" cgroups < <(head -c 300 /dev/zero)
+bad "cgroups: a count not a number" cgroups 6 'cgroups:3: now "x" is not an unsigned decimal number' cgroups < <(sed '3s/ESTABLISHED:800/ESTABLISHED:800,UNKNOWN_STATE:x/' "$CG")
+bad "cgroups: states out of order" cgroups 6 "cgroups:4: now: ESTABLISHED duplicate or out of order" cgroups \
+	< <(sed '4s/ESTABLISHED:198,SYN_SENT:12/SYN_SENT:12,ESTABLISHED:198/' "$CG")
+bad "cgroups: other twice" cgroups 6 'cgroups:8: row "other" duplicate or out of order' cgroups \
+	< <({ cat "$CG"; echo "other 0 0 - - -"; })
+bad "cgroups: id 0" cgroups 6 "cgroups:3: id 0 zero, duplicate or not ascending" cgroups \
+	< <(sed '3s/^101 /0 /' "$CG")
+# names and columns a later module adds are skipped
+dir=$(mkcase)
+{ sed -n 1p "$L"; sed -n 2p "$L" | sed 's/$/ future_col/'
+  sed 1,2d "$L" | sed 's/$/ 7/; 3s/,rst_received:40,/,rst_received:40,tcp_ao_mismatch:4,/'; } >"$dir/listeners"
+golden "listeners: unknown columns and reasons are skipped" busy.listeners.txt \
+	"$TCPLC" --proc-root "$TMP/c" listeners
+{ sed -n 1,2p "$CG" | sed '2s/^cgroup opened/cgroup future opened/'
+  sed 1,2d "$CG" | sed 's/^\([0-9a-z]*\) /\1 9 /; 2s/SYN_SENT:12,/SYN_SENT:12,BOUND_INACTIVE:3,/'; } >"$dir/cgroups"
+golden "cgroups: unknown columns and states are skipped" busy.cgroups.txt \
+	"$TCPLC" --proc-root "$TMP/c" cgroups
+
 # ---------------------------------------------------------------- --all-netns
 # fixtures/allns: /proc with pid 1 in an unnamed namespace (basic's files)
 # and pids 40, 41 in /run/netns/web (busy's); the oracle is a -N-less read
@@ -1402,7 +1620,9 @@ fi
 missing=
 HELP=$("$TCPLC" --help)
 thr() { printf '%s\n' "$HELP" | sed -n "s/$1/\\1/p"; }
-for word in $VIEWS sockets --interval --count --json --prometheus --zeros --netns --all-netns --output --proc-root tcplc-textfile.service tcplc-textfile.timer \
+for word in $VIEWS sockets listeners cgroups --max-labels --cgroup-root TCPLC_CGROUP_ROOT \
+	listen_overflow listen_drops 'listener="other"' listener_overflows_total \
+	cgroup_sockets "all children of" --interval --count --json --prometheus --zeros --netns --all-netns --output --proc-root tcplc-textfile.service tcplc-textfile.timer \
 	--raw --hist --state --older-than --sort --limit TCPLC_PROC_ROOT --list COLUMNS "SS Output width" \
 	--threshold --config close_wait_age keepalive_off_idle synrecv_timeout_pct --buckets tcp_lifecycle_alert_value alert_threshold --no-header "left_out" "^.B 8$" "directory itself" "SS Filters" "bad filter at" sport dport "fBsrc" "fBdst" "fBpid" "fBcomm" "fBlifetime" \
 	Documentation/tcp_lifecycle.rst \
@@ -1452,6 +1672,10 @@ if bash -c 'source "$1"; COMP_WORDS=(tcplc hi); COMP_CWORD=1; _tcplc; echo "${CO
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --output &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc rese); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx resets &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc lis); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx listeners &&
+   bash -c 'source "$1"; COMP_WORDS=(tcplc cgroups --max); COMP_CWORD=2; _tcplc; echo "${COMPREPLY[@]}"' \
+	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx -- --max-labels &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc so); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \
 	sh "$SRC/tcplc.bash-completion" 2>&1 | grep -qx sockets &&
    bash -c 'source "$1"; COMP_WORDS=(tcplc ke); COMP_CWORD=1; _tcplc; echo "${COMPREPLY[@]}"' \

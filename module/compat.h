@@ -10,9 +10,11 @@
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/string.h>
+#include <linux/cgroup.h>
 #include <net/inet_connection_sock.h>
 #include <net/inet_hashtables.h>
 #include <net/net_namespace.h>
+#include <net/sock.h>
 
 /*
  * The range built and tested (scripts/test-matrix): Debian's 6.1 and 6.12
@@ -233,6 +235,40 @@ static inline unsigned long tlc_kprobe_ret(struct pt_regs *regs)
 static inline void tlc_task_comm(char *buf, struct task_struct *tsk)
 {
 	strscpy_pad(buf, tsk->comm, TASK_COMM_LEN);
+}
+
+/*
+ * The cgroup v2 of a socket's creator: sk->sk_cgrp_data, set when the
+ * socket is made (a child inherits its listener's, sk_clone_lock()), with
+ * a reference held until the socket is freed.  sock_cgroup_ptr() and
+ * cgroup_id() (the inode number of the cgroup's directory) are the same
+ * inlines in 6.1, 6.12 and 7.2; only CONFIG_SOCK_CGROUP_DATA (selected by
+ * CGROUP_BPF, CGROUP_NET_CLASSID, CGROUP_NET_PRIO) decides whether a
+ * socket has one.  Every kernel with it has the v2 hierarchy, mounted or
+ * not: a socket made before cgroup2 was mounted is in its root (id 1).
+ * Timewait and request sockets have no sk_cgrp_data.
+ */
+#ifdef CONFIG_SOCK_CGROUP_DATA
+#define TLC_HAVE_SOCK_CGROUP
+#endif
+
+/**
+ * tlc_sk_cgroup_id() - the cgroup v2 id of a full socket's creator
+ * @sk: a live full socket (not a timewait or request socket)
+ *
+ * Return: the id, or 0 where the kernel keeps none.
+ */
+static inline u64 tlc_sk_cgroup_id(const struct sock *sk)
+{
+#ifdef TLC_HAVE_SOCK_CGROUP
+	/* It takes a pointer that is not const, and only reads it. */
+	struct cgroup *cgrp =
+		sock_cgroup_ptr((struct sock_cgroup_data *)&sk->sk_cgrp_data);
+
+	return cgrp ? cgroup_id(cgrp) : 0;
+#else
+	return 0;
+#endif
 }
 
 #endif /* _TLC_COMPAT_H */

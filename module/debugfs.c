@@ -9,6 +9,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
+#include "cgroups.h"
 #include "debugfs.h"
 #include "lifecycle.h"
 #include "main.h"
@@ -34,6 +35,7 @@ static int tlc_status_show(struct seq_file *m, void *v)
 			   tlc_life_lost(i));
 	tlc_probes_show(m);
 	seq_printf(m, "lost_resets %llu\n", tlc_life_lost_resets());
+	tlc_cgroups_status(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(tlc_status);

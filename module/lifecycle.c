@@ -27,6 +27,7 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "cgroups.h"
 #include "compat.h"
 #include "lifecycle.h"
 #include "stats.h"
@@ -161,6 +162,9 @@ static void tlc_connection_end(struct tlc_stats *s, const struct sock *sk,
 	u32 since;
 
 	tlc_stats_end(s, reason, birth, now);
+	/* A connection whose birth the module did not see was opened nowhere. */
+	if (!info || birth)
+		tlc_cgroups_end(sk, reason);
 	switch (reason) {
 	case TLC_R_SYN_TIMEOUT:
 		if (birth)
@@ -232,6 +236,7 @@ static void tlc_child_birth(struct tlc_stats *s, struct sock *sk,
 			this_cpu_inc(tlc_lost[TLC_LOST_CHILD_BIRTH]);
 		tlc_stats_birth(s, TCP_LISTEN, TCP_SYN_RECV);
 	}
+	tlc_cgroups_open(sk);
 	if (!tlc_track_insert_as(sk, ctx->req, sock_net(sk), &info))
 		s->ctr[TLC_C_UNTRACKED]++;
 }
@@ -306,6 +311,8 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 		tlc_born(&info, newstate, TLC_KIND_FULL, now);
 		tlc_owner_current(&info);
 		tlc_stats_move(s, TCP_CLOSE, newstate, false, 0);
+		if (newstate != TCP_LISTEN)
+			tlc_cgroups_open(sk);
 		if (!tlc_track_insert(sk, sock_net(sk), &info))
 			s->ctr[TLC_C_UNTRACKED]++;
 		return;
@@ -568,9 +575,18 @@ bool tlc_life_tw_handover(struct inet_timewait_sock *tw, struct sock *sk)
 	marked = tlc_track_insert(sk, sock_net(sk), &handover);
 	info.state = substate;
 	info.kind = TLC_KIND_TW;
-	info.hint = TLC_HINT_NONE;
-	if (!tlc_track_insert(tw, sock_net(sk), &info))
+	/*
+	 * In place of the hint and flags: a timewait socket has no cgroup.
+	 * A connection whose birth the module did not see was opened nowhere.
+	 */
+	info.cg_row = tracked && !info.birth_ts ? TLC_CG_ROW_NONE :
+		      tlc_cgroups_handover(sk);
+	if (!tlc_track_insert(tw, sock_net(sk), &info)) {
 		s->ctr[TLC_C_UNTRACKED]++;
+		/* Its end will not know the row: the connection ends here. */
+		tlc_cgroups_end_row(sock_net(sk), info.cg_row,
+				    TLC_R_ORDERLY_ACTIVE);
+	}
 	return marked;
 }
 
@@ -651,4 +667,7 @@ void tlc_life_tw_kill(struct inet_timewait_sock *tw,
 	else
 		reason = TLC_R_ORDERLY_ACTIVE;
 	tlc_stats_end(s, reason, tracked ? info.birth_ts : 0, now);
+	/* Untracked, it ended at its handover, or predates the module. */
+	if (tracked)
+		tlc_cgroups_end_row(twsk_net(tw), info.cg_row, reason);
 }

@@ -2,15 +2,16 @@
 /*
  * tcp_lifecycle: how TCP connections live and die.
  *
- * Only sequences the parts: the tracking table, the network namespaces
- * (their statistics and /proc files, netns.c), debugfs, and last the probes
- * that feed them all.  Exit is the exact mirror of init.
+ * Only sequences the parts: the tracking table, the cgroups table, the
+ * network namespaces (their statistics and /proc files, netns.c), debugfs,
+ * and last the probes that feed them all.  Exit is the exact mirror of init.
  */
 
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include "cgroups.h"
 #include "debugfs.h"
 #include "main.h"
 #include "netns.h"
@@ -24,6 +25,11 @@ module_param(max_tracked, uint, 0444);
 MODULE_PARM_DESC(max_tracked,
 		 "sockets whose state entry time is tracked (1..4194304, default 65536; memory is allocated at load)");
 
+static unsigned int max_cgroups = 1024;
+module_param(max_cgroups, uint, 0444);
+MODULE_PARM_DESC(max_cgroups,
+		 "cgroups counted in /proc/net/tcp_lifecycle/cgroups, over all namespaces (1..65534, default 1024; memory is allocated at load)");
+
 static int __init tlc_init(void)
 {
 	int err;
@@ -33,13 +39,21 @@ static int __init tlc_init(void)
 		       TLC_MAX_TRACKED_LIMIT);
 		return -EINVAL;
 	}
+	if (!max_cgroups || max_cgroups > TLC_MAX_CGROUPS_LIMIT) {
+		pr_err("max_cgroups=%u is out of range 1..%u\n", max_cgroups,
+		       TLC_MAX_CGROUPS_LIMIT);
+		return -EINVAL;
+	}
 
 	err = tlc_track_init(max_tracked);
 	if (err)
 		return err;
-	err = tlc_netns_init();
+	err = tlc_cgroups_init(max_cgroups);
 	if (err)
 		goto err_track;
+	err = tlc_netns_init();
+	if (err)
+		goto err_cgroups;
 	tlc_debugfs_init();
 	err = tlc_probes_init();
 	if (err)
@@ -52,6 +66,8 @@ static int __init tlc_init(void)
 err_debugfs:
 	tlc_debugfs_exit();
 	tlc_netns_exit();
+err_cgroups:
+	tlc_cgroups_exit();
 err_track:
 	tlc_track_exit();
 	return err;
@@ -62,6 +78,7 @@ static void __exit tlc_exit(void)
 	tlc_probes_exit();
 	tlc_debugfs_exit();
 	tlc_netns_exit();
+	tlc_cgroups_exit();
 	tlc_track_exit();
 	pr_info("unloaded\n");
 }

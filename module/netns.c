@@ -4,11 +4,12 @@
  *
  * This file alone holds the pernet_operations.  A namespace that comes up
  * (or exists when the module loads) gets, in order: its statistics, its
- * /proc/net/tcp_lifecycle/ files, then the publication of the statistics to
+ * cgroups' "other" row, its /proc/net/tcp_lifecycle/ files, then the
+ * publication of the statistics to
  * the probe handlers.  On the way down, the mirror: the /proc files go and
  * handlers stop seeing the statistics (pre_exit); after the RCU grace
- * period the pernet core waits for, the socket table forgets the namespace
- * and the statistics are freed (exit).  The parts it calls know nothing of
+ * period the pernet core waits for, the socket and cgroups tables forget the
+ * namespace and the statistics are freed (exit).  The parts it calls know nothing of
  * each other, nor of this file.
  */
 
@@ -16,6 +17,7 @@
 #include <linux/printk.h>
 #include <net/net_namespace.h>
 
+#include "cgroups.h"
 #include "netns.h"
 #include "procfs.h"
 #include "stats.h"
@@ -42,12 +44,16 @@ static int __net_init tlc_net_init(struct net *net)
 {
 	if (tlc_stats_net_alloc(net))
 		goto err_stats;
+	if (tlc_cgroups_net_init(net))
+		goto err_cgroups;
 	if (tlc_procfs_net_init(net))
 		goto err_procfs;
 	tlc_stats_net_publish(net);
 	return 0;
 
 err_procfs:
+	tlc_cgroups_net_exit(net);
+err_cgroups:
 	tlc_stats_net_free(net);
 err_stats:
 	atomic_inc(&tlc_nets_failed);
@@ -68,6 +74,7 @@ static void __net_exit tlc_net_pre_exit(struct net *net)
 static void __net_exit tlc_net_exit(struct net *net)
 {
 	tlc_track_purge_net(net);
+	tlc_cgroups_net_exit(net);
 	tlc_stats_net_free(net);
 }
 

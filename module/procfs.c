@@ -6,8 +6,9 @@
  * ABI, documented in Documentation/tcp_lifecycle.rst.  The statistics files
  * are a snapshot summed over CPUs when read, readable by everyone: they hold
  * counts and times, never addresses, pids or kernel pointers.  "sockets"
- * (sockets.c) names addresses and processes: it and the directory belong
- * to the namespace's root.
+ * (sockets.c) names addresses and processes, "cgroups" (cgroups.c) the
+ * namespace's cgroups: they and the directory belong to the namespace's
+ * root.
  */
 
 #include <linux/ctype.h>
@@ -21,6 +22,7 @@
 #include <net/net_namespace.h>
 #include <net/tcp.h>
 
+#include "cgroups.h"
 #include "procfs.h"
 #include "sockets.h"
 #include "stats.h"
@@ -360,7 +362,7 @@ int tlc_procfs_net_init(struct net *net)
 	struct user_namespace *user_ns = net->user_ns;
 	kuid_t uid = make_kuid(user_ns, 0);
 	kgid_t gid = make_kgid(user_ns, 0);
-	struct proc_dir_entry *dir, *sockets;
+	struct proc_dir_entry *dir, *sockets, *cgroups;
 	int i;
 
 	dir = proc_net_mkdir(net, TLC_PROC_DIR, net->proc_net);
@@ -373,6 +375,9 @@ int tlc_procfs_net_init(struct net *net)
 	}
 	sockets = tlc_sockets_create(dir);
 	if (!sockets)
+		goto err_remove;
+	cgroups = tlc_cgroups_create(dir);
+	if (!cgroups)
 		goto err_remove;
 	/*
 	 * The listing belongs to the namespace's root: in a container, the
@@ -388,6 +393,7 @@ int tlc_procfs_net_init(struct net *net)
 		gid = user_ns->group;
 	proc_set_user(dir, uid, gid);
 	proc_set_user(sockets, uid, gid);
+	proc_set_user(cgroups, uid, gid);
 	return 0;
 
 err_remove:

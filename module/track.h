@@ -38,8 +38,11 @@ enum tlc_hint {
  * @comm: that process's command
  * @state: its TCP state (for timewait sockets, the substate)
  * @kind: enum tlc_kind
- * @hint: enum tlc_hint
- * @flags: TLC_SF_* bits
+ * @hint: enum tlc_hint (full sockets)
+ * @flags: TLC_SF_* bits (full sockets)
+ * @cg_row: a timewait socket's connection's row in the cgroups table
+ *	(tlc_cgroups_handover()), in place of the two above, which only full
+ *	sockets use: the timewait socket has no cgroup of its own
  */
 struct tlc_sock_info {
 	u64 state_ts;
@@ -48,8 +51,13 @@ struct tlc_sock_info {
 	char comm[TASK_COMM_LEN];
 	u8 state;
 	u8 kind;
-	u8 hint;
-	u8 flags;
+	union {
+		struct {
+			u8 hint;
+			u8 flags;
+		};
+		u16 cg_row;
+	};
 };
 
 /* A keepalive probe is outstanding (sent, not yet known to be answered). */

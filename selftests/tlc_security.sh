@@ -32,12 +32,13 @@ ip -n tlc-sec link set lo up
 ip netns exec tlc-sec "$TLC_DIR/tlc_churn" -d 1 -w 1 >/dev/null
 trap 'ip netns del tlc-sec 2>/dev/null; rm -f "$status0"' EXIT
 
-# 1. modes: statistics world-readable, nothing writable but sockets (root).
+# 1. modes: statistics world-readable, nothing writable but sockets (root);
+#    sockets and cgroups root's only.
 ok=0
 for f in $P/*; do
 	mode=$(stat -c %a "$f")
 	case ${f##*/} in
-	sockets) want=600 ;;
+	sockets | cgroups) want=600 ;;
 	*) want=444 ;;
 	esac
 	[[ $mode == "$want" ]] || { echo "# $f: mode $mode, want $want"; ok=1; }
@@ -64,7 +65,7 @@ done
 # Its name, as /proc shows it: python3 at the command line.
 holder_comm=$(cat /proc/$holder/comm)
 for f in $P/*; do
-	[[ ${f##*/} == sockets ]] && continue
+	[[ ${f##*/} == sockets || ${f##*/} == cgroups ]] && continue
 	if ! out=$(ip netns exec tlc-sec "${NOBODY[@]}" cat "$f"); then
 		echo "# nobody cannot read $f"; ok=1; continue
 	fi
@@ -87,6 +88,9 @@ ok=0
 "${NOBODY[@]}" cat $P/states >/dev/null || { echo "# nobody cannot read states"; ok=1; }
 if "${NOBODY[@]}" cat $P/sockets >/dev/null 2>&1; then
 	echo "# nobody can read sockets"; ok=1
+fi
+if "${NOBODY[@]}" cat $P/cgroups >/dev/null 2>&1; then
+	echo "# nobody can read cgroups"; ok=1
 fi
 if "${NOBODY[@]}" sh -c "echo all > $P/sockets" 2>/dev/null; then
 	echo "# nobody can write sockets"; ok=1
@@ -172,11 +176,15 @@ if sys.argv[2] == "own":
         check(e in (errno.EACCES, errno.EPERM), "%s of tlc-sec written (%d)" % (name, e))
     e = err(lambda: open(other + "/sockets").read())
     check(e in (errno.EACCES, errno.EPERM), "tlc-sec listing read (%d)" % e)
+    e = err(lambda: open(other + "/cgroups").read())
+    check(e in (errno.EACCES, errno.EPERM), "tlc-sec cgroups read (%d)" % e)
+    check(err(lambda: open(P + "/cgroups").read()) == 0, "own cgroups unreadable")
 else:
     fd = os.open(other + "/sockets", os.O_RDWR)
     check(err(lambda: os.write(fd, b"all")) == errno.EPERM, "filter written in tlc-sec")
     check(err(lambda: os.read(fd, 4096)) == errno.EPERM, "tlc-sec listing read")
     os.close(fd)
+    check(err(lambda: open(other + "/cgroups").read()) == errno.EPERM, "tlc-sec cgroups read")
     for name in os.listdir(other):
         if name == "sockets":
             continue
@@ -349,11 +357,13 @@ ok=0
 grep -q '^tried .* problems 0$' <<<"$out" || ok=1
 ktap_result $ok write_fuzz
 
-# 6. root without CAP_NET_ADMIN cannot read the listing either
+# 6. root without CAP_NET_ADMIN cannot read the listing nor the cgroups either
 ok=0
-if setpriv --inh-caps=-net_admin --bounding-set=-net_admin cat $P/sockets >/dev/null 2>&1; then
-	echo "# root without CAP_NET_ADMIN reads sockets"; ok=1
-fi
+for f in sockets cgroups; do
+	if setpriv --inh-caps=-net_admin --bounding-set=-net_admin cat $P/$f >/dev/null 2>&1; then
+		echo "# root without CAP_NET_ADMIN reads $f"; ok=1
+	fi
+done
 ktap_result $ok listing_needs_cap_net_admin
 
 # 7. the conservation laws in the namespace of the traffic

@@ -207,6 +207,7 @@ static void tlc_child_birth(struct tlc_stats *s, struct sock *sk,
 	bool timed = false;
 
 	tlc_born(&info, TCP_SYN_RECV, TLC_KIND_FULL, now);
+	tlc_cgroups_open(sk);
 	if (ctx->birth == TLC_BIRTH_REQSK) {
 		if (tlc_track_get(ctx->req, &req))
 			info.birth_ts = req.birth_ts;
@@ -236,7 +237,6 @@ static void tlc_child_birth(struct tlc_stats *s, struct sock *sk,
 			this_cpu_inc(tlc_lost[TLC_LOST_CHILD_BIRTH]);
 		tlc_stats_birth(s, TCP_LISTEN, TCP_SYN_RECV);
 	}
-	tlc_cgroups_open(sk);
 	if (!tlc_track_insert_as(sk, ctx->req, sock_net(sk), &info))
 		s->ctr[TLC_C_UNTRACKED]++;
 }

@@ -9,6 +9,7 @@
  */
 #include "tlc_lib.h"
 #include "kselftest_harness.h"
+#include "tlc_harness.h"
 
 #define NS_PER_S	1000000000ull
 
@@ -74,12 +75,6 @@ static int wait_error(int fd, int ms)
 	return err;
 }
 
-#define REQUIRE_MODULE() do {						\
-	if (tlc_module_ensure())					\
-		SKIP(return, "tcp_lifecycle not loaded, $TLC_KO not loadable"); \
-	ASSERT_EQ(0, tlc_netns_new());					\
-} while (0)
-
 /* Keepalive 1/1/3 finds a peer that went silent, after ~4 s. */
 TEST(dead_peer_found_by_keepalive)
 {
@@ -89,7 +84,7 @@ TEST(dead_peer_found_by_keepalive)
 	int lfd, c, s;
 	uint64_t detect;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	lfd = tlc_listen(AF_INET, &port, 4);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
@@ -129,7 +124,7 @@ TEST(live_peer_answers_probes)
 	unsigned short port;
 	int lfd, c, s;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	lfd = tlc_listen(AF_INET, &port, 4);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
@@ -164,7 +159,7 @@ TEST(data_in_flight_found_by_retransmission)
 	int lfd, c, s;
 	char data[100] = { 0 };
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	ASSERT_EQ(0, tlc_sysctl("tcp_retries2", "3"));
 	lfd = tlc_listen(AF_INET, &port, 4);
 	ASSERT_LE(0, lfd);
@@ -202,7 +197,7 @@ TEST(idle_without_keepalive_is_visible)
 	unsigned short port;
 	int lfd, c, s, c2, s2;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	/* The default, 2 h: longer than 32-bit microseconds can hold. */
 	EXPECT_EQ(7200 * NS_PER_S, ka("keepalive_time"));
 	EXPECT_EQ(7875 * NS_PER_S, ka("worst_detect_keepalive"));
@@ -240,7 +235,7 @@ TEST(syn_to_black_hole)
 	char rule[64];
 	uint64_t detect, worst;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	ASSERT_EQ(0, tlc_sysctl("tcp_syn_retries", "1"));
 	lfd = tlc_listen(AF_INET, &port, 4);
 	ASSERT_LE(0, lfd);

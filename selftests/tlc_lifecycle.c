@@ -13,6 +13,7 @@
 #include <signal.h>
 
 #include "kselftest_harness.h"
+#include "tlc_harness.h"
 
 #define NS_PER_S	1000000000ull
 
@@ -98,24 +99,7 @@ static int wait_ss(int state, uint64_t n, int ms)
 	return -1;
 }
 
-#define REQUIRE_MODULE() do {						\
-	if (tlc_module_ensure())					\
-		SKIP(return, "tcp_lifecycle not loaded, $TLC_KO not loadable"); \
-	ASSERT_EQ(0, tlc_netns_new());					\
-} while (0)
-
-/* Only to give the 60 s TIME_WAIT test a longer timeout. */
-FIXTURE(slow) {
-	int unused;
-};
-
-FIXTURE_SETUP(slow)
-{
-}
-
-FIXTURE_TEARDOWN(slow)
-{
-}
+TLC_FIXTURE_SLOW()
 
 /*
  * Five active closes: TIME_WAIT is a state of its own, counted like the
@@ -133,7 +117,7 @@ TEST_F_TIMEOUT(slow, timewait_lifecycle, 150)
 	int lfd, c, s, i;
 	unsigned short port;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	ASSERT_EQ(0, tlc_read_matrix("transitions", l0));
 	ASSERT_EQ(0, tlc_read_matrix("transitions_raw", r0));
 	ASSERT_EQ(0, tlc_read_hist(h0));
@@ -203,7 +187,7 @@ TEST(timewait_reused_by_connect)
 	int lfd, c, s, one = 1;
 	unsigned short port, cport;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	lfd = tlc_listen(AF_INET, &port, 8);
 	ASSERT_LE(0, lfd);
 	c = socket(AF_INET, SOCK_STREAM, 0);
@@ -248,7 +232,7 @@ TEST(timewait_reused_by_syn)
 	int lfd, c, s, one = 1;
 	unsigned short port, cport;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	lfd = tlc_listen(AF_INET, &port, 8);
 	ASSERT_LE(0, lfd);
 	c = socket(AF_INET, SOCK_STREAM, 0);
@@ -300,7 +284,7 @@ TEST(synrecv_final_ack_lost)
 	unsigned short port;
 	char rule[128];
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	ASSERT_EQ(0, tlc_sysctl("tcp_synack_retries", "1"));
 	lfd = tlc_listen(AF_INET, &port, 16);
 	ASSERT_LE(0, lfd);
@@ -357,7 +341,7 @@ TEST(syn_flood_visible)
 	unsigned short port;
 	char rule[128];
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	lfd = tlc_listen(AF_INET, &port, 512);
 	ASSERT_LE(0, lfd);
 	snprintf(rule, sizeof(rule),
@@ -410,7 +394,7 @@ TEST(close_wait_leak_owner)
 	uint64_t t0;
 	pid_t child;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	ASSERT_EQ(0, pipe(p));
 	child = fork();
 	ASSERT_LE(0, child);
@@ -487,7 +471,7 @@ TEST_F_TIMEOUT(slow, close_reasons, 120)
 	int keep_c[4], keep_s[4], nkeep = 0;
 	socklen_t vl = sizeof(v);
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	ASSERT_EQ(0, tlc_sysctl("tcp_syn_retries", "1"));
 	ASSERT_EQ(0, tlc_sysctl("tcp_retries2", "2"));
 	ASSERT_EQ(0, tlc_sysctl("tcp_fin_timeout", "1"));
@@ -721,13 +705,13 @@ static void exhaust_ports(struct __test_metadata *_metadata, int family)
 
 TEST(port_exhaustion)
 {
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	exhaust_ports(_metadata, AF_INET);
 }
 
 TEST(port_exhaustion_v6)
 {
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	exhaust_ports(_metadata, AF_INET6);
 }
 
@@ -739,7 +723,7 @@ TEST(simultaneous_open)
 	socklen_t len;
 	int fd, one = 1;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	ASSERT_EQ(0, tlc_read_matrix("transitions", l0));
 	ASSERT_EQ(0, tlc_read_transitions(r0));
 	ASSERT_EQ(0, tlc_trace_start());
@@ -772,7 +756,7 @@ TEST(occupancy_matches_ss)
 	unsigned short port, port2;
 	char rule[128];
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	lfd = tlc_listen(AF_INET, &port, 16);
 	lfd2 = tlc_listen(AF_INET6, &port2, 16);
 	ASSERT_LE(0, lfd);

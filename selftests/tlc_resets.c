@@ -12,25 +12,9 @@
 #include "tlc_lib.h"
 
 #include "kselftest_harness.h"
+#include "tlc_harness.h"
 
-#define REQUIRE_MODULE() do {						\
-	if (tlc_module_ensure())					\
-		SKIP(return, "tcp_lifecycle not loaded, $TLC_KO not loadable"); \
-	ASSERT_EQ(0, tlc_netns_new());					\
-} while (0)
-
-/* Only to give a test a longer timeout (nft and ss are slow under TCG). */
-FIXTURE(slow) {
-	int unused;
-};
-
-FIXTURE_SETUP(slow)
-{
-}
-
-FIXTURE_TEARDOWN(slow)
-{
-}
+TLC_FIXTURE_SLOW()
 
 static long long snmp(const char *prefix, const char *name)
 {
@@ -40,24 +24,6 @@ static long long snmp(const char *prefix, const char *name)
 static long long counter(const char *name)
 {
 	return tlc_read_key(TLC_PROC "/counters", name);
-}
-
-/* Ends of one reason (timed + unknown lifetime); 0 for a reason absent. */
-static long long reason(const char *name)
-{
-	FILE *f = tlc_open_versioned(TLC_PROC "/reasons");
-	unsigned long long c, u;
-	long long n = 0;
-	char line[2048], k[64];
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %llu %llu", k, &c, &u) == 3 &&
-		    !strcmp(k, name))
-			n = c + u;
-	fclose(f);
-	return n;
 }
 
 /* Samples of a keepalive file "detect" histogram (keepalive|retrans|syn). */
@@ -96,7 +62,7 @@ static void read_ends(struct ends *e)
 	size_t i;
 
 	for (i = 0; i < TLC_NREASONS; i++)
-		e->n[i] = reason(tlc_reason_names[i]);
+		e->n[i] = tlc_read_reason(tlc_reason_names[i]);
 }
 
 /*
@@ -193,7 +159,7 @@ TEST(data_after_close_timewait)
 	int lfd, c, s;
 	struct ends e0;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	ASSERT_EQ(0, tlc_sysctl("tcp_fin_timeout", "30"));
 	lfd = tlc_listen(AF_INET, &port, 8);
 	ASSERT_LE(0, lfd);
@@ -237,7 +203,7 @@ TEST(data_after_close_full)
 	unsigned short port;
 	int lfd, c, s;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	ASSERT_EQ(0, tlc_sysctl("tcp_fin_timeout", "120"));
 	lfd = tlc_listen(AF_INET, &port, 8);
 	ASSERT_LE(0, lfd);
@@ -260,7 +226,7 @@ TEST_F_TIMEOUT(slow, data_after_close_fin_wait1, 90)
 	char rule[128];
 	int lfd, c, s;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	lfd = tlc_listen(AF_INET, &port, 8);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
@@ -286,7 +252,7 @@ TEST(ss_kill)
 	int lfd, c, s;
 	struct ends e0;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	lfd = tlc_listen(AF_INET, &port, 8);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
@@ -325,7 +291,7 @@ TEST(icmp_unreachable_connect)
 	struct ends e0;
 	int lfd, i;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	ASSERT_EQ(0, tlc_sysctl("tcp_syn_retries", "2"));
 	lfd = tlc_listen(AF_INET, &port, 8);
 	ASSERT_LE(0, lfd);
@@ -444,7 +410,7 @@ TEST(kernel_reset_reasons)
 	int lfd, c, s, i;
 	struct ends e0, e1;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	if (!feature_available("resets"))
 		SKIP(return, "feature resets unavailable: this kernel's tcp:tcp_send_reset has no reason argument (before 6.10)");
 	lfd = tlc_listen(AF_INET, &port, 8);
@@ -527,7 +493,7 @@ TEST(linger2_abort)
 	int lfd, c, s, v = -1;
 	struct ends e0;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	lfd = tlc_listen(AF_INET, &port, 8);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));

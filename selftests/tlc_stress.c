@@ -13,6 +13,7 @@
 #include <pthread.h>
 
 #include "kselftest_harness.h"
+#include "tlc_harness.h"
 
 /* Each worker stops at its bound, so the trace buffer cannot overflow. */
 #define MAX_ROUNDS	3000
@@ -151,18 +152,7 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* Only for a timeout longer than the harness's 30 s default. */
-FIXTURE(slow) {
-	int unused;
-};
-
-FIXTURE_SETUP(slow)
-{
-}
-
-FIXTURE_TEARDOWN(slow)
-{
-}
+TLC_FIXTURE_SLOW()
 
 TEST_F_TIMEOUT(slow, concurrent_floods_resets_closes, 600)
 {

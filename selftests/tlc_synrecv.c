@@ -16,6 +16,7 @@
 #include <pthread.h>
 
 #include "kselftest_harness.h"
+#include "tlc_harness.h"
 
 #ifndef TCP_FASTOPEN
 #define TCP_FASTOPEN 23
@@ -66,9 +67,7 @@ static void pin_cpu0(void)
 }
 
 #define REQUIRE_MODULE() do {						\
-	if (tlc_module_ensure())					\
-		SKIP(return, "tcp_lifecycle not loaded, $TLC_KO not loadable"); \
-	ASSERT_EQ(0, tlc_netns_new());					\
+	TLC_REQUIRE_MODULE();						\
 	pin_cpu0();							\
 } while (0)
 
@@ -314,18 +313,7 @@ TEST(synrecv_flood_reset)
 	EXPECT_EQ(0, tlc_check_conservation(-1, "synrecv_flood_reset"));
 }
 
-/* Only to give a test a longer timeout. */
-FIXTURE(slow) {
-	int unused;
-};
-
-FIXTURE_SETUP(slow)
-{
-}
-
-FIXTURE_TEARDOWN(slow)
-{
-}
+TLC_FIXTURE_SLOW()
 
 struct syn_racer {
 	int cpu, n;
@@ -765,24 +753,6 @@ TEST_F_TIMEOUT(slow, synrecv_migrate, 120)
 	EXPECT_EQ(0, tlc_check_conservation(-1, "synrecv_migrate"));
 }
 
-/* Ends with @reason (counted and unknown lifetimes) from the reasons file. */
-static long long reason(const char *name)
-{
-	char line[2048], k[64];
-	unsigned long long c, u;
-	long long found = -1;
-	FILE *f = tlc_open_versioned(TLC_PROC "/reasons");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %llu %llu", k, &c, &u) == 3 &&
-		    !strcmp(k, name))
-			found = c + u;
-	fclose(f);
-	return found;
-}
-
 /*
  * Issue 22 item 5: a connect() refused by a reset reaches tcp_disconnect()
  * on a socket already in CLOSE (__inet_stream_connect()'s sock_error:), and
@@ -802,9 +772,9 @@ TEST(stale_close_hint)
 	dead = tlc_listen(AF_INET, &closed_port, 1);
 	ASSERT_LE(0, dead);
 	close(dead);
-	passive0 = reason("orderly_passive");
-	other0 = reason("rst_sent_other");
-	refused0 = reason("refused");
+	passive0 = tlc_read_reason("orderly_passive");
+	other0 = tlc_read_reason("rst_sent_other");
+	refused0 = tlc_read_reason("refused");
 	EXPECT_EQ(-1, tlc_connect(AF_INET, closed_port));
 	EXPECT_EQ(ECONNREFUSED, errno);
 	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
@@ -813,12 +783,12 @@ TEST(stale_close_hint)
 	close(c);
 	tlc_sleep_ms(200);
 	TH_LOG("refused %lld orderly_passive %lld rst_sent_other %lld",
-	       reason("refused") - refused0,
-	       reason("orderly_passive") - passive0,
-	       reason("rst_sent_other") - other0);
-	EXPECT_EQ(1, reason("refused") - refused0);
-	EXPECT_EQ(1, reason("orderly_passive") - passive0);
-	EXPECT_EQ(0, reason("rst_sent_other") - other0);
+	       tlc_read_reason("refused") - refused0,
+	       tlc_read_reason("orderly_passive") - passive0,
+	       tlc_read_reason("rst_sent_other") - other0);
+	EXPECT_EQ(1, tlc_read_reason("refused") - refused0);
+	EXPECT_EQ(1, tlc_read_reason("orderly_passive") - passive0);
+	EXPECT_EQ(0, tlc_read_reason("rst_sent_other") - other0);
 	close(lfd);
 	EXPECT_EQ(0, tlc_check_conservation(-1, "stale_close_hint"));
 }
@@ -894,8 +864,8 @@ TEST(ignored_rst_then_orderly)
 	lfd = tlc_listen(AF_INET, &port, 8);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, tlc_pair(lfd, port, &c, &s));
-	passive0 = reason("orderly_passive");
-	rst0 = reason("rst_received");
+	passive0 = tlc_read_reason("orderly_passive");
+	rst0 = tlc_read_reason("rst_received");
 	ASSERT_EQ(0, rst_send(local_port(c), port, 0x80000000u));
 	tlc_sleep_ms(100);
 	close(c);
@@ -903,10 +873,10 @@ TEST(ignored_rst_then_orderly)
 	close(s);
 	tlc_sleep_ms(200);
 	TH_LOG("orderly_passive %lld rst_received %lld",
-	       reason("orderly_passive") - passive0,
-	       reason("rst_received") - rst0);
-	EXPECT_EQ(1, reason("orderly_passive") - passive0);
-	EXPECT_EQ(0, reason("rst_received") - rst0);
+	       tlc_read_reason("orderly_passive") - passive0,
+	       tlc_read_reason("rst_received") - rst0);
+	EXPECT_EQ(1, tlc_read_reason("orderly_passive") - passive0);
+	EXPECT_EQ(0, tlc_read_reason("rst_received") - rst0);
 	close(lfd);
 }
 

@@ -9,6 +9,7 @@
 #include "tlc_lib.h"
 #include <sys/resource.h>
 #include "kselftest_harness.h"
+#include "tlc_harness.h"
 
 #define CONNS	50
 
@@ -249,18 +250,7 @@ static long long meminfo_kb(const char *field)
 	return v;
 }
 
-/* Only to give the namespace churn a longer timeout. */
-FIXTURE(slow) {
-	int unused;
-};
-
-FIXTURE_SETUP(slow)
-{
-}
-
-FIXTURE_TEARDOWN(slow)
-{
-}
+TLC_FIXTURE_SLOW()
 
 /* Send or receive one file descriptor over a unix socket. */
 static int send_fd(int sock, int fd)

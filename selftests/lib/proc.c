@@ -178,6 +178,23 @@ long long tlc_read_key(const char *path, const char *key)
 	return found;
 }
 
+long long tlc_read_reason(const char *name)
+{
+	FILE *f = tlc_open_versioned(TLC_PROC "/reasons");
+	unsigned long long c, u;
+	char line[2048], k[64];
+	long long n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %llu %llu", k, &c, &u) == 3 &&
+		    !strcmp(k, name))
+			n = c + u;
+	fclose(f);
+	return n;
+}
+
 long long tlc_probes_missed(void)
 {
 	char line[256];

@@ -130,6 +130,9 @@ int tlc_read_states(struct tlc_state_row r[TLC_NSTATES]);
 /* "name value" files: counters, and the debugfs status. */
 long long tlc_read_key(const char *path, const char *key);
 
+/* Ends of one close reason (timed + unknown lifetime): 0 if none. */
+long long tlc_read_reason(const char *name);
+
 /* Sum of the kprobes' missed counts in the debugfs status, or -1. */
 long long tlc_probes_missed(void);
 

@@ -82,10 +82,12 @@ static bool tlc_listen_v6_entry(void *data, struct pt_regs *regs)
 static bool tlc_listen_req_err_entry(void *data, struct pt_regs *regs)
 {
 	const struct sock *sk = (void *)ARG(0);
+	const struct sock *listener;
 
 	if (READ_ONCE(sk->sk_state) != TCP_NEW_SYN_RECV)
 		return false;
-	return tlc_listen_start(data, inet_reqsk(sk)->rsk_listener);
+	listener = inet_reqsk(sk)->rsk_listener;
+	return listener && tlc_listen_start(data, listener);
 }
 
 /* The listener may be gone: only its namespace and cookie are used. */

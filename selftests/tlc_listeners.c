@@ -165,6 +165,52 @@ static int ss_listen_q(unsigned short port, long long *recvq, long long *sendq)
 	return ok;
 }
 
+/* The file, line by line, into the log (real output for tcplc's tests). */
+static void lst_dump(struct __test_metadata *_metadata)
+{
+	char line[1024];
+	FILE *fp = fopen(LST_FILE, "r");
+
+	if (!fp)
+		return;
+	while (fgets(line, sizeof(line), fp)) {
+		line[strcspn(line, "\n")] = 0;
+		TH_LOG("listeners| %s", line);
+	}
+	fclose(fp);
+}
+
+/*
+ * tcplc's listeners view of the live file, text and JSON: its exit
+ * status (0: parsed), 4 if there is no tcplc ($TCPLC, or
+ * ../userspace/tcplc next to this program's directory).
+ */
+static int tcplc_parses(struct __test_metadata *_metadata)
+{
+	char exe[512], bin[600], cmd[1400];
+	const char *env = getenv("TCPLC");
+	ssize_t n;
+	int st;
+
+	if (env) {
+		snprintf(bin, sizeof(bin), "%s", env);
+	} else {
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (n <= 0)
+			return 4;
+		exe[n] = 0;
+		*strrchr(exe, '/') = 0;
+		snprintf(bin, sizeof(bin), "%s/../userspace/tcplc", exe);
+	}
+	if (access(bin, X_OK))
+		return 4;
+	snprintf(cmd, sizeof(cmd), "%s listeners >/dev/null && %s -j listeners >/dev/null",
+		 bin, bin);
+	st = system(cmd);
+	TH_LOG("%s listeners: status %d", bin, st);
+	return st == 0 ? 0 : 1;
+}
+
 static void pin_cpu0(void)
 {
 	cpu_set_t set;
@@ -357,7 +403,14 @@ TEST_F_TIMEOUT(slow, listeners_overflow_share, 120)
 	EXPECT_EQ(6, want);
 	EXPECT_EQ(0, lst_get(&f, r2, "close_wait_now"));
 
-	/* Accepted children count; their ends count by reason. */
+	lst_dump(_metadata);
+	i = tcplc_parses(_metadata);
+	if (i == 4)
+		TH_LOG("no tcplc: its parse of the live file not checked");
+	else
+		EXPECT_EQ(0, i);
+
+	/* Accepted children count. */
 	cfd = accept(l1, NULL, NULL);
 	ASSERT_LE(0, cfd);
 	s1[0] = cfd;

@@ -314,6 +314,7 @@ TEST_F_TIMEOUT(slow, listeners_overflow_share, 120)
 	int l1, l2, c1[3], c2[6], s1[1], i, cfd;
 	long long ovf0, drop0, ovf1, drop1, ovf2, drop2, ovf, drops;
 	long long rq, sq, want, got;
+	uint64_t t_cw;
 	unsigned short p1, p2;
 	struct lst_file f;
 	const struct lst_row *r1, *r2;
@@ -345,6 +346,7 @@ TEST_F_TIMEOUT(slow, listeners_overflow_share, 120)
 	       ovf1 - ovf0, drop1 - drop0, ovf2 - ovf1, drop2 - drop1);
 
 	/* One child of listener 1 gets the client's FIN: CLOSE_WAIT. */
+	t_cw = tlc_now_ns();
 	close(c1[0]);
 	tlc_sleep_ms(200);
 
@@ -397,7 +399,12 @@ TEST_F_TIMEOUT(slow, listeners_overflow_share, 120)
 	TH_LOG("listener 1: close_wait_now %lld, ss %lld", got, want);
 	EXPECT_EQ(want, got);
 	EXPECT_EQ(1, want);
-	EXPECT_LT(0, lst_get(&f, r1, "close_wait_oldest"));
+	/* Its age: since the close, at most (the same clock). */
+	got = lst_get(&f, r1, "close_wait_oldest");
+	want = (long long)(tlc_now_ns() - t_cw);
+	TH_LOG("listener 1: close_wait_oldest %lld, at most %lld", got, want);
+	EXPECT_LT(0, got);
+	EXPECT_GE(want, got);
 	want = ss_count("ss -tnH state established sport = :%u", p2);
 	EXPECT_EQ(want, lst_get(&f, r2, "estab_now"));
 	EXPECT_EQ(6, want);
@@ -437,6 +444,7 @@ TEST_F_TIMEOUT(slow, listeners_halfopen_closed, 120)
 	struct lst_file f;
 	const struct lst_row *r3, *closed;
 	char rule[64];
+	uint64_t t_req;
 
 	REQUIRE_MODULE();
 	l3 = tlc_listen(AF_INET, &p3, 16);
@@ -444,6 +452,7 @@ TEST_F_TIMEOUT(slow, listeners_halfopen_closed, 120)
 	/* The client never sees the SYN-ACKs: the server stays half-open. */
 	snprintf(rule, sizeof(rule), "tcp sport %u", p3);
 	ASSERT_EQ(0, tlc_nft_drop(rule));
+	t_req = tlc_now_ns();
 	ASSERT_EQ(0, halfopen_clients(p3, 3, fds));
 	tlc_sleep_ms(300);
 
@@ -459,6 +468,8 @@ TEST_F_TIMEOUT(slow, listeners_halfopen_closed, 120)
 	EXPECT_EQ(3, want);
 	EXPECT_EQ(3, lst_get(&f, r3, "req_created"));
 	EXPECT_LT(0, lst_get(&f, r3, "req_oldest"));
+	EXPECT_GE((long long)(tlc_now_ns() - t_req),
+		  lst_get(&f, r3, "req_oldest"));
 	closed = lst_named(&f, "closed");
 	ASSERT_NE(NULL, closed);
 	rcreated0 = lst_get(&f, closed, "req_created");

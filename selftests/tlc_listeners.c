@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tcp_lifecycle: /proc/net/tcp_lifecycle/listeners against the kernel's
- * own figures.  Two listeners of different backlogs, overflowed by
- * different numbers of clients that nobody accepts: their overflows and
- * drops sum to the namespace's ListenOverflows and ListenDrops
- * (/proc/net/netstat), each listener's share is what the namespace counted
- * while only it was overflowed; per listener, request sockets now, children
- * in ESTABLISHED and CLOSE_WAIT, the accept queue and its limit are what
- * ss says; a closed listener's line is shown once, then folded into the
- * "closed" line.
+ * own figures.  Two listeners (IPv4 and IPv6) of different backlogs,
+ * overflowed by different numbers of clients that nobody accepts: their
+ * overflows and drops sum to the namespace's ListenOverflows and
+ * ListenDrops (/proc/net/netstat), each listener's share is what the
+ * namespace counted while only it was overflowed; per listener, request
+ * sockets now, children in ESTABLISHED and CLOSE_WAIT, the accept queue and
+ * its limit are what ss says; a closed listener's line is shown once, then
+ * folded into the "closed" line.
  *
  * Runs in a fresh network namespace (its netstat starts at 0), pinned to
  * one CPU, as tlc_synrecv does.
@@ -236,16 +236,16 @@ static void pin_cpu0(void)
  * non-blocking connect each, its SYN dropped (ListenOverflows and
  * ListenDrops), closed before the SYN is sent again.
  */
-static int overflow_clients(unsigned short port, int n)
+static int overflow_clients(int family, unsigned short port, int n)
 {
 	union tlc_addr a;
-	socklen_t len = tlc_loopback(AF_INET, port, &a);
+	socklen_t len = tlc_loopback(family, port, &a);
 	int fds[64], i, err = 0;
 
 	if (n > 64)
 		return -1;
 	for (i = 0; i < n; i++) {
-		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		fds[i] = socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
 		if (fds[i] < 0 || (connect(fds[i], &a.sa, len) &&
 				   errno != EINPROGRESS))
 			err = -1;
@@ -321,25 +321,25 @@ TEST_F_TIMEOUT(slow, listeners_overflow_share, 120)
 
 	REQUIRE_MODULE();
 	l1 = tlc_listen(AF_INET, &p1, 2);
-	l2 = tlc_listen(AF_INET, &p2, 5);
+	l2 = tlc_listen(AF_INET6, &p2, 5);	/* the IPv6 functions */
 	ASSERT_LE(0, l1);
 	ASSERT_LE(0, l2);
 	ovf0 = tlc_netstat("ListenOverflows");
 	drop0 = tlc_netstat("ListenDrops");
-	TH_LOG("listeners :%u (backlog 2) :%u (backlog 5); ListenOverflows %lld ListenDrops %lld at start",
+	TH_LOG("listeners 127.0.0.1:%u (backlog 2) [::1]:%u (backlog 5); ListenOverflows %lld ListenDrops %lld at start",
 	       p1, p2, ovf0, drop0);
 
 	/* Fill the accept queues (backlog + 1 children each), accept none. */
 	for (i = 0; i < 3; i++)
 		ASSERT_LE(0, c1[i] = tlc_connect(AF_INET, p1));
 	for (i = 0; i < 6; i++)
-		ASSERT_LE(0, c2[i] = tlc_connect(AF_INET, p2));
+		ASSERT_LE(0, c2[i] = tlc_connect(AF_INET6, p2));
 
 	/* Listener 1 overflowed by 4 clients, then listener 2 by 9. */
-	ASSERT_EQ(0, overflow_clients(p1, 4));
+	ASSERT_EQ(0, overflow_clients(AF_INET, p1, 4));
 	ovf1 = tlc_netstat("ListenOverflows");
 	drop1 = tlc_netstat("ListenDrops");
-	ASSERT_EQ(0, overflow_clients(p2, 9));
+	ASSERT_EQ(0, overflow_clients(AF_INET6, p2, 9));
 	ovf2 = tlc_netstat("ListenOverflows");
 	drop2 = tlc_netstat("ListenDrops");
 	TH_LOG("netstat: listener 1's phase +%lld overflows +%lld drops, listener 2's +%lld +%lld",

@@ -271,4 +271,21 @@ static inline u64 tlc_sk_cgroup_id(const struct sock *sk)
 #endif
 }
 
+/**
+ * tlc_net_mib() - one CPU's count of a namespace's LINUX_MIB_* counter
+ * @net: the namespace
+ * @cpu: the CPU
+ * @item: LINUX_MIB_*
+ *
+ * The same struct linux_mib in 6.1, 6.12 and 7.2 (net->mib.net_statistics,
+ * per CPU, unsigned long counters).
+ *
+ * Return: the count.
+ */
+static inline unsigned long tlc_net_mib(const struct net *net, int cpu,
+					int item)
+{
+	return READ_ONCE(per_cpu_ptr(net->mib.net_statistics, cpu)->mibs[item]);
+}
+
 #endif /* _TLC_COMPAT_H */

@@ -10,6 +10,7 @@
 #include <linux/seq_file.h>
 
 #include "cgroups.h"
+#include "listeners.h"
 #include "debugfs.h"
 #include "lifecycle.h"
 #include "main.h"
@@ -36,6 +37,7 @@ static int tlc_status_show(struct seq_file *m, void *v)
 	tlc_probes_show(m);
 	seq_printf(m, "lost_resets %llu\n", tlc_life_lost_resets());
 	tlc_cgroups_status(m);
+	tlc_listeners_status(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(tlc_status);

@@ -19,6 +19,7 @@
 #include "compat.h"
 #include "hooks.h"
 #include "lifecycle.h"
+#include "listeners.h"
 #include "probes.h"
 
 /* inet_csk_reqsk_queue_hash_add(sk, req, ...), as it started */
@@ -143,6 +144,7 @@ static bool tlc_req_drop_entry(void *data, struct pt_regs *regs)
 		return false;
 	drop->req = req;
 	drop->net = sock_net(sk);
+	drop->listener_cookie = tlc_listeners_cookie(sk);
 	drop->timer = (u8)ARG(2);	/* bool from_timer: its low byte */
 	drop->seg_rst = seg_rst;
 	drop->listening = READ_ONCE(sk->sk_state) == TCP_LISTEN;

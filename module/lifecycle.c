@@ -30,6 +30,7 @@
 #include "cgroups.h"
 #include "compat.h"
 #include "lifecycle.h"
+#include "listeners.h"
 #include "stats.h"
 #include "track.h"
 
@@ -165,6 +166,8 @@ static void tlc_connection_end(struct tlc_stats *s, const struct sock *sk,
 	/* A connection whose birth the module did not see was opened nowhere. */
 	if (!info || birth)
 		tlc_cgroups_end(sk, reason);
+	if (info && (info->flags & TLC_SF_PASSIVE))
+		tlc_listeners_end_sk(sk, reason);
 	switch (reason) {
 	case TLC_R_SYN_TIMEOUT:
 		if (birth)
@@ -207,11 +210,12 @@ static void tlc_child_birth(struct tlc_stats *s, struct sock *sk,
 	bool timed = false;
 
 	tlc_born(&info, TCP_SYN_RECV, TLC_KIND_FULL, now);
+	info.flags = TLC_SF_PASSIVE;
 	tlc_cgroups_open(sk);
 	if (ctx->birth == TLC_BIRTH_REQSK) {
 		if (tlc_track_get(ctx->req, &req))
 			info.birth_ts = req.birth_ts;
-		info.flags = TLC_SF_CHILD_PENDING;
+		info.flags |= TLC_SF_CHILD_PENDING;
 		/* inet_csk_clone_lock() gives it its request's cookie next. */
 		if (tlc_track_insert_as(sk, ctx->req, sock_net(sk), &info))
 			return;
@@ -222,6 +226,8 @@ static void tlc_child_birth(struct tlc_stats *s, struct sock *sk,
 			       now - req.state_ts);
 		s->ctr[TLC_C_REQ_COMPLETED]++;
 		s->ctr[TLC_C_PASSIVE_REQSK]++;
+		tlc_listeners_count(ctx->req->rsk_listener,
+				    TLC_L_REQ_COMPLETED);
 		return;
 	}
 	switch (ctx->birth) {
@@ -272,6 +278,7 @@ static void tlc_child_unsettled(struct tlc_stats *s, struct sock *sk,
 	tlc_stats_move(s, TCP_NEW_SYN_RECV, TCP_SYN_RECV, false, 0);
 	s->ctr[TLC_C_REQ_COMPLETED]++;
 	s->ctr[TLC_C_PASSIVE_REQSK]++;
+	tlc_listeners_child(sk, TLC_L_REQ_COMPLETED);
 }
 
 /**
@@ -313,6 +320,8 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 		tlc_stats_move(s, TCP_CLOSE, newstate, false, 0);
 		if (newstate != TCP_LISTEN)
 			tlc_cgroups_open(sk);
+		else
+			tlc_listeners_listen(sk);
 		if (!tlc_track_insert(sk, sock_net(sk), &info))
 			s->ctr[TLC_C_UNTRACKED]++;
 		return;
@@ -327,6 +336,8 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 	tlc_stats_move(s, oldstate, newstate,
 		       tracked && info.state == oldstate, now - info.state_ts);
 	if (newstate == TCP_CLOSE) {
+		if (oldstate == TCP_LISTEN)
+			tlc_listeners_close(sk);
 		if (ctx->no_port)
 			s->ctr[TLC_C_PORT_EXHAUSTED]++;
 		if (oldstate != TCP_LISTEN)
@@ -403,6 +414,7 @@ void tlc_life_req_birth(struct sock *listener, struct request_sock *req)
 	now = ktime_get_ns();
 	s = this_cpu_ptr(pcpu);
 	s->ctr[TLC_C_REQ_CREATED]++;
+	tlc_listeners_count(listener, TLC_L_REQ_CREATED);
 	tlc_stats_move(s, TCP_CLOSE, TCP_NEW_SYN_RECV, false, 0);
 	tlc_born(&info, TCP_NEW_SYN_RECV, TLC_KIND_REQ, now);
 	if (!sk_hashed(req_to_sk(req)))
@@ -441,6 +453,7 @@ void tlc_life_req_complete(struct sock *child, const struct request_sock *req)
 		       now - info.state_ts);
 	s->ctr[TLC_C_REQ_COMPLETED]++;
 	s->ctr[TLC_C_PASSIVE_REQSK]++;
+	tlc_listeners_count(req->rsk_listener, TLC_L_REQ_COMPLETED);
 }
 
 /**
@@ -480,8 +493,10 @@ void tlc_life_req_synack(const struct sock *listener)
 {
 	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(listener));
 
-	if (pcpu)
-		this_cpu_inc(pcpu->ctr[TLC_C_REQ_SYNACK_RTX]);
+	if (!pcpu)
+		return;
+	this_cpu_inc(pcpu->ctr[TLC_C_REQ_SYNACK_RTX]);
+	tlc_listeners_count(listener, TLC_L_SYNACK_RETRANS);
 }
 
 /*
@@ -533,6 +548,10 @@ void tlc_life_req_drop(const struct tlc_req_drop *drop)
 	else
 		end = TLC_C_REQ_OTHER;
 	tlc_req_end(drop->req, drop->net, end);
+	tlc_listeners_count_cookie(drop->net, drop->listener_cookie,
+				   end == TLC_C_REQ_TIMEOUT ? TLC_L_REQ_TIMEOUT :
+				   end == TLC_C_REQ_RST ? TLC_L_REQ_RST :
+				   TLC_L_REQ_OTHER, 1);
 }
 
 /* ---- timewait ------------------------------------------------------- */
@@ -552,8 +571,8 @@ bool tlc_life_tw_handover(struct inet_timewait_sock *tw, struct sock *sk)
 	struct tlc_sock_info info, handover;
 	int oldstate = READ_ONCE(sk->sk_state);
 	int substate = READ_ONCE(tw->tw_substate);
+	bool tracked, marked, passive;
 	struct tlc_stats *s;
-	bool tracked, marked;
 	u64 now;
 
 	if (!pcpu || !tlc_state_valid(oldstate) || !tlc_state_valid(substate))
@@ -565,6 +584,7 @@ bool tlc_life_tw_handover(struct inet_timewait_sock *tw, struct sock *sk)
 		tlc_born(&info, oldstate, TLC_KIND_FULL, now);
 		info.birth_ts = 0;
 	}
+	passive = tracked && (info.flags & TLC_SF_PASSIVE);
 	if (oldstate != substate) {
 		tlc_stats_move(s, oldstate, substate, tracked,
 			       now - info.state_ts);
@@ -586,6 +606,8 @@ bool tlc_life_tw_handover(struct inet_timewait_sock *tw, struct sock *sk)
 		/* Its end will not know the row: the connection ends here. */
 		tlc_cgroups_end_row(sock_net(sk), info.cg_row,
 				    TLC_R_ORDERLY_ACTIVE);
+		if (passive)
+			tlc_listeners_end_sk(sk, TLC_R_ORDERLY_ACTIVE);
 	}
 	return marked;
 }
@@ -668,6 +690,8 @@ void tlc_life_tw_kill(struct inet_timewait_sock *tw,
 		reason = TLC_R_ORDERLY_ACTIVE;
 	tlc_stats_end(s, reason, tracked ? info.birth_ts : 0, now);
 	/* Untracked, it ended at its handover, or predates the module. */
-	if (tracked)
+	if (tracked) {
 		tlc_cgroups_end_row(twsk_net(tw), info.cg_row, reason);
+		tlc_listeners_end_tw(tw, reason);
+	}
 }

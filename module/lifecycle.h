@@ -105,10 +105,12 @@ struct tlc_tw_kill {
  * @seg_rst: a segment with RST for it is being processed
  * @listening: the listener was listening
  * @net_alive: the namespace was not being dismantled
+ * @listener_cookie: the listener's cookie (tlc_listeners_cookie())
  */
 struct tlc_req_drop {
 	const struct request_sock *req;
 	const struct net *net;
+	u64 listener_cookie;
 	bool timer;
 	bool seg_rst;
 	bool listening;

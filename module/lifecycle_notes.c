@@ -17,6 +17,7 @@
 
 #include "compat.h"
 #include "lifecycle.h"
+#include "listeners.h"
 #include "stats.h"
 #include "track.h"
 
@@ -32,6 +33,7 @@ void tlc_life_owner(struct sock *sk)
 
 	tlc_task_comm(comm, current);
 	tlc_track_set_owner(sk, task_tgid_nr(current), comm);
+	tlc_listeners_child(sk, TLC_L_ACCEPTED);
 }
 
 /* ---- keepalive ------------------------------------------------------ */

@@ -12,6 +12,7 @@
 #include <linux/moduleparam.h>
 
 #include "cgroups.h"
+#include "listeners.h"
 #include "debugfs.h"
 #include "main.h"
 #include "netns.h"
@@ -30,6 +31,11 @@ module_param(max_cgroups, uint, 0444);
 MODULE_PARM_DESC(max_cgroups,
 		 "cgroups counted in /proc/net/tcp_lifecycle/cgroups, over all namespaces (1..65534, default 1024; memory is allocated at load)");
 
+static unsigned int max_listeners = 4096;
+module_param(max_listeners, uint, 0444);
+MODULE_PARM_DESC(max_listeners,
+		 "listeners counted in /proc/net/tcp_lifecycle/listeners, over all namespaces (1..65536, default 4096; memory is allocated at load)");
+
 static int __init tlc_init(void)
 {
 	int err;
@@ -45,15 +51,24 @@ static int __init tlc_init(void)
 		return -EINVAL;
 	}
 
+	if (!max_listeners || max_listeners > TLC_MAX_LISTENERS_LIMIT) {
+		pr_err("max_listeners=%u is out of range 1..%u\n",
+		       max_listeners, TLC_MAX_LISTENERS_LIMIT);
+		return -EINVAL;
+	}
+
 	err = tlc_track_init(max_tracked);
 	if (err)
 		return err;
 	err = tlc_cgroups_init(max_cgroups);
 	if (err)
 		goto err_track;
-	err = tlc_netns_init();
+	err = tlc_listeners_init(max_listeners);
 	if (err)
 		goto err_cgroups;
+	err = tlc_netns_init();
+	if (err)
+		goto err_listeners;
 	tlc_debugfs_init();
 	err = tlc_probes_init();
 	if (err)
@@ -66,6 +81,8 @@ static int __init tlc_init(void)
 err_debugfs:
 	tlc_debugfs_exit();
 	tlc_netns_exit();
+err_listeners:
+	tlc_listeners_exit();
 err_cgroups:
 	tlc_cgroups_exit();
 err_track:
@@ -78,6 +95,7 @@ static void __exit tlc_exit(void)
 	tlc_probes_exit();
 	tlc_debugfs_exit();
 	tlc_netns_exit();
+	tlc_listeners_exit();
 	tlc_cgroups_exit();
 	tlc_track_exit();
 	pr_info("unloaded\n");

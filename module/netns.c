@@ -4,11 +4,13 @@
  *
  * This file alone holds the pernet_operations.  A namespace that comes up
  * (or exists when the module loads) gets, in order: its statistics, its
- * cgroups' "other" row, its /proc/net/tcp_lifecycle/ files, then the
+ * cgroups' "other" row, its listeners' "closed" and "untracked" lines,
+ * its /proc/net/tcp_lifecycle/ files, then the
  * publication of the statistics to
  * the probe handlers.  On the way down, the mirror: the /proc files go and
  * handlers stop seeing the statistics (pre_exit); after the RCU grace
- * period the pernet core waits for, the socket and cgroups tables forget the
+ * period the pernet core waits for, the socket, cgroups and listeners tables
+ * forget the
  * namespace and the statistics are freed (exit).  The parts it calls know nothing of
  * each other, nor of this file.
  */
@@ -18,6 +20,7 @@
 #include <net/net_namespace.h>
 
 #include "cgroups.h"
+#include "listeners.h"
 #include "netns.h"
 #include "procfs.h"
 #include "stats.h"
@@ -46,12 +49,16 @@ static int __net_init tlc_net_init(struct net *net)
 		goto err_stats;
 	if (tlc_cgroups_net_init(net))
 		goto err_cgroups;
+	if (tlc_listeners_net_init(net))
+		goto err_listeners;
 	if (tlc_procfs_net_init(net))
 		goto err_procfs;
 	tlc_stats_net_publish(net);
 	return 0;
 
 err_procfs:
+	tlc_listeners_net_exit(net);
+err_listeners:
 	tlc_cgroups_net_exit(net);
 err_cgroups:
 	tlc_stats_net_free(net);
@@ -74,6 +81,7 @@ static void __net_exit tlc_net_pre_exit(struct net *net)
 static void __net_exit tlc_net_exit(struct net *net)
 {
 	tlc_track_purge_net(net);
+	tlc_listeners_net_exit(net);
 	tlc_cgroups_net_exit(net);
 	tlc_stats_net_free(net);
 }

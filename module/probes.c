@@ -29,6 +29,7 @@ static const char * const tlc_feature_names[TLC_NFEATURES] = {
 	[TLC_F_OWNER]		= "owner",
 	[TLC_F_PORTS]		= "ports",
 	[TLC_F_RESETS]		= "resets",
+	[TLC_F_LISTENERS]	= "listeners",
 };
 
 /*
@@ -44,7 +45,7 @@ MODULE_PARM_DESC(noop_handlers,
 static char tlc_disable[64];
 module_param_string(disable_features, tlc_disable, sizeof(tlc_disable), 0444);
 MODULE_PARM_DESC(disable_features,
-		 "comma-separated optional features not to arm: timewait, synrecv, reasons, owner, ports, resets (default none)");
+		 "comma-separated optional features not to arm: timewait, synrecv, reasons, owner, ports, resets, listeners (default none)");
 
 static const struct tlc_probe_set * const tlc_sets[] = {
 	&tlc_state_probes,
@@ -53,6 +54,7 @@ static const struct tlc_probe_set * const tlc_sets[] = {
 	&tlc_close_probes,
 	&tlc_connect_probes,
 	&tlc_reset_probes,
+	&tlc_listen_probes,
 };
 
 /* Every probe of every set, in the sets' order; filled at init. */

@@ -27,6 +27,7 @@ enum tlc_feature {
 	TLC_F_OWNER,
 	TLC_F_PORTS,
 	TLC_F_RESETS,
+	TLC_F_LISTENERS,
 	TLC_NFEATURES,
 };
 
@@ -66,7 +67,7 @@ struct tlc_probe {
 	bool armed;
 };
 
-#define TLC_MAX_PROBES	24
+#define TLC_MAX_PROBES	40
 
 /* The framework's, for the wrappers: noop_handlers, the hits per CPU. */
 extern bool tlc_noop;
@@ -238,6 +239,7 @@ extern const struct tlc_probe_set tlc_reqsk_probes;	/* hook_reqsk.c */
 extern const struct tlc_probe_set tlc_close_probes;	/* hook_close.c */
 extern const struct tlc_probe_set tlc_connect_probes;	/* hook_connect.c */
 extern const struct tlc_probe_set tlc_reset_probes;	/* hook_reset.c */
+extern const struct tlc_probe_set tlc_listen_probes;	/* hook_listen.c */
 
 /* Bit N set while feature N's probes are all armed: from then until exit. */
 extern unsigned int tlc_features_armed;

@@ -23,6 +23,7 @@
 #include <net/tcp.h>
 
 #include "cgroups.h"
+#include "listeners.h"
 #include "procfs.h"
 #include "sockets.h"
 #include "stats.h"
@@ -378,6 +379,8 @@ int tlc_procfs_net_init(struct net *net)
 		goto err_remove;
 	cgroups = tlc_cgroups_create(dir);
 	if (!cgroups)
+		goto err_remove;
+	if (!tlc_listeners_create(dir))
 		goto err_remove;
 	/*
 	 * The listing belongs to the namespace's root: in a container, the

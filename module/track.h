@@ -64,6 +64,8 @@ struct tlc_sock_info {
 #define TLC_SF_KA_PROBING	0x01
 /* A request socket's child, not yet known to own the request. */
 #define TLC_SF_CHILD_PENDING	0x02
+/* A listener's child (born LISTEN -> SYN_RECV). */
+#define TLC_SF_PASSIVE		0x04
 
 int tlc_track_init(unsigned int max_tracked);
 void tlc_track_exit(void);

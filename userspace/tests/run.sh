@@ -1279,6 +1279,13 @@ for case in busy basic; do
 	golden "$case.listeners.prom" "$case.listeners.prom" "$TCPLC" --proc-root "$FIX/$case" --prometheus listeners &&
 		check_prom "$case.listeners.prom parses" "$TMP/out"
 done
+# vm-listeners: the module's own output (selftests/tlc_listeners in the
+# 7.2 VM: listeners of backlogs 2 and 5 overflowed by 4 and 9 clients).
+golden "vm-listeners.listeners.txt: the module's real output" vm-listeners.listeners.txt \
+	"$TCPLC" --proc-root "$FIX/vm-listeners" listeners
+golden "vm-listeners.listeners.json" vm-listeners.listeners.json \
+	"$TCPLC" --proc-root "$FIX/vm-listeners" -j listeners &&
+	check_json "vm-listeners.listeners.json parses" "$TMP/out" listeners
 golden "listeners: sport filter" busy.listeners-8443.txt "$TCPLC" --proc-root "$FIX/busy" listeners sport = :8443
 golden "listeners: src filter, -j" busy.listeners-v6.json "$TCPLC" --proc-root "$FIX/busy" -j listeners src '[::]/0' &&
 	check_json "listeners: src filter, -j parses" "$TMP/out" listeners

@@ -262,7 +262,20 @@ static int ss_established(long long *on, long long *off)
  * The keepalive file's established counts: as the test expects, and as
  * ss counts the kernel's sockets.
  */
-#define EXPECT_ESTABLISHED(want_on, want_off, want_untracked) do {		long long ss_on, ss_off;															tlc_sleep_ms(50);							ASSERT_EQ(0, ss_established(&ss_on, &ss_off));				EXPECT_EQ(want_on, ss_on);						EXPECT_EQ(want_off + want_untracked, ss_off);				EXPECT_EQ(want_on, ka("established_keepalive_on"));			EXPECT_EQ(want_off, ka("established_keepalive_off"));			EXPECT_EQ(want_untracked, ka("established_untracked"));		EXPECT_EQ(ss_on + ss_off, ka("established_keepalive_on") +			  ka("established_keepalive_off") +					  ka("established_untracked"));				} while (0)
+#define EXPECT_ESTABLISHED(want_on, want_off, want_untracked) do {	\
+	long long ss_on_, ss_off_;					\
+									\
+	tlc_sleep_ms(50);						\
+	ASSERT_EQ(0, ss_established(&ss_on_, &ss_off_));		\
+	EXPECT_EQ(want_on, ss_on_);					\
+	EXPECT_EQ(want_off + want_untracked, ss_off_);			\
+	EXPECT_EQ(want_on, ka("established_keepalive_on"));		\
+	EXPECT_EQ(want_off, ka("established_keepalive_off"));		\
+	EXPECT_EQ(want_untracked, ka("established_untracked"));	\
+	EXPECT_EQ(ss_on_ + ss_off_, ka("established_keepalive_on") +	\
+		  ka("established_keepalive_off") +			\
+		  ka("established_untracked"));				\
+} while (0)
 
 /* Connect to @port with SO_KEEPALIVE set before connect(); accept it. */
 static int ka_pair_before(int lfd, unsigned short port, int *c, int *s)
@@ -341,16 +354,24 @@ TEST(established_follow_so_keepalive)
 TEST(established_untracked_before_load)
 {
 	int lfd, c1, s1, c2, s2;
+	long long ss_on, ss_off;
 	unsigned short port;
 
 	REQUIRE_MODULE();
 	lfd = tlc_listen(AF_INET, &port, 4);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, tlc_pair(lfd, port, &c1, &s1));
-	so_keepalive(c1, 1);
 	ASSERT_EQ(0, tlc_module_reload(""));
 	EXPECT_ESTABLISHED(0, 0, 2);
-	/* Not tracked: no side to move from. */
+	/* Not tracked: no side to move to, nor back from. */
+	so_keepalive(c1, 1);
+	tlc_sleep_ms(50);
+	ASSERT_EQ(0, ss_established(&ss_on, &ss_off));
+	EXPECT_EQ(1, ss_on);
+	EXPECT_EQ(1, ss_off);
+	EXPECT_EQ(0, ka("established_keepalive_on"));
+	EXPECT_EQ(0, ka("established_keepalive_off"));
+	EXPECT_EQ(2, ka("established_untracked"));
 	so_keepalive(c1, 0);
 	EXPECT_ESTABLISHED(0, 0, 2);
 	ASSERT_EQ(0, tlc_pair(lfd, port, &c2, &s2));

@@ -446,15 +446,19 @@ bool tlc_track_set_owner(const void *key, u32 pid, const char *comm)
 }
 
 /**
- * tlc_track_update_flags() - set and clear flags of a tracked socket
+ * tlc_track_update_flags() - set and clear flags of a tracked full socket
  * @key: the socket
  * @set: TLC_SF_* bits to set
  * @clear: TLC_SF_* bits to clear
  * @old: filled with the flags before (may be NULL)
  *
+ * A timewait entry at @key (stale: a full socket is never at a timewait
+ * socket's address while that one lives) keeps its cgroup row there: it
+ * is left alone.
+ *
  * Context: any, interrupts disabled.
  *
- * Return: whether the socket is tracked.
+ * Return: whether the socket is tracked, as a full socket.
  */
 bool tlc_track_update_flags(const void *key, u8 set, u8 clear, u8 *old)
 {
@@ -462,6 +466,8 @@ bool tlc_track_update_flags(const void *key, u8 set, u8 clear, u8 *old)
 	struct tlc_entry *e;
 	u32 prev, idx = tlc_lock_find(key, &b, &prev);
 
+	if (idx != TLC_NIL && tlc_entry(idx)->info.kind == TLC_KIND_TW)
+		idx = TLC_NIL;
 	if (idx != TLC_NIL) {
 		struct tlc_sock_info before;
 

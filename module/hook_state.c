@@ -69,10 +69,27 @@ static void tlc_state_hook(struct sock *sk, int oldstate, int newstate)
 	tlc_life_state_change(sk, oldstate, newstate, &ctx);
 }
 
+/*
+ * tcp_set_keepalive(sk, val): tcp_prot's and tcpv6_prot's .keepalive,
+ * called (through the pointer) by sk_setsockopt(SO_KEEPALIVE) and
+ * sock_set_keepalive() under the socket's lock, before they set
+ * SOCK_KEEPOPEN to val.  A child copies its listener's flag.
+ */
+static void tlc_set_keepalive_pre(struct pt_regs *regs)
+{
+	struct sock *sk = (void *)ARG(0);
+
+	if (!tlc_sk_is_tcp(sk))
+		return;
+	tlc_life_ka_set(sk, !!(int)ARG(1));
+}
+
 TLC_WRAP_STATE(tlc_state_hook)
+TLC_WRAP_KPROBE(tlc_set_keepalive_pre)
 
 static struct tlc_probe tlc_state_table[] = {
 	TLC_TRACEPOINT("inet_sock_set_state", tlc_state_hook, TLC_F_STATES),
+	TLC_KPROBE("tcp_set_keepalive", tlc_set_keepalive_pre, TLC_F_STATES),
 };
 
 const struct tlc_probe_set tlc_state_probes = {

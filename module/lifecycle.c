@@ -51,6 +51,12 @@ static void tlc_born(struct tlc_sock_info *info, int state, u8 kind, u64 now)
 	info->birth_ts = now;
 }
 
+/* What a full socket's entry keeps of its SOCK_KEEPOPEN (track.h). */
+static u8 tlc_ka_flag(const struct sock *sk)
+{
+	return sock_flag(sk, SOCK_KEEPOPEN) ? TLC_SF_KA_ON : 0;
+}
+
 static DEFINE_PER_CPU(u64, tlc_bad_state);
 
 /*
@@ -316,6 +322,7 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 	}
 	if (oldstate == TCP_CLOSE) {
 		tlc_born(&info, newstate, TLC_KIND_FULL, now);
+		info.flags = tlc_ka_flag(sk);
 		tlc_owner_current(&info);
 		tlc_stats_move(s, TCP_CLOSE, newstate, false, 0);
 		if (newstate != TCP_LISTEN)
@@ -327,7 +334,7 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 		return;
 	}
 
-	tracked = tlc_track_set_state(sk, newstate, now, &info);
+	tracked = tlc_track_set_state(sk, newstate, now, tlc_ka_flag(sk), &info);
 	if (tracked && (info.flags & TLC_SF_CHILD_PENDING))
 		tlc_child_unsettled(s, sk, newstate);
 	/* The timewait socket took the move and will end the connection. */
@@ -347,6 +354,7 @@ void tlc_life_state_change(struct sock *sk, int oldstate, int newstate,
 		/* First seen in mid-life: times from now on, birth unknown. */
 		tlc_born(&info, newstate, TLC_KIND_FULL, now);
 		info.birth_ts = 0;
+		info.flags = tlc_ka_flag(sk);
 		tlc_track_insert(sk, sock_net(sk), &info);
 	}
 }

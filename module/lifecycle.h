@@ -162,6 +162,8 @@ void tlc_life_req_drop(const struct tlc_req_drop *drop);
 /* The current process accepted a socket. */
 void tlc_life_owner(struct sock *sk);
 
+/* SO_KEEPALIVE is about to be set (@on) or cleared on a socket. */
+void tlc_life_ka_set(struct sock *sk, bool on);
 /* A socket's keepalive timer starts. */
 void tlc_life_ka_timer(struct sock *sk);
 /* A keepalive probe is sent. */

@@ -39,6 +39,21 @@ void tlc_life_owner(struct sock *sk)
 /* ---- keepalive ------------------------------------------------------ */
 
 /**
+ * tlc_life_ka_set() - SO_KEEPALIVE is set or cleared on a socket
+ * @sk: the socket, locked by its owner (its state stays as it is)
+ * @on: whether SOCK_KEEPOPEN is to be set, which happens next
+ *
+ * An ESTABLISHED socket moves to the other side of the keepalive file's
+ * established_keepalive_on and _off; in another state its entry's flag
+ * is taken again from the socket as it enters ESTABLISHED.
+ */
+void tlc_life_ka_set(struct sock *sk, bool on)
+{
+	tlc_track_update_flags(sk, on ? TLC_SF_KA_ON : 0,
+			       on ? 0 : TLC_SF_KA_ON, NULL);
+}
+
+/**
  * tlc_life_ka_timer() - a socket's keepalive timer starts
  * @sk: the socket
  *

@@ -7,8 +7,8 @@
  * are a snapshot summed over CPUs when read, readable by everyone: they hold
  * counts and times, never addresses, pids or kernel pointers.  "sockets"
  * (sockets.c) names addresses and processes, "cgroups" (cgroups.c) the
- * namespace's cgroups: they and the directory belong to the namespace's
- * root.
+ * namespace's cgroups, "keepalive_idle" walks the kernel's hash tables:
+ * they and the directory belong to the namespace's root.
  */
 
 #include <linux/ctype.h>
@@ -224,32 +224,6 @@ static u64 tlc_backoff_ns(unsigned int retries, unsigned int rto_base_ms)
 	return ms * NSEC_PER_MSEC;
 }
 
-struct tlc_ka_population {
-	u64 on, off;
-	struct tlc_dwell idle_on, idle_off;
-};
-
-/* Established sockets: keepalive on or off, and how long idle. */
-static void tlc_ka_count(const struct sock *sk,
-			 const struct tlc_sock_info *info, void *arg)
-{
-	struct tlc_ka_population *pop = arg;
-	const struct tcp_sock *tp = tcp_sk(sk);
-	u32 idle;
-
-	if (info->kind != TLC_KIND_FULL || info->state != TCP_ESTABLISHED ||
-	    READ_ONCE(sk->sk_state) != TCP_ESTABLISHED)
-		return;
-	idle = tcp_jiffies32 - READ_ONCE(tp->rcv_tstamp);
-	if (sock_flag(sk, SOCK_KEEPOPEN)) {
-		pop->on++;
-		tlc_dwell_add(&pop->idle_on, tlc_jiffies_ns(idle));
-	} else {
-		pop->off++;
-		tlc_dwell_add(&pop->idle_off, tlc_jiffies_ns(idle));
-	}
-}
-
 static void tlc_show_hist_line(struct seq_file *m, const char *kind,
 			       const char *name, const struct tlc_dwell *d)
 {
@@ -259,27 +233,47 @@ static void tlc_show_hist_line(struct seq_file *m, const char *kind,
 	tlc_show_dwell(m, label, d, NULL);
 }
 
+/*
+ * What the kernel counts as CurrEstab in /proc/net/snmp: its sockets in
+ * ESTABLISHED or CLOSE_WAIT (tcp_set_state()), summed over CPUs.
+ */
+static u64 tlc_curr_estab(const struct net *net)
+{
+	unsigned long n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += snmp_get_cpu_field(net->mib.tcp_statistics, cpu,
+					TCP_MIB_CURRESTAB);
+	return (long)n > 0 ? n : 0;
+}
+
+/*
+ * The namespace's keepalive settings and what they mean, its keepalive
+ * timers' work, and its established sockets by SO_KEEPALIVE: kept as the
+ * table changes, the same cost at any table size (their idle times, which
+ * need a walk, are in keepalive_idle).
+ */
 static int tlc_keepalive_show(struct seq_file *m, void *v)
 {
 	const struct net *net = seq_file_single_net(m);
-	struct tlc_ka_population *pop;
-	u64 ka_time, ka_intvl, ka_probes;
-	struct tlc_stats *s;
+	struct tlc_occupancy *o = tlc_occupancy(net);
+	struct tlc_stats *s = tlc_stats_sum(net);
+	u64 ka_time, ka_intvl, ka_probes, curr, tracked;
 	int i;
 
-	s = tlc_stats_sum(net);
-	pop = kzalloc(sizeof(*pop), GFP_KERNEL);
-	if (!s || !pop) {
+	if (!s || !o) {
 		kvfree(s);
-		kfree(pop);
+		kfree(o);
 		return -ENOMEM;
 	}
-	tlc_sockets_walk(net, tlc_ka_count, pop);
 	ka_time = tlc_jiffies_ns(READ_ONCE(net->ipv4.sysctl_tcp_keepalive_time));
 	ka_intvl = tlc_jiffies_ns(READ_ONCE(net->ipv4.sysctl_tcp_keepalive_intvl));
 	ka_probes = READ_ONCE(net->ipv4.sysctl_tcp_keepalive_probes);
+	curr = tlc_curr_estab(net);
+	tracked = o->count[TCP_ESTABLISHED] + o->count[TCP_CLOSE_WAIT];
 
-	tlc_show_version(m);
+	seq_printf(m, "version %d\n", TLC_KEEPALIVE_VERSION);
 	seq_puts(m, "unit ns\n");
 	seq_printf(m, "keepalive_time %llu\n", ka_time);
 	seq_printf(m, "keepalive_intvl %llu\n", ka_intvl);
@@ -298,16 +292,59 @@ static int tlc_keepalive_show(struct seq_file *m, void *v)
 				  jiffies_to_msecs(TCP_TIMEOUT_INIT)));
 	for (i = 0; i < TLC_NKA; i++)
 		seq_printf(m, "%s %llu\n", tlc_ka_name(i), s->ka[i]);
-	seq_printf(m, "established_keepalive_on %llu\n", pop->on);
-	seq_printf(m, "established_keepalive_off %llu\n", pop->off);
+	seq_printf(m, "established_keepalive_on %lld\n",
+		   s->keepopen[TLC_KEEPOPEN_ON]);
+	seq_printf(m, "established_keepalive_off %lld\n",
+		   s->keepopen[TLC_KEEPOPEN_OFF]);
+	seq_printf(m, "established_untracked %llu\n",
+		   curr > tracked ? curr - tracked : 0);
 	seq_puts(m, "hist name count sum min max buckets\n");
 	for (i = 0; i < TLC_NDETECT; i++)
 		tlc_show_hist_line(m, "detect", tlc_detect_name(i),
 				   &s->detect[i]);
+	kfree(o);
+	kvfree(s);
+	return 0;
+}
+
+struct tlc_ka_population {
+	struct tlc_dwell idle_on, idle_off;
+};
+
+/* An established socket's idle time (now - its last segment received). */
+static void tlc_ka_idle(const struct sock *sk,
+			const struct tlc_sock_info *info, void *arg)
+{
+	struct tlc_ka_population *pop = arg;
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 idle;
+
+	if (info->kind != TLC_KIND_FULL || info->state != TCP_ESTABLISHED ||
+	    READ_ONCE(sk->sk_state) != TCP_ESTABLISHED)
+		return;
+	idle = tcp_jiffies32 - READ_ONCE(tp->rcv_tstamp);
+	tlc_dwell_add(sock_flag(sk, SOCK_KEEPOPEN) ? &pop->idle_on :
+		      &pop->idle_off, tlc_jiffies_ns(idle));
+}
+
+/*
+ * keepalive_idle: the tracked established sockets' idle times, by
+ * SO_KEEPALIVE.  A walk of the kernel's TCP hash tables (O(their size)),
+ * hence the namespace root's alone.
+ */
+static int tlc_keepalive_idle_show(struct seq_file *m, void *v)
+{
+	struct tlc_ka_population *pop = kzalloc(sizeof(*pop), GFP_KERNEL);
+
+	if (!pop)
+		return -ENOMEM;
+	tlc_sockets_walk(seq_file_single_net(m), tlc_ka_idle, pop);
+	tlc_show_version(m);
+	seq_puts(m, "unit ns\n");
+	seq_puts(m, "hist name count sum min max buckets\n");
 	tlc_show_hist_line(m, "idle", "keepalive_on", &pop->idle_on);
 	tlc_show_hist_line(m, "idle", "keepalive_off", &pop->idle_off);
 	kfree(pop);
-	kvfree(s);
 	return 0;
 }
 
@@ -363,7 +400,7 @@ int tlc_procfs_net_init(struct net *net)
 	struct user_namespace *user_ns = net->user_ns;
 	kuid_t uid = make_kuid(user_ns, 0);
 	kgid_t gid = make_kgid(user_ns, 0);
-	struct proc_dir_entry *dir, *sockets, *cgroups;
+	struct proc_dir_entry *dir, *sockets, *cgroups, *idle;
 	int i;
 
 	dir = proc_net_mkdir(net, TLC_PROC_DIR, net->proc_net);
@@ -382,6 +419,11 @@ int tlc_procfs_net_init(struct net *net)
 		goto err_remove;
 	if (!tlc_listeners_create(dir))
 		goto err_remove;
+	/* A walk: not for every user to make the kernel do. */
+	idle = proc_create_net_single("keepalive_idle", 0400, dir,
+				      tlc_keepalive_idle_show, NULL);
+	if (!idle)
+		goto err_remove;
 	/*
 	 * The listing belongs to the namespace's root: in a container, the
 	 * root of its user namespace (as the kernel's own /proc/net does).  A
@@ -397,6 +439,7 @@ int tlc_procfs_net_init(struct net *net)
 	proc_set_user(dir, uid, gid);
 	proc_set_user(sockets, uid, gid);
 	proc_set_user(cgroups, uid, gid);
+	proc_set_user(idle, uid, gid);
 	return 0;
 
 err_remove:

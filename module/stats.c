@@ -342,7 +342,12 @@ struct tlc_stats *tlc_stats_sum(const struct net *net)
 			tlc_dwell_merge(&sum->detect[i], &s->detect[i]);
 		for (i = 0; i < TLC_NRST_REASONS; i++)
 			sum->rst[i] += READ_ONCE(s->rst[i]);
+		for (i = 0; i < TLC_NKEEPOPEN; i++)
+			sum->keepopen[i] += READ_ONCE(s->keepopen[i]);
 	}
+	/* A change counted on one CPU, undone on another: not read yet. */
+	for (i = 0; i < TLC_NKEEPOPEN; i++)
+		sum->keepopen[i] = max_t(s64, sum->keepopen[i], 0);
 	return sum;
 }
 
@@ -447,6 +452,33 @@ void tlc_stats_occupy(const struct net *net, int from, u64 from_ts, int to,
 		tlc_occ_add(oc, sn->occ, from, from_ts, -1);
 	if (tlc_state_valid(to))
 		tlc_occ_add(oc, sn->occ, to, to_ts, 1);
+}
+
+/**
+ * tlc_stats_keepopen() - a tracked ESTABLISHED socket's SOCK_KEEPOPEN side
+ * @net: its namespace
+ * @from: the side (enum tlc_keepopen) it leaves, or -1
+ * @to: the side it enters, or -1
+ *
+ * Called by the socket table as it changes, under the entry's bucket lock:
+ * what the keepalive file shows as established_keepalive_on and _off.
+ * Each CPU keeps the changes made there, summed at read.
+ *
+ * Context: interrupts disabled.
+ */
+void tlc_stats_keepopen(const struct net *net, int from, int to)
+{
+	struct tlc_stats __percpu *pcpu = tlc_stats_of(net);
+	struct tlc_stats *s;
+
+	lockdep_assert_irqs_disabled();
+	if (!pcpu)
+		return;
+	s = this_cpu_ptr(pcpu);
+	if (from >= 0 && from < TLC_NKEEPOPEN)
+		WRITE_ONCE(s->keepopen[from], s->keepopen[from] - 1);
+	if (to >= 0 && to < TLC_NKEEPOPEN)
+		WRITE_ONCE(s->keepopen[to], s->keepopen[to] + 1);
 }
 
 /* Counts by cohort, each at the lowest level that keeps it as of a read. */

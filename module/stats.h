@@ -24,6 +24,8 @@ struct net;
 
 /* Version of the /proc file formats (Documentation/tcp_lifecycle.rst). */
 #define TLC_FORMAT_VERSION	1
+/* The keepalive file's: 2 has no idle histograms (keepalive_idle has). */
+#define TLC_KEEPALIVE_VERSION	2
 
 /*
  * Jiffies to ns without jiffies_to_nsecs(), which goes through 32-bit
@@ -148,12 +150,24 @@ enum tlc_detect {
 };
 
 /*
+ * Tracked ESTABLISHED full sockets by their SOCK_KEEPOPEN, kept as the
+ * table changes (tlc_stats_keepopen()): per CPU, the changes made there;
+ * only their sum over CPUs is a count.
+ */
+enum tlc_keepopen {
+	TLC_KEEPOPEN_OFF,
+	TLC_KEEPOPEN_ON,
+	TLC_NKEEPOPEN,
+};
+
+/*
  * One CPU's share of a namespace's statistics.  Only that CPU writes it, with
  * interrupts off; readers sum all CPUs and tolerate a slightly stale view.
  * raw[][] counts state changes as the kernel makes them (as the
  * sock:inet_sock_set_state tracepoint sees them); everything else follows
  * a connection's life, TIME_WAIT and NEW_SYN_RECV included; rst[] counts
- * the resets sent, by the kernel's reason (enum sk_rst_reason).
+ * the resets sent, by the kernel's reason (enum sk_rst_reason); occ and
+ * keepopen[] what the tracked sockets are now (stats.c).
  */
 struct tlc_stats {
 	u64 raw[TLC_NSTATES][TLC_NSTATES];
@@ -169,6 +183,7 @@ struct tlc_stats {
 	struct tlc_dwell detect[TLC_NDETECT];
 	u64 rst[TLC_NRST_REASONS];
 	struct tlc_occ_cpu occ;
+	s64 keepopen[TLC_NKEEPOPEN];
 };
 
 /*
@@ -202,6 +217,7 @@ void tlc_stats_occupy(const struct net *net, int from, u64 from_ts, int to,
 		      u64 to_ts);
 int tlc_stats_occupancy(const struct net *net, u64 now, u64 *count,
 			u64 *oldest);
+void tlc_stats_keepopen(const struct net *net, int from, int to);
 
 int tlc_stats_net_alloc(struct net *net);
 void tlc_stats_net_publish(struct net *net);

@@ -25,7 +25,8 @@
  *
  * Every change of an entry's namespace, state, kind or state time goes
  * through tlc_occupy(), under the entry's bucket lock: stats.c keeps from
- * it, per namespace, how many entries are in each state and since when, so
+ * it, per namespace, how many entries are in each state and since when,
+ * and how many ESTABLISHED ones have keepalive on or off (TLC_SF_KA_ON), so
  * that the summary files never walk the table.
  */
 
@@ -74,11 +75,36 @@ static bool tlc_fault_keep(void)
 
 /*
  * Entries leave (@from) or enter (@to) their namespace's occupancy (the
- * states file's now and oldest, kept by stats.c), either may be NULL:
- * every change of an entry's namespace, state, kind or state_ts goes
- * through here, under its bucket lock.  A full socket handed over to a
+ * states file's now and oldest, the keepalive file's established sockets,
+ * kept by stats.c), either may be NULL: every change of an entry's
+ * namespace, state, kind, state_ts or TLC_SF_KA_ON goes through here (or
+ * tlc_occupy_keepopen()), under its bucket lock.  A full socket handed over to a
  * timewait socket is counted as that timewait socket.
  */
+/*
+ * An entry's side in its namespace's established_keepalive_on/_off (kept
+ * by stats.c): a full socket in ESTABLISHED, by the TLC_SF_KA_ON its entry
+ * holds; -1 for any other entry (or none).
+ */
+static int tlc_keepopen_side(const struct tlc_sock_info *info)
+{
+	if (!info || info->kind != TLC_KIND_FULL ||
+	    info->state != TCP_ESTABLISHED)
+		return -1;
+	return info->flags & TLC_SF_KA_ON ? TLC_KEEPOPEN_ON : TLC_KEEPOPEN_OFF;
+}
+
+/* The keepalive side of tlc_occupy(), alone for a change of flags. */
+static void tlc_occupy_keepopen(const struct net *net,
+				const struct tlc_sock_info *from,
+				const struct tlc_sock_info *to)
+{
+	int fk = tlc_keepopen_side(from), tk = tlc_keepopen_side(to);
+
+	if (fk != tk)
+		tlc_stats_keepopen(net, fk, tk);
+}
+
 static void tlc_occupy(const struct net *net, const struct tlc_sock_info *from,
 		       const struct tlc_sock_info *to)
 {
@@ -88,6 +114,7 @@ static void tlc_occupy(const struct net *net, const struct tlc_sock_info *from,
 	if (fs >= 0 || ts >= 0)
 		tlc_stats_occupy(net, fs, from ? from->state_ts : 0, ts,
 				 to ? to->state_ts : 0);
+	tlc_occupy_keepopen(net, from, to);
 }
 
 static struct tlc_bucket *tlc_bucket(const void *key)
@@ -252,11 +279,12 @@ bool tlc_track_remove(const void *key, struct tlc_sock_info *info)
 
 /*
  * Move a tracked socket to @to (TCP_CLOSE: its entry ends) if it is in
- * @from (-1: any state), in one step under its bucket's lock.  Returns
- * whether it was tracked (and in @from).
+ * @from (-1: any state), in one step under its bucket's lock; entering
+ * ESTABLISHED, its TLC_SF_KA_ON becomes @ka_on's.  Returns whether it was
+ * tracked (and in @from).
  */
 static bool tlc_track_change(const void *key, int from, int to, u64 now,
-			     struct tlc_sock_info *before)
+			     u8 ka_on, struct tlc_sock_info *before)
 {
 	struct tlc_bucket *b;
 	struct tlc_entry *e;
@@ -271,6 +299,9 @@ static bool tlc_track_change(const void *key, int from, int to, u64 now,
 	if (to != TCP_CLOSE) {
 		e->info.state = to;
 		e->info.state_ts = now;
+		if (to == TCP_ESTABLISHED && e->info.kind == TLC_KIND_FULL)
+			e->info.flags = (e->info.flags & ~TLC_SF_KA_ON) |
+					(ka_on & TLC_SF_KA_ON);
 		tlc_occupy(e->net, before, &e->info);
 	} else if (!tlc_fault_keep()) {
 		tlc_occupy(e->net, before, NULL);
@@ -285,16 +316,18 @@ static bool tlc_track_change(const void *key, int from, int to, u64 now,
  * @key: the socket
  * @state: the new state; TCP_CLOSE ends the entry
  * @now: ktime_get_ns() of the change
+ * @ka_on: TLC_SF_KA_ON if the socket has SOCK_KEEPOPEN now, else 0: what
+ *	a full socket's entry keeps if @state is ESTABLISHED
  * @before: filled with the record before the change
  *
  * Context: any, interrupts disabled.
  *
  * Return: whether the socket was tracked.
  */
-bool tlc_track_set_state(const void *key, int state, u64 now,
+bool tlc_track_set_state(const void *key, int state, u64 now, u8 ka_on,
 			 struct tlc_sock_info *before)
 {
-	return tlc_track_change(key, -1, state, now, before);
+	return tlc_track_change(key, -1, state, now, ka_on, before);
 }
 
 /**
@@ -315,7 +348,7 @@ bool tlc_track_set_state(const void *key, int state, u64 now,
 bool tlc_track_move_state(const void *key, int from, int to, u64 now,
 			  struct tlc_sock_info *before)
 {
-	return tlc_track_change(key, from, to, now, before);
+	return tlc_track_change(key, from, to, now, 0, before);
 }
 
 /**
@@ -413,15 +446,19 @@ bool tlc_track_set_owner(const void *key, u32 pid, const char *comm)
 }
 
 /**
- * tlc_track_update_flags() - set and clear flags of a tracked socket
+ * tlc_track_update_flags() - set and clear flags of a tracked full socket
  * @key: the socket
  * @set: TLC_SF_* bits to set
  * @clear: TLC_SF_* bits to clear
  * @old: filled with the flags before (may be NULL)
  *
+ * A timewait entry at @key (stale: a full socket is never at a timewait
+ * socket's address while that one lives) keeps its cgroup row there: it
+ * is left alone.
+ *
  * Context: any, interrupts disabled.
  *
- * Return: whether the socket is tracked.
+ * Return: whether the socket is tracked, as a full socket.
  */
 bool tlc_track_update_flags(const void *key, u8 set, u8 clear, u8 *old)
 {
@@ -429,11 +466,18 @@ bool tlc_track_update_flags(const void *key, u8 set, u8 clear, u8 *old)
 	struct tlc_entry *e;
 	u32 prev, idx = tlc_lock_find(key, &b, &prev);
 
+	if (idx != TLC_NIL && tlc_entry(idx)->info.kind == TLC_KIND_TW)
+		idx = TLC_NIL;
 	if (idx != TLC_NIL) {
+		struct tlc_sock_info before;
+
 		e = tlc_entry(idx);
+		before = e->info;
 		if (old)
 			*old = e->info.flags;
 		e->info.flags = (e->info.flags & ~clear) | set;
+		if ((before.flags ^ e->info.flags) & TLC_SF_KA_ON)
+			tlc_occupy_keepopen(e->net, &before, &e->info);
 	}
 	return tlc_unlock(b, idx);
 }

@@ -66,6 +66,11 @@ struct tlc_sock_info {
 #define TLC_SF_CHILD_PENDING	0x02
 /* A listener's child (born LISTEN -> SYN_RECV). */
 #define TLC_SF_PASSIVE		0x04
+/*
+ * In ESTABLISHED: counted as having SOCK_KEEPOPEN (set as it entered
+ * ESTABLISHED, then as tcp_set_keepalive() changes it).
+ */
+#define TLC_SF_KA_ON		0x08
 
 int tlc_track_init(unsigned int max_tracked);
 void tlc_track_exit(void);
@@ -77,7 +82,7 @@ bool tlc_track_insert_as(const void *key, const void *id,
 			 const struct tlc_sock_info *info);
 bool tlc_track_get(const void *key, struct tlc_sock_info *info);
 bool tlc_track_remove(const void *key, struct tlc_sock_info *info);
-bool tlc_track_set_state(const void *key, int state, u64 now,
+bool tlc_track_set_state(const void *key, int state, u64 now, u8 ka_on,
 			 struct tlc_sock_info *before);
 bool tlc_track_move_state(const void *key, int from, int to, u64 now,
 			  struct tlc_sock_info *before);

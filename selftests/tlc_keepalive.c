@@ -18,12 +18,17 @@ static long long ka(const char *name)
 	return tlc_read_key(TLC_PROC "/keepalive", name);
 }
 
-/* "detect NAME" or "idle NAME" histogram line of the keepalive file. */
+/*
+ * "detect NAME" histogram line of the keepalive file, or "idle NAME" of
+ * keepalive_idle.
+ */
 static int ka_hist(const char *kind, const char *name, struct tlc_hist *h)
 {
 	char line[2048], k[32], n[32];
 	unsigned long long c, s, mn, mx;
-	FILE *f = tlc_open_versioned(TLC_PROC "/keepalive");
+	FILE *f = tlc_open_versioned(strcmp(kind, "idle") ?
+				     TLC_PROC "/keepalive" :
+				     TLC_PROC "/keepalive_idle");
 	int found = -1;
 
 	memset(h, 0, sizeof(*h));
@@ -224,6 +229,156 @@ TEST(idle_without_keepalive_is_visible)
 	close(s2);
 	close(lfd);
 	EXPECT_EQ(0, tlc_check_conservation(-1, "idle_without_keepalive_is_visible"));
+}
+
+static void so_keepalive(int fd, int on)
+{
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+}
+
+/*
+ * This namespace's ESTABLISHED sockets as ss sees them: with a keepalive
+ * timer (SO_KEEPALIVE, nothing in flight) or without.
+ */
+static int ss_established(long long *on, long long *off)
+{
+	char line[1024];
+	FILE *p = popen("ss -tnoeH state established", "r");
+
+	*on = *off = 0;
+	if (!p)
+		return -1;
+	while (fgets(line, sizeof(line), p))
+		(*(strstr(line, "timer:(keepalive") ? on : off))++;
+	return pclose(p) ? -1 : 0;
+}
+
+/*
+ * The keepalive file's established counts: as the test expects, and as
+ * ss counts the kernel's sockets.
+ */
+#define EXPECT_ESTABLISHED(want_on, want_off, want_untracked) do {	\
+	long long ss_on_, ss_off_;					\
+									\
+	tlc_sleep_ms(50);						\
+	ASSERT_EQ(0, ss_established(&ss_on_, &ss_off_));		\
+	EXPECT_EQ(want_on, ss_on_);					\
+	EXPECT_EQ(want_off + want_untracked, ss_off_);			\
+	EXPECT_EQ(want_on, ka("established_keepalive_on"));		\
+	EXPECT_EQ(want_off, ka("established_keepalive_off"));		\
+	EXPECT_EQ(want_untracked, ka("established_untracked"));	\
+	EXPECT_EQ(ss_on_ + ss_off_, ka("established_keepalive_on") +	\
+		  ka("established_keepalive_off") +			\
+		  ka("established_untracked"));				\
+} while (0)
+
+/* Connect to @port with SO_KEEPALIVE set before connect(); accept it. */
+static int ka_pair_before(int lfd, unsigned short port, int *c, int *s)
+{
+	union tlc_addr a;
+	socklen_t len = tlc_loopback(AF_INET, port, &a);
+
+	*c = socket(AF_INET, SOCK_STREAM, 0);
+	if (*c < 0)
+		return -1;
+	so_keepalive(*c, 1);
+	if (connect(*c, &a.sa, len))
+		return -1;
+	*s = accept(lfd, NULL, NULL);
+	return *s < 0 ? -1 : 0;
+}
+
+/*
+ * SO_KEEPALIVE set and cleared on live sockets, before connect(), and
+ * inherited from a listener: the counts follow, as ss sees the timers.
+ */
+TEST(established_follow_so_keepalive)
+{
+	int lfd, klfd, c1, s1, c2, s2, c3, s3, idle = 600;
+	unsigned short port, kport;
+
+	REQUIRE_MODULE();
+	lfd = tlc_listen(AF_INET, &port, 4);
+	ASSERT_LE(0, lfd);
+	klfd = tlc_listen(AF_INET, &kport, 4);
+	ASSERT_LE(0, klfd);
+	so_keepalive(klfd, 1);
+	setsockopt(klfd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	EXPECT_ESTABLISHED(0, 0, 0);
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c1, &s1));
+	EXPECT_ESTABLISHED(0, 2, 0);
+	/* The child copies its listener's SO_KEEPALIVE, the client not. */
+	ASSERT_EQ(0, tlc_pair(klfd, kport, &c2, &s2));
+	EXPECT_ESTABLISHED(1, 3, 0);
+	so_keepalive(c1, 1);
+	EXPECT_ESTABLISHED(2, 2, 0);
+	so_keepalive(c1, 1);			/* no change */
+	EXPECT_ESTABLISHED(2, 2, 0);
+	so_keepalive(c1, 0);
+	EXPECT_ESTABLISHED(1, 3, 0);
+	so_keepalive(c1, 0);			/* no change */
+	EXPECT_ESTABLISHED(1, 3, 0);
+	so_keepalive(c1, 1);
+	EXPECT_ESTABLISHED(2, 2, 0);
+	/* Set before connect(): counted as it enters ESTABLISHED. */
+	ASSERT_EQ(0, ka_pair_before(lfd, port, &c3, &s3));
+	EXPECT_ESTABLISHED(3, 3, 0);
+	so_keepalive(s2, 0);
+	EXPECT_ESTABLISHED(2, 4, 0);
+	/* Leaving ESTABLISHED: c1 (on) to FIN_WAIT2, s1 (off) CLOSE_WAIT. */
+	close(c1);
+	EXPECT_ESTABLISHED(1, 3, 0);
+	so_keepalive(s1, 1);			/* CLOSE_WAIT: in neither */
+	EXPECT_ESTABLISHED(1, 3, 0);
+	close(s1);
+	close(c2);
+	close(s2);
+	close(c3);
+	close(s3);
+	EXPECT_ESTABLISHED(0, 0, 0);
+	close(lfd);
+	close(klfd);
+	EXPECT_EQ(0, tlc_check_conservation(-1, "established_follow_so_keepalive"));
+}
+
+/*
+ * Sockets established before the module loaded are untracked: in
+ * established_untracked, the kernel's CurrEstab less what is tracked,
+ * until they change state.
+ */
+TEST(established_untracked_before_load)
+{
+	int lfd, c1, s1, c2, s2;
+	long long ss_on, ss_off;
+	unsigned short port;
+
+	REQUIRE_MODULE();
+	lfd = tlc_listen(AF_INET, &port, 4);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c1, &s1));
+	ASSERT_EQ(0, tlc_module_reload(""));
+	EXPECT_ESTABLISHED(0, 0, 2);
+	/* Not tracked: no side to move to, nor back from. */
+	so_keepalive(c1, 1);
+	tlc_sleep_ms(50);
+	ASSERT_EQ(0, ss_established(&ss_on, &ss_off));
+	EXPECT_EQ(1, ss_on);
+	EXPECT_EQ(1, ss_off);
+	EXPECT_EQ(0, ka("established_keepalive_on"));
+	EXPECT_EQ(0, ka("established_keepalive_off"));
+	EXPECT_EQ(2, ka("established_untracked"));
+	so_keepalive(c1, 0);
+	EXPECT_ESTABLISHED(0, 0, 2);
+	ASSERT_EQ(0, tlc_pair(lfd, port, &c2, &s2));
+	EXPECT_ESTABLISHED(0, 2, 2);
+	/* s1 is seen in CLOSE_WAIT, which CurrEstab counts too. */
+	close(c1);
+	EXPECT_ESTABLISHED(0, 2, 0);
+	close(s1);
+	close(c2);
+	close(s2);
+	close(lfd);
+	EXPECT_ESTABLISHED(0, 0, 0);
 }
 
 /* A SYN into a black hole: found after tcp_syn_retries, as predicted. */

@@ -17,7 +17,7 @@ P = os.environ.get("TLC_PROC_ROOT", "/proc") + "/net/tcp_lifecycle/"  # tests of
 
 def lines(name):
     ls = open(P + name).read().splitlines()
-    if ls[0] != "version 1":
+    if ls[0] != ("version 2" if name == "keepalive" else "version 1"):
         raise ValueError(f"{name}: {ls[0]}")
     return ls
 
@@ -54,7 +54,8 @@ def read_raw():
     h = ls.index("hist name count sum min max buckets")
     r["keepalive"] = {k: int(v) for k, v in (x.split() for x in ls[2:h])}
     r["khist"] = {}
-    for line in ls[h + 1:]:
+    # version 2: the idle histograms are in keepalive_idle (root's)
+    for line in ls[h + 1:] + lines("keepalive_idle")[3:]:
         f = line.split()
         d = dict(count=int(f[2]), sum=int(f[3]), min=int(f[4]), max=int(f[5]), buckets=buckets(f[6:]))
         if f[0] == "idle":      # idle times grow by themselves
@@ -169,6 +170,9 @@ def check(view, j, a, b):
             if d["worst_ns"] != k["worst_detect_" + d["by"]]:
                 errs.append(f"worst {d['by']}")
             hist_eq(errs, "detect " + d["by"], d, a["khist"][("detect", d["by"])])
+        if j.get("established_untracked") != k["established_untracked"]:
+            errs.append(f"established_untracked: tcplc {j.get('established_untracked')}, "
+                        f"file {k['established_untracked']}")
         for e in j["established"]:
             name = "keepalive_" + e["keepalive"]
             if e["now"] != k["established_" + name]:

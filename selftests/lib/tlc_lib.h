@@ -101,7 +101,7 @@ void tlc_matrix_sub(tlc_matrix d, const tlc_matrix after,
  * lib/proc.c: the module: loading it, reading its /proc and debugfs files.
  */
 
-/* Opens a /proc file and checks its "version 1" line. */
+/* Opens a /proc file and checks its version line (keepalive: 2, else 1). */
 FILE *tlc_open_versioned(const char *path);
 
 int tlc_module_loaded(void);

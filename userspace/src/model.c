@@ -49,6 +49,7 @@ const struct ka_desc ka_descs[KA_COUNT] = {
 	[KA_PROBES_ANSWERED] = { "probes_answered", false },
 	[KA_EST_ON] = { "established_keepalive_on", true },
 	[KA_EST_OFF] = { "established_keepalive_off", true },
+	[KA_EST_UNTRACKED] = { "established_untracked", true },
 };
 
 const char *const detect_names[DW_COUNT] = { "keepalive", "retrans", "syn" };

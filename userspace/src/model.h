@@ -17,6 +17,8 @@
 #include <time.h>
 
 #define FORMAT_VERSION 1 /* newest file format version this reader knows */
+/* ... of the keepalive file: 2 moved its idle histograms to keepalive_idle */
+#define KEEPALIVE_FORMAT_VERSION 2
 
 /* TCP states in kernel order; index = tcp_states.h number - 1. */
 enum tcp_state {
@@ -77,6 +79,7 @@ enum file_bit {
 	FILE_RESETS = 1u << 8,
 	FILE_LISTENERS = 1u << 9,
 	FILE_CGROUPS = 1u << 10,
+	FILE_KEEPALIVE_IDLE = 1u << 11,
 };
 
 /*
@@ -142,8 +145,9 @@ struct counter_desc {
 };
 
 /*
- * The keepalive file's "name value" lines (all in every version 1 file;
- * unknown names are ignored), then its histograms.
+ * The keepalive file's "name value" lines (all in every file, but
+ * established_untracked, from version 2 on; unknown names are ignored),
+ * then its histograms.
  */
 enum ka_value {
 	KA_TIME,             /* net.ipv4.tcp_keepalive_time, ns */
@@ -165,6 +169,7 @@ enum ka_value {
 	KA_PROBES_ANSWERED,
 	KA_EST_ON,           /* tracked ESTABLISHED sockets with SO_KEEPALIVE */
 	KA_EST_OFF,          /* ... and without */
+	KA_EST_UNTRACKED,    /* established, not tracked (version 2 on) */
 	KA_COUNT
 };
 #define KA_FIRST_OUTCOME KA_TIMER_SENT_PROBE
@@ -200,6 +205,9 @@ struct keepalive {
 	struct hist_row detect[DW_COUNT];   /* time from the peer's last segment
 					     * (SYN: from connect()) to the abort */
 	struct hist_row idle[KI_COUNT];     /* a gauge: the sockets there now */
+	bool have_untracked;                /* v[KA_EST_UNTRACKED] was read */
+	bool have_idle;                     /* idle[] was read: keepalive version
+					     * 1, or keepalive_idle (root's) */
 };
 
 /* One line of the sockets file. */

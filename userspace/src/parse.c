@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * parse.c - parsers of the version 1 statistics files: states, transitions,
- * transitions_raw, hist, reasons, counters, keepalive, resets (sockets:
- * parse_sockets.c; listeners, cgroups: parse_listeners.c).
+ * transitions_raw, hist, reasons, counters, keepalive (versions 1 and 2),
+ * keepalive_idle, resets (sockets: parse_sockets.c; listeners, cgroups:
+ * parse_listeners.c).
  */
 #include <string.h>
 
@@ -22,6 +23,7 @@ const struct file_desc file_table[] = {
 	{ "resets", FILE_RESETS, parse_resets, false },
 	{ "listeners", FILE_LISTENERS, parse_listeners, false },
 	{ "cgroups", FILE_CGROUPS, parse_cgroups, true },
+	{ "keepalive_idle", FILE_KEEPALIVE_IDLE, parse_keepalive_idle, true },
 };
 const size_t file_table_len = sizeof(file_table) / sizeof(file_table[0]);
 
@@ -388,82 +390,134 @@ static struct hist_row *ka_hist(struct keepalive *ka, struct span kind,
 	return NULL;
 }
 
+/* Which histograms a keepalive file (or keepalive_idle) must have. */
+enum { KH_DETECT = 1, KH_IDLE = 2 };
+
 /*
- * keepalive: "unit ns", then "name value" lines (unknown names ignored, known
- * ones once each and all present) up to the histogram header, then
- * histogram lines "KIND NAME count sum min max buckets" (unknown ones
- * checked and skipped, known ones once each and all present).
+ * Histogram lines "KIND NAME count sum min max buckets" up to the end
+ * (unknown ones checked and skipped, known ones once each); those of
+ * @want all present.
  */
-int parse_keepalive(const char *buf, size_t len, struct snapshot *s,
-		    struct err *e)
+static int parse_ka_hists(struct cursor *c, struct keepalive *ka, int want,
+			  struct err *e)
 {
 	struct span l, f[6 + HIST_BUCKETS];
 	bool seen_hist[DW_COUNT + KI_COUNT] = { false };
-	uint32_t seen = 0;
-	bool in_hist = false;
-	struct cursor c;
 	size_t n;
 	int r;
 
-	cur_init(&c, buf, len);
-	if (parse_version_line(&c, e) ||
-	    parse_fixed_line(&c, "unit ns", "unit line", e))
-		return e->code;
-	memset(&s->ka, 0, sizeof(s->ka));
-	while ((r = cur_next(&c, &l, e)) == 1) {
+	while ((r = cur_next(c, &l, e)) == 1) {
 		struct hist_row tmp, *h;
 		int id = -1;
 
-		if (!in_hist && span_eq(l, KA_HIST_HEADER)) {
-			in_hist = true;
-			continue;
-		}
-		if (!in_hist) {
-			if (split_fields(&c, l, f, 2, 2, &n, e))
-				return e->code;
-			for (int i = 0; i < KA_COUNT; i++)
-				if (span_eq(f[0], ka_descs[i].name))
-					id = i;
-			if (id < 0)
-				continue; /* the format says: ignore unknown names */
-			if (seen & (1u << id))
-				return err_line(e, c.line, ERR_MALFORMED,
-						"%s listed twice", ka_descs[id].name);
-			if (parse_u64(&c, f[1], ka_descs[id].name, &s->ka.v[id], e))
-				return e->code;
-			seen |= 1u << id;
-			continue;
-		}
-		if (split_fields(&c, l, f, 6, 6 + HIST_BUCKETS, &n, e))
+		if (split_fields(c, l, f, 6, 6 + HIST_BUCKETS, &n, e))
 			return e->code;
-		h = ka_hist(&s->ka, f[0], f[1], &id);
+		h = ka_hist(ka, f[0], f[1], &id);
 		if (h && seen_hist[id])
-			return err_line(e, c.line, ERR_MALFORMED,
+			return err_line(e, c->line, ERR_MALFORMED,
 					"histogram %s %s listed twice",
 					id < DW_COUNT ? "detect" : "idle",
 					id < DW_COUNT ? detect_names[id]
 						      : idle_names[id - DW_COUNT]);
-		if (parse_dwell(&c, f[2], f + 3, n - 3, h ? h : &tmp, e))
+		if (parse_dwell(c, f[2], f + 3, n - 3, h ? h : &tmp, e))
 			return e->code;
 		if (h)
 			seen_hist[id] = true;
 	}
 	if (r < 0)
 		return e->code;
-	for (int i = 0; i < KA_COUNT; i++)
-		if (!(seen & (1u << i)))
-			return err_line(e, 0, ERR_MALFORMED, "%s missing",
-					ka_descs[i].name);
-	if (!in_hist)
-		return err_line(e, 0, ERR_MALFORMED, "header \"" KA_HIST_HEADER
-				"\" missing");
 	for (int i = 0; i < DW_COUNT + KI_COUNT; i++)
-		if (!seen_hist[i])
+		if (!seen_hist[i] && (want & (i < DW_COUNT ? KH_DETECT : KH_IDLE)))
 			return err_line(e, 0, ERR_MALFORMED, "histogram %s %s missing",
 					i < DW_COUNT ? "detect" : "idle",
 					i < DW_COUNT ? detect_names[i]
 						     : idle_names[i - DW_COUNT]);
+	if (seen_hist[DW_COUNT + KI_ON] && seen_hist[DW_COUNT + KI_OFF])
+		ka->have_idle = true;
+	return 0;
+}
+
+/*
+ * keepalive: "unit ns", then "name value" lines (unknown names ignored, known
+ * ones once each and all present: established_untracked from version 2
+ * on) up to the histogram header, then histogram lines (version 1: the
+ * idle ones too; version 2 has them in keepalive_idle).
+ */
+int parse_keepalive(const char *buf, size_t len, struct snapshot *s,
+		    struct err *e)
+{
+	struct span l, f[2];
+	uint32_t seen = 0;
+	bool in_hist = false;
+	struct cursor c;
+	uint64_t version;
+	size_t n;
+	int r = 0;
+
+	cur_init(&c, buf, len);
+	if (parse_version_max(&c, KEEPALIVE_FORMAT_VERSION, &version, e) ||
+	    parse_fixed_line(&c, "unit ns", "unit line", e))
+		return e->code;
+	/* keepalive_idle, read after, fills in the idle times */
+	memset(&s->ka, 0, sizeof(s->ka));
+	while (!in_hist && (r = cur_next(&c, &l, e)) == 1) {
+		int id = -1;
+
+		if (span_eq(l, KA_HIST_HEADER)) {
+			in_hist = true;
+			break;
+		}
+		if (split_fields(&c, l, f, 2, 2, &n, e))
+			return e->code;
+		for (int i = 0; i < KA_COUNT; i++)
+			if (span_eq(f[0], ka_descs[i].name))
+				id = i;
+		if (id < 0)
+			continue; /* the format says: ignore unknown names */
+		if (seen & (1u << id))
+			return err_line(e, c.line, ERR_MALFORMED,
+					"%s listed twice", ka_descs[id].name);
+		if (parse_u64(&c, f[1], ka_descs[id].name, &s->ka.v[id], e))
+			return e->code;
+		seen |= 1u << id;
+	}
+	if (!in_hist && r < 0)
+		return e->code;
+	for (int i = 0; i < KA_COUNT; i++)
+		if (!(seen & (1u << i)) && (i != KA_EST_UNTRACKED || version >= 2))
+			return err_line(e, 0, ERR_MALFORMED, "%s missing",
+					ka_descs[i].name);
+	s->ka.have_untracked = seen & (1u << KA_EST_UNTRACKED);
+	if (!in_hist)
+		return err_line(e, 0, ERR_MALFORMED, "header \"" KA_HIST_HEADER
+				"\" missing");
+	if (parse_ka_hists(&c, &s->ka, version < 2 ? KH_DETECT | KH_IDLE :
+				       KH_DETECT, e))
+		return e->code;
 	s->have |= FILE_KEEPALIVE;
+	return 0;
+}
+
+/*
+ * keepalive_idle (the namespace root's; a walk in the module): "unit ns",
+ * the histogram header, the idle histograms.  Read after keepalive, into
+ * its idle times.
+ */
+int parse_keepalive_idle(const char *buf, size_t len, struct snapshot *s,
+			 struct err *e)
+{
+	struct keepalive tmp = { 0 };
+	struct cursor c;
+
+	cur_init(&c, buf, len);
+	if (parse_version_line(&c, e) ||
+	    parse_fixed_line(&c, "unit ns", "unit line", e) ||
+	    parse_fixed_line(&c, KA_HIST_HEADER, "histogram header", e) ||
+	    parse_ka_hists(&c, &tmp, KH_IDLE, e))
+		return e->code;
+	memcpy(s->ka.idle, tmp.idle, sizeof(s->ka.idle));
+	s->ka.have_idle = true;
+	s->have |= FILE_KEEPALIVE_IDLE;
 	return 0;
 }
 

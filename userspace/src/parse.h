@@ -33,6 +33,8 @@ extern const struct file_desc file_table[];
 extern const size_t file_table_len;
 
 int parse_states(const char *buf, size_t len, struct snapshot *s, struct err *e);
+int parse_keepalive_idle(const char *buf, size_t len, struct snapshot *s,
+			 struct err *e);
 int parse_transitions(const char *buf, size_t len, struct snapshot *s,
 		      struct err *e);
 int parse_transitions_raw(const char *buf, size_t len, struct snapshot *s,

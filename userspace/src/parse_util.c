@@ -182,6 +182,14 @@ int parse_state_field(const struct cursor *c, struct span s, int want,
 
 int parse_version_line(struct cursor *c, struct err *e)
 {
+	uint64_t v;
+
+	return parse_version_max(c, FORMAT_VERSION, &v, e);
+}
+
+int parse_version_max(struct cursor *c, uint64_t max, uint64_t *version,
+		      struct err *e)
+{
 	struct span l, f[2];
 	size_t n;
 	uint64_t v;
@@ -189,7 +197,8 @@ int parse_version_line(struct cursor *c, struct err *e)
 
 	if (r == 0)
 		return err_line(e, 1, ERR_MALFORMED,
-				"empty file, expected \"version %d\"", FORMAT_VERSION);
+				"empty file, expected \"version %llu\"",
+				(unsigned long long)max);
 	if (r < 0)
 		return e->code;
 	if (split_fields(c, l, f, 2, 2, &n, e) || !span_eq(f[0], "version"))
@@ -197,12 +206,13 @@ int parse_version_line(struct cursor *c, struct err *e)
 				"expected \"version N\" on line 1");
 	if (parse_u64(c, f[1], "version", &v, e))
 		return e->code;
-	if (v > FORMAT_VERSION)
+	if (v > max)
 		return err_line(e, c->line, ERR_VERSION,
-				"format version %llu is newer than this tcplc understands (%d)",
-				(unsigned long long)v, FORMAT_VERSION);
+				"format version %llu is newer than this tcplc understands (%llu)",
+				(unsigned long long)v, (unsigned long long)max);
 	if (v < 1)
 		return err_line(e, c->line, ERR_MALFORMED, "invalid format version 0");
+	*version = v;
 	return 0;
 }
 

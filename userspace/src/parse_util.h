@@ -33,8 +33,11 @@ int cur_expect(struct cursor *c, struct span *line, const char *what,
 /* Error unless the input is exhausted. */
 int cur_end(struct cursor *c, const char *after, struct err *e);
 
-/* Line 1, "version N": 0 if N == FORMAT_VERSION, else ERR_VERSION/MALFORMED. */
+/* Line 1, "version N": 0 if N <= FORMAT_VERSION, else ERR_VERSION/MALFORMED. */
 int parse_version_line(struct cursor *c, struct err *e);
+/* Line 1, "version N" with 1 <= N <= @max: N in *@version. */
+int parse_version_max(struct cursor *c, uint64_t max, uint64_t *version,
+		      struct err *e);
 /* The next line must be exactly @text. */
 int parse_fixed_line(struct cursor *c, const char *text, const char *what,
 		     struct err *e);

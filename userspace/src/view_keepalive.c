@@ -4,7 +4,8 @@
  * namespace's settings and the worst case they imply, how long finding a
  * dead peer took (by keepalive, retransmission, SYN timeout), what the
  * keepalive timer did, and the ESTABLISHED sockets with keepalive on and
- * off with their idle times.
+ * off with their idle times (from version 2 of the keepalive file, in
+ * keepalive_idle, which only root reads: "-" for others).
  */
 #include <inttypes.h>
 
@@ -148,16 +149,25 @@ static void text_established(const struct view_ctx *c)
 	table_add(&t, "IDLE MAX");
 	for (int k = 0; k < KI_COUNT; k++) {
 		const struct hist_row *h = &c->s->ka.idle[k];
+		uint64_t n = c->s->ka.have_idle ? h->count : 0;
 
 		table_add(&t, "keepalive %s", k == KI_ON ? "on" : "off");
 		table_add_u64(&t, c->s->ka.v[now[k]]);
-		table_add(&t, "%s", hdur_or_dash(b, sizeof(b), h->count,
+		table_add(&t, "%s", hdur_or_dash(b, sizeof(b), n,
 						 hist_percentile(h, 50, h->max)));
-		table_add(&t, "%s", hdur_or_dash(b, sizeof(b), h->count,
+		table_add(&t, "%s", hdur_or_dash(b, sizeof(b), n,
 						 hist_percentile(h, 99, h->max)));
-		table_add(&t, "%s", hdur_or_dash(b, sizeof(b), h->count, h->max));
+		table_add(&t, "%s", hdur_or_dash(b, sizeof(b), n, h->max));
+	}
+	if (c->s->ka.have_untracked) {
+		table_add(&t, "not tracked");
+		table_add_u64(&t, c->s->ka.v[KA_EST_UNTRACKED]);
+		for (int i = 0; i < 3; i++)
+			table_add(&t, "-");
 	}
 	table_print(&t, c->f);
+	if (!c->s->ka.have_idle)
+		fprintf(c->f, "(idle times: in keepalive_idle, which only root reads)\n");
 	if (alert_keepalive_off(c->cur, msg, sizeof(msg)))
 		fprintf(c->f, "! %s\n", msg);
 }
@@ -195,16 +205,22 @@ static void text_hist(const struct view_ctx *c)
 		text_one_hist(c, "detect", detect_names[w], &c->s->ka.detect[w],
 			      c->cur->ka.detect[w].max, note, &shown);
 	}
-	for (int k = 0; k < KI_COUNT; k++) {
+	for (int k = 0; k < KI_COUNT && c->cur->ka.have_idle; k++) {
 		uint64_t n = c->cur->ka.v[k == KI_ON ? KA_EST_ON : KA_EST_OFF];
 
 		snprintf(note, sizeof(note), "%" PRIu64 " ESTABLISHED now", n);
 		text_one_hist(&now, "idle", idle_names[k], &c->cur->ka.idle[k],
 			      c->cur->ka.idle[k].max, note, &shown);
 	}
-	if (!shown)
+	if (!c->cur->ka.have_idle) {
+		if (!shown)
+			fprintf(c->f, "(no dead peers found%s)\n",
+				c->delta ? " in this interval" : "");
+		fprintf(c->f, "(idle times: in keepalive_idle, which only root reads)\n");
+	} else if (!shown) {
 		fprintf(c->f, "(no dead peers found%s, no ESTABLISHED connections)\n",
 			c->delta ? " in this interval" : "");
+	}
 }
 
 static void text(const struct view_ctx *c)
@@ -279,13 +295,17 @@ void view_keepalive_json(const struct view_ctx *c, struct jw *j, bool buckets)
 		jw_obj(j, NULL);
 		jw_str(j, "keepalive", k == KI_ON ? "on" : "off");
 		jw_u64(j, "now", c->cur->ka.v[k == KI_ON ? KA_EST_ON : KA_EST_OFF]);
-		jw_obj(j, "idle");
-		jw_u64(j, "count", h->count);
-		view_hist_json(&now, j, h, h->max, buckets);
-		jw_end_obj(j);
+		if (c->cur->ka.have_idle) {
+			jw_obj(j, "idle");
+			jw_u64(j, "count", h->count);
+			view_hist_json(&now, j, h, h->max, buckets);
+			jw_end_obj(j);
+		}
 		jw_end_obj(j);
 	}
 	jw_end_arr(j);
+	if (c->cur->ka.have_untracked)
+		jw_u64(j, "established_untracked", c->cur->ka.v[KA_EST_UNTRACKED]);
 }
 
 static void json(const struct view_ctx *c, struct jw *j)
@@ -368,7 +388,13 @@ void view_keepalive_prom(const struct view_ctx *c, const struct prom *p)
 		    "keepalive", "on", NULL);
 	prom_sample(p, "established_keepalive", prom_u64(v, sizeof(v), ka->v[KA_EST_OFF]),
 		    "keepalive", "off", NULL);
-	for (int m = 0; m < 3; m++) {
+	if (ka->have_untracked) {
+		prom_family(p, "established_untracked", "gauge",
+			    "Established sockets (the kernel's CurrEstab) the module does not track, in neither of established_keepalive.");
+		prom_sample(p, "established_untracked",
+			    prom_u64(v, sizeof(v), ka->v[KA_EST_UNTRACKED]), NULL);
+	}
+	for (int m = 0; m < 3 && ka->have_idle; m++) {
 		prom_family(p, idle_metric[m], "gauge", idle_help[m]);
 		for (int k = 0; k < KI_COUNT; k++) {
 			const struct hist_row *h = &ka->idle[k];
@@ -388,6 +414,7 @@ const struct view view_keepalive = {
 		"               runs and probes, ESTABLISHED with keepalive on/off and\n"
 		"               idle times [--hist: log2 histograms]",
 	.files = FILE_KEEPALIVE,
+	.optional = FILE_KEEPALIVE_IDLE,
 	.text = text,
 	.json = json,
 	.prom = view_keepalive_prom,

@@ -335,7 +335,7 @@ const struct view view_summary = {
 		"               keepalive, alerts (default)",
 	.files = FILE_STATES | FILE_TRANSITIONS | FILE_HIST | FILE_COUNTERS,
 	.optional = FILE_REASONS | FILE_TRANSITIONS_RAW | FILE_KEEPALIVE |
-		    FILE_LISTENERS | FILE_CGROUPS,
+		    FILE_KEEPALIVE_IDLE | FILE_LISTENERS | FILE_CGROUPS,
 	.text = text,
 	.json = json,
 	.prom = prom,

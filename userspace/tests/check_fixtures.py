@@ -19,7 +19,8 @@ def lines(path):
     except FileNotFoundError:
         return None
     ls = text.splitlines()
-    assert ls[0] == "version 1", path
+    # keepalive: version 1, or 2 (its idle histograms in keepalive_idle)
+    assert ls[0] == "version 1" or (path.endswith("/keepalive") and ls[0] == "version 2"), path
     return ls[1:]
 
 
@@ -157,8 +158,14 @@ def check_case(d):
         hdr = ka_ls.index("hist name count sum min max buckets")
         kv = {k: int(v) for k, v in (x.split() for x in ka_ls[1:hdr])}
         kh = {}
-        for line in ka_ls[hdr + 1:]:
+        idle_ls = lines(d + "keepalive_idle")
+        if idle_ls is not None:
+            want("keepalive_idle line 2", idle_ls[0], "unit ns")
+            want("keepalive_idle line 3", idle_ls[1], "hist name count sum min max buckets")
+            idle_ls = idle_ls[2:]
+        for line in ka_ls[hdr + 1:] + (idle_ls or []):
             f = line.split()
+            want(f"histogram {f[0]} {f[1]} once", f"{f[0]} {f[1]}" in kh, False)
             kh[f"{f[0]} {f[1]}"] = dwell(f[2:])
             check_hist(f"keepalive {f[0]} {f[1]}", kh[f"{f[0]} {f[1]}"])
 
@@ -184,7 +191,7 @@ def check_case(d):
         want("established_keepalive_on + off = ESTABLISHED now",
              kv["established_keepalive_on"] + kv["established_keepalive_off"],
              st["ESTABLISHED"]["now"])
-        for k in ("on", "off"):
+        for k in ("on", "off") if "idle keepalive_on" in kh else ():
             h = kh[f"idle keepalive_{k}"]
             want(f"idle keepalive_{k} count = established_keepalive_{k}", h["count"],
                  kv[f"established_keepalive_{k}"])

@@ -194,8 +194,31 @@ for case in $CASES; do
 		check_json "$case.sockets.json parses" "$TMP/out" sockets
 done
 
+# keepalive version 2: the idle times in keepalive_idle (root's), read too
+for view in "keepalive" "keepalive --hist" summary; do
+	kv=${view// --/-}
+	golden "ka2.$view.txt" "ka2.$kv.txt" "$TCPLC" --proc-root "$FIX/ka2" $view
+done
+golden "ka2.keepalive.json" ka2.keepalive.json "$TCPLC" --proc-root "$FIX/ka2" -j keepalive &&
+	check_json "ka2.keepalive.json parses" "$TMP/out" keepalive
+golden "ka2.keepalive.prom" ka2.keepalive.prom "$TCPLC" --proc-root "$FIX/ka2" --prometheus keepalive &&
+	check_prom "ka2.keepalive.prom parses" "$TMP/out"
+# ... and without it (not root): no idle times, the rest as it is
+rm -rf "$TMP/c"
+cp -r "$FIX/ka2" "$TMP/c"
+rm "$TMP/c/net/tcp_lifecycle/keepalive_idle"
+for view in "keepalive" "keepalive --hist"; do
+	kv=${view// --/-}
+	golden "ka2 without keepalive_idle: $view" "ka2-noidle.$kv.txt" "$TCPLC" --proc-root "$TMP/c" $view
+done
+golden "ka2 without keepalive_idle: keepalive -j" ka2-noidle.keepalive.json "$TCPLC" --proc-root "$TMP/c" -j keepalive &&
+	check_json "ka2 without keepalive_idle: keepalive -j parses" "$TMP/out" keepalive
+golden "ka2 without keepalive_idle: keepalive --prometheus" ka2-noidle.keepalive.prom \
+	"$TCPLC" --proc-root "$TMP/c" --prometheus keepalive &&
+	check_prom "ka2 without keepalive_idle: keepalive --prometheus parses" "$TMP/out"
+
 # fixtures agree with themselves as the module's files would
-if "$PYTHON" "$HERE/check_fixtures.py" "$FIX"/{basic,busy,empty,legacy,watch.0,watch.1,watch.2} \
+if "$PYTHON" "$HERE/check_fixtures.py" "$FIX"/{basic,busy,empty,legacy,ka2,watch.0,watch.1,watch.2} \
 	>"$TMP/chk" 2>&1; then
 	ok "fixtures are consistent (check_fixtures.py)"
 else
@@ -990,8 +1013,21 @@ golden "reasons: a reason this tcplc does not know is skipped" basic.reasons.txt
 
 # malformed keepalive
 K=$FIX/basic/net/tcp_lifecycle/keepalive
-bad "keepalive: version 2" keepalive 5 "keepalive:1: format version 2 is newer" keepalive \
+bad "keepalive: version 3" keepalive 5 "keepalive:1: format version 3 is newer than this tcplc understands (2)" keepalive \
+	< <(sed '1s/1/3/' "$K")
+bad "keepalive: version 2 needs established_untracked" keepalive 6 "keepalive: established_untracked missing" keepalive \
 	< <(sed '1s/1/2/' "$K")
+K2=$FIX/ka2/net/tcp_lifecycle/keepalive
+bad "keepalive: version 2 without its histogram header" keepalive 6 'header "hist name count sum min max buckets" missing' keepalive \
+	< <(sed '/^hist /,$d' "$K2")
+dir=$(mkcase)
+cp "$K2" "$dir/keepalive"
+bad "keepalive_idle: a histogram missing" keepalive_idle 6 "keepalive_idle: histogram idle keepalive_off missing" keepalive \
+	< <(sed '/keepalive_off/d' "$FIX/ka2/net/tcp_lifecycle/keepalive_idle")
+dir=$(mkcase)
+cp "$K2" "$dir/keepalive"
+bad "keepalive_idle: version 2" keepalive_idle 5 "keepalive_idle:1: format version 2 is newer" keepalive \
+	< <(sed '1s/1/2/' "$FIX/ka2/net/tcp_lifecycle/keepalive_idle")
 bad "keepalive: other unit" keepalive 6 'keepalive:2: expected unit line "unit ns", got "unit s"' keepalive \
 	< <(sed '2s/ns/s/' "$K")
 bad "keepalive: a setting not a number" keepalive 6 'keepalive:3: keepalive_time "2h" is not an unsigned decimal number' keepalive \

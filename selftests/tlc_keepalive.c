@@ -297,7 +297,7 @@ TEST(established_follow_so_keepalive)
 	int lfd, klfd, c1, s1, c2, s2, c3, s3, idle = 600;
 	unsigned short port, kport;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	lfd = tlc_listen(AF_INET, &port, 4);
 	ASSERT_LE(0, lfd);
 	klfd = tlc_listen(AF_INET, &kport, 4);
@@ -352,7 +352,7 @@ TEST(established_untracked_before_load)
 	long long ss_on, ss_off;
 	unsigned short port;
 
-	REQUIRE_MODULE();
+	TLC_REQUIRE_MODULE();
 	lfd = tlc_listen(AF_INET, &port, 4);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(0, tlc_pair(lfd, port, &c1, &s1));

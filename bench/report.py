@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Usage: bench/report.py RAW-LOG   (scripts/bench)
 
-Turns the records of scripts/bench-guest (RUN, MISSED, MEM, READ, RSS,
+Turns the records of scripts/bench-guest (RUN, MISSED, MEM, MEMROWS, READ, RSS,
 INFO) and scripts/bench (HOST) into the plain-text report of
 Documentation/benchmark.txt, on stdout.
 """
@@ -45,7 +45,7 @@ def parse(path):
                 runs.append(kv(rest.split()))
             elif tag == "MISSED":
                 missed.append(kv(rest.split()))
-            elif tag == "MEM":
+            elif tag in ("MEM", "MEMROWS"):
                 mem.update(kv(rest.split()))
             elif tag == "READ":
                 reads.append(kv(rest.split()))
@@ -214,6 +214,18 @@ def main():
           f" {per:.1f} KiB each")
         p(f"   Percpu growth at load (init_net statistics, per-CPU markers): "
           f"{mem.get('percpu_load_delta_kb')} KiB")
+        # Documented: a row and its share of the bucket arrays (twice the
+        # next power of two of rows, 8 B each; listeners have two arrays).
+        for what, param, row, arrays in (("listener", "max_listeners", 280, 2),
+                                          ("cgroup", "max_cgroups", 168, 1)):
+            n = int(mem.get(f"{what}_rows", 0) or 0)
+            if not n:
+                continue
+            kb = int(mem[f"{what}_kb"]) - int(mem[f"{what}_base_kb"])
+            p(f"   per {what} row: {row} B + {arrays * 16} B of buckets = "
+              f"{row + arrays * 16} B documented; measured {kb * 1024 / n:.0f} B "
+              f"(VmallocUsed at load, {param}={n + 1} less {param}=1: "
+              f"{kb:,} KiB for {n:,} rows)")
 
     p("")
     p("5. Reading cost (/proc/net/tcp_lifecycle/*, one namespace; python reader,")

@@ -304,16 +304,18 @@ static void tlc_lst_set_local(struct tlc_lst_row *r, const struct sock *sk)
 }
 
 /*
- * A new row for the listener @sk (@cookie), or NULL (counted): the
- * namespace's "untracked" line takes its events.  Under the lock.
+ * A new row for the listener @sk (@cookie), or NULL (counted if @listen:
+ * at its listen; a later try for it fails again while the table is full):
+ * the namespace's "untracked" line takes its events.  Under the lock.
  */
 static struct tlc_lst_row *tlc_lst_new(struct tlc_lst_ns *ns,
-				       const struct sock *sk, u64 cookie)
+				       const struct sock *sk, u64 cookie,
+				       bool listen)
 {
 	struct tlc_lst_row *r = tlc_lst_alloc();
 
 	if (!r) {
-		tlc_lst.untracked++;
+		tlc_lst.untracked += listen;
 		return NULL;
 	}
 	memset(r, 0, sizeof(*r));
@@ -358,7 +360,7 @@ void tlc_listeners_listen(const struct sock *sk)
 	ns = tlc_lst_ns_find(net);
 	r = tlc_lst_by_cookie(net, cookie);
 	if (ns && (!r || (r->flags & TLC_LST_CLOSED)))
-		tlc_lst_new(ns, sk, cookie);
+		tlc_lst_new(ns, sk, cookie, true);
 	raw_spin_unlock(&tlc_lst_lock);
 }
 
@@ -404,7 +406,7 @@ void tlc_listeners_count(const struct sock *listener, int what)
 	ns = tlc_lst_ns_find(net);
 	r = tlc_lst_by_cookie(net, cookie);
 	if (ns && !r && inet_sk_state_load(listener) == TCP_LISTEN)
-		r = tlc_lst_new(ns, listener, cookie);
+		r = tlc_lst_new(ns, listener, cookie, false);
 	if (r && !(r->flags & TLC_LST_CLOSED))
 		tlc_lst_set_local(r, listener);
 	if (r)

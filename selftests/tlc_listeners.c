@@ -511,4 +511,65 @@ TEST_F_TIMEOUT(slow, listeners_halfopen_closed, 120)
 	EXPECT_EQ(0, tlc_check_conservation(-1, "listeners_halfopen_closed"));
 }
 
+/*
+ * max_listeners=1: the second listener gets no line, its events are
+ * "untracked"'s, and the sums still are the namespace's.
+ */
+TEST_F_TIMEOUT(slow, listeners_table_full, 120)
+{
+	long long ovf0, ovf1, ovf, drops;
+	int la, lb, ca[2], cb[2], i;
+	const struct lst_row *ra, *u;
+	unsigned short pa, pb;
+	struct lst_file f;
+
+	if (!getenv("TLC_KO"))
+		SKIP(return, "needs $TLC_KO to reload the module");
+	ASSERT_EQ(0, tlc_module_reload("max_listeners=1"));
+	if (tlc_read_key(TLC_STATUS, "max_listeners") != 1)
+		SKIP(return, "module without the listeners table");
+	ASSERT_EQ(0, tlc_netns_new());
+	pin_cpu0();
+	la = tlc_listen(AF_INET, &pa, 1);
+	lb = tlc_listen(AF_INET, &pb, 1);
+	ASSERT_LE(0, la);
+	ASSERT_LE(0, lb);
+	for (i = 0; i < 2; i++) {
+		ASSERT_LE(0, ca[i] = tlc_connect(AF_INET, pa));
+		ASSERT_LE(0, cb[i] = tlc_connect(AF_INET, pb));
+	}
+	ovf0 = tlc_netstat("ListenOverflows");
+	ASSERT_EQ(0, overflow_clients(AF_INET, pa, 2));
+	ovf1 = tlc_netstat("ListenOverflows");
+	ASSERT_EQ(0, overflow_clients(AF_INET, pb, 3));
+	ASSERT_EQ(0, read_together(&f, &ovf, &drops));
+	lst_dump(_metadata);
+	ra = lst_port(&f, pa);
+	u = lst_named(&f, "untracked");
+	ASSERT_NE(NULL, ra);
+	ASSERT_NE(NULL, u);
+	EXPECT_EQ(NULL, lst_port(&f, pb));
+	TH_LOG("netstat: +%lld overflows (listener a), +%lld (b); listener a %lld, untracked %lld; listeners_untracked %lld",
+	       ovf1 - ovf0, ovf - ovf1, lst_get(&f, ra, "overflows"),
+	       lst_get(&f, u, "overflows"),
+	       tlc_read_key(TLC_STATUS, "listeners_untracked"));
+	EXPECT_EQ(ovf, lst_sum(&f, "overflows"));
+	EXPECT_EQ(drops, lst_sum(&f, "drops"));
+	EXPECT_EQ(ovf1 - ovf0, lst_get(&f, ra, "overflows"));
+	EXPECT_EQ(ovf - ovf1, lst_get(&f, u, "overflows"));
+	EXPECT_EQ(2, lst_get(&f, u, "req_created"));
+	EXPECT_EQ(1, tlc_read_key(TLC_STATUS, "listeners_untracked"));
+	EXPECT_EQ(1, tlc_read_key(TLC_STATUS, "listeners_used"));
+
+	for (i = 0; i < 2; i++) {
+		close(ca[i]);
+		close(cb[i]);
+	}
+	close(la);
+	close(lb);
+	ASSERT_EQ(0, tlc_wait_quiet(5000));
+	EXPECT_EQ(0, tlc_check_conservation(-1, "listeners_table_full"));
+	ASSERT_EQ(0, tlc_module_reload(""));
+}
+
 TEST_HARNESS_MAIN

@@ -16,6 +16,7 @@
 #include "tlc_lib.h"
 
 #include "kselftest_harness.h"
+#include "tlc_harness.h"
 
 #define LST_FILE	TLC_PROC "/listeners"
 #define LST_MAXROWS	32
@@ -211,24 +212,13 @@ static int tcplc_parses(struct __test_metadata *_metadata)
 	return st == 0 ? 0 : 1;
 }
 
-static void pin_cpu0(void)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
 #define REQUIRE_MODULE() do {						\
-	if (tlc_module_ensure())					\
-		SKIP(return, "tcp_lifecycle not loaded, $TLC_KO not loadable"); \
+	TLC_REQUIRE_MODULE();						\
 	if (tlc_read_key(TLC_STATUS, "max_listeners") < 0)		\
 		SKIP(return, "module without the listeners table");	\
 	if (access(LST_FILE, R_OK))					\
 		SKIP(return, "no %s", LST_FILE);			\
-	ASSERT_EQ(0, tlc_netns_new());					\
-	pin_cpu0();							\
+	tlc_pin_cpu0();							\
 } while (0)
 
 /*
@@ -296,18 +286,7 @@ static int read_together(struct lst_file *f, long long *ovf, long long *drops)
 	return -1;
 }
 
-/* Only to give a test a longer timeout. */
-FIXTURE(slow) {
-	int unused;
-};
-
-FIXTURE_SETUP(slow)
-{
-}
-
-FIXTURE_TEARDOWN(slow)
-{
-}
+TLC_FIXTURE_SLOW()
 
 TEST_F_TIMEOUT(slow, listeners_overflow_share, 120)
 {
@@ -529,7 +508,7 @@ TEST_F_TIMEOUT(slow, listeners_table_full, 120)
 	if (tlc_read_key(TLC_STATUS, "max_listeners") != 1)
 		SKIP(return, "module without the listeners table");
 	ASSERT_EQ(0, tlc_netns_new());
-	pin_cpu0();
+	tlc_pin_cpu0();
 	la = tlc_listen(AF_INET, &pa, 1);
 	lb = tlc_listen(AF_INET, &pb, 1);
 	ASSERT_LE(0, la);

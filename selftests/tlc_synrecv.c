@@ -57,18 +57,9 @@ static long long lost_sum(void)
 	return sum;
 }
 
-static void pin_cpu0(void)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
 #define REQUIRE_MODULE() do {						\
 	TLC_REQUIRE_MODULE();						\
-	pin_cpu0();							\
+	tlc_pin_cpu0();							\
 } while (0)
 
 static uint16_t csum_add(uint32_t sum, const void *p, size_t len)

@@ -82,6 +82,13 @@ uint64_t tlc_now_ns(void);
 
 void tlc_sleep_ms(unsigned int ms);
 
+/*
+ * Keep the calling thread on CPU 0: for scenarios that need the slab to
+ * hand a freed socket's memory out again on the same CPU, or the kernel's
+ * per-CPU counters to move on one CPU.
+ */
+void tlc_pin_cpu0(void);
+
 /* Run a shell command; returns its exit status (or -1). */
 int tlc_sh(const char *fmt, ...);
 

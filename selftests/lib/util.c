@@ -56,6 +56,15 @@ void tlc_sleep_ms(unsigned int ms)
 		;
 }
 
+void tlc_pin_cpu0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 int tlc_sh(const char *fmt, ...)
 {
 	char cmd[1024];

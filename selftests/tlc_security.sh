@@ -33,12 +33,13 @@ ip netns exec tlc-sec "$TLC_DIR/tlc_churn" -d 1 -w 1 >/dev/null
 trap 'ip netns del tlc-sec 2>/dev/null; rm -f "$status0"' EXIT
 
 # 1. modes: statistics world-readable, nothing writable but sockets (root);
-#    sockets and cgroups root's only.
+#    sockets and cgroups root's only, keepalive_idle (a walk) root's too.
 ok=0
 for f in $P/*; do
 	mode=$(stat -c %a "$f")
 	case ${f##*/} in
 	sockets | cgroups) want=600 ;;
+	keepalive_idle) want=400 ;;
 	*) want=444 ;;
 	esac
 	[[ $mode == "$want" ]] || { echo "# $f: mode $mode, want $want"; ok=1; }
@@ -64,10 +65,33 @@ for ((i = 0; i < 100; i++)); do
 done
 # Its name, as /proc shows it: python3 at the command line.
 holder_comm=$(cat /proc/$holder/comm)
+# listeners names the namespace's listening addresses, as /proc/net/tcp
+# does to everyone: its "local" column must be one of ss -lt's, and nothing
+# else an address (no peer, no connected socket's port).
+listening=$(ip netns exec tlc-sec ss -Hltn | awk '{ print $4 }' | sed 's/^\*:/0.0.0.0:/')
 for f in $P/*; do
-	[[ ${f##*/} == sockets || ${f##*/} == cgroups ]] && continue
-	if ! out=$(ip netns exec tlc-sec "${NOBODY[@]}" cat "$f"); then
-		echo "# nobody cannot read $f"; ok=1; continue
+	case ${f##*/} in
+	sockets | cgroups) continue ;;
+	# Root's: read as root, held to the same rule.
+	keepalive_idle) out=$(ip netns exec tlc-sec cat "$f") || { echo "# root cannot read $f"; ok=1; continue; } ;;
+	*)
+		if ! out=$(ip netns exec tlc-sec "${NOBODY[@]}" cat "$f"); then
+			echo "# nobody cannot read $f"; ok=1; continue
+		fi ;;
+	esac
+	if [[ ${f##*/} == listeners ]]; then
+		# A row whose acceptq is "-" is a listener that has closed (kept
+		# until read once): not in ss any more.
+		while read -r id local acceptq; do
+			[[ $id =~ ^[0-9]+$ && $acceptq != - ]] || continue
+			grep -qxF -- "$local" <<<"$listening" ||
+				{ echo "# listeners: $local is not a listening address of the namespace"; ok=1; }
+		done < <(awk 'NR == 2 { for (i = 1; i <= NF; i++) if ($i == "acceptq") c = i }
+			NR > 2 { print $1, $2, $c }' <<<"$out")
+		# What is left must pass as any other file: id and address out,
+		# "-" and name:count,... lists in.
+		out=$(awk 'NR > 2 { $2 = ""; if ($1 ~ /^[0-9]+$/) $1 = "row" } { print }' <<<"$out" |
+			sed -E 's/ +/ /g; s/ $//; s/ -( |$)/ 0\1/g; s/ -( |$)/ 0\1/g; s/,/ /g; s/ [a-z_]+:([0-9]+)/ \1/g')
 	fi
 	bad=$(grep -Evx '[A-Za-z][A-Za-z0-9_]*( [A-Za-z][A-Za-z0-9_]*)*( [0-9]+| [0-9]+:[0-9]+)*' <<<"$out")
 	[[ -z $bad ]] || { echo "# $f: unexpected lines:"; sed 's/^/#   /' <<<"$bad" | head -5; ok=1; }
@@ -91,6 +115,9 @@ if "${NOBODY[@]}" cat $P/sockets >/dev/null 2>&1; then
 fi
 if "${NOBODY[@]}" cat $P/cgroups >/dev/null 2>&1; then
 	echo "# nobody can read cgroups"; ok=1
+fi
+if "${NOBODY[@]}" cat $P/keepalive_idle >/dev/null 2>&1; then
+	echo "# nobody can read keepalive_idle"; ok=1
 fi
 if "${NOBODY[@]}" sh -c "echo all > $P/sockets" 2>/dev/null; then
 	echo "# nobody can write sockets"; ok=1

@@ -254,6 +254,12 @@ static int ss_established(long long *on, long long *off)
 }
 
 /*
+ * The tests below read ss and the module's files a dozen times each, and
+ * check conservation: over the default 30 s under TCG beside other VMs.
+ */
+TLC_FIXTURE_SLOW()
+
+/*
  * The keepalive file's established counts: as the test expects, and as
  * ss counts the kernel's sockets.
  */
@@ -292,7 +298,7 @@ static int ka_pair_before(int lfd, unsigned short port, int *c, int *s)
  * SO_KEEPALIVE set and cleared on live sockets, before connect(), and
  * inherited from a listener: the counts follow, as ss sees the timers.
  */
-TEST(established_follow_so_keepalive)
+TEST_F_TIMEOUT(slow, established_follow_so_keepalive, 120)
 {
 	int lfd, klfd, c1, s1, c2, s2, c3, s3, idle = 600;
 	unsigned short port, kport;
@@ -346,7 +352,7 @@ TEST(established_follow_so_keepalive)
  * established_untracked, the kernel's CurrEstab less what is tracked,
  * until they change state.
  */
-TEST(established_untracked_before_load)
+TEST_F_TIMEOUT(slow, established_untracked_before_load, 120)
 {
 	int lfd, c1, s1, c2, s2;
 	long long ss_on, ss_off;

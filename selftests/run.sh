@@ -39,6 +39,7 @@ rc=0
 for p in $progs; do
 	echo "# ---- $p"
 	out=$(mktemp)
+	t0=$SECONDS
 	timeout "${TLC_PROG_TIMEOUT:-900}" "./$p" 2>&1 | tee "$out"
 	st=${PIPESTATUS[0]}
 	results=$(grep -cE '^(not )?ok [0-9]+ ' "$out")
@@ -50,6 +51,7 @@ for p in $progs; do
 		rc=1
 	fi
 	rm -f "$out"
+	echo "# ---- $p took $((SECONDS - t0)) s"
 done
 # Leave the kernel as we found it.
 [[ -d /sys/module/tcp_lifecycle ]] && rmmod tcp_lifecycle

@@ -15,7 +15,9 @@ CONFIGS = [
     ("module", "tcp_lifecycle loaded"),
     ("noop", "loaded, noop_handlers=1 (probe floor)"),
     ("states_only", "loaded, optional features disabled (tracepoint only)"),
+    ("no_listeners", "loaded, disable_features=listeners"),
     ("bpftrace_tcplife", "bpftrace tcplife.bt, module not loaded"),
+    ("bpftrace_count", "bpftrace counting transitions into a map, module not loaded"),
 ]
 TARGET_PCT = 2.0
 
@@ -102,6 +104,11 @@ def churn_table(runs, load):
         lines.append(f"  tcplife.bt printed {seen:,} lines for {ends:,} socket ends "
                      f"(2 per transaction; it skips sockets whose start it missed), "
                      f"{lost} events lost")
+    ev = [r for r in by.get("bpftrace_count", {}).values() if "bpf_events" in r]
+    if ev:
+        seen = sum(int(r["bpf_events"]) for r in ev)
+        lines.append(f"  the bpftrace counter counted {seen:,} TCP state changes "
+                     f"({seen / max(1, sum(int(r['tx']) for r in ev)):.1f} per transaction)")
     lines.append(f"  failed transactions: {fails}")
     return lines, ratios
 
@@ -285,6 +292,15 @@ def main():
         t, c, s, pr = ch["states_only"]
         p(f"   states only (disable_features=all optional): throughput {(1 - t) * 100:.1f}% lower, "
           f"CPU/transaction x{c:.3f}")
+    if "no_listeners" in ch and "module" in ch:
+        t = ch["module"][0]
+        nt = ch["no_listeners"][0]
+        p(f"   the per-listener table (module vs disable_features=listeners): "
+          f"{(nt - t) * 100:.1f} points of throughput")
+    if "bpftrace_count" in ch:
+        t, c, s, pr = ch["bpftrace_count"]
+        p(f"   bpftrace transition counter: throughput {(1 - t) * 100:.1f}% lower, "
+          f"all-CPU/transaction x{s:.3f}")
     if "module" in ch and "bpftrace_tcplife" in ch:
         t, c, s, pr = ch["module"]
         bt, bc, bs, bpr = ch["bpftrace_tcplife"]

@@ -26,6 +26,7 @@
 struct lst_row {
 	char id[24];
 	char local[64];
+	char reasons[256];
 	long long v[LST_MAXCOLS];
 };
 
@@ -61,6 +62,8 @@ static int lst_read(struct lst_file *f)
 				snprintf(r->id, sizeof(r->id), "%s", tok);
 			else if (c == 1)
 				snprintf(r->local, sizeof(r->local), "%s", tok);
+			else if (!strcmp(f->cols[c], "reasons"))
+				snprintf(r->reasons, sizeof(r->reasons), "%s", tok);
 			else if (!strcmp(tok, "-"))
 				r->v[c] = -1;
 			else
@@ -116,6 +119,20 @@ static long long lst_get(const struct lst_file *f, const struct lst_row *r,
 	int c = lst_col(f, name);
 
 	return r && c >= 2 ? r->v[c] : -2;
+}
+
+/* The count of reason @name in a row's "reasons" (name:count,...), or 0. */
+static long long lst_reason(const struct lst_row *r, const char *name)
+{
+	size_t k = strlen(name);
+	const char *p;
+
+	if (!r)
+		return -2;
+	for (p = r->reasons; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, name, k) && p[k] == ':')
+			return strtoll(p + k + 1, NULL, 10);
+	return 0;
 }
 
 /* Column @name summed over every line (entries, closed, untracked). */
@@ -488,6 +505,84 @@ TEST_F_TIMEOUT(slow, listeners_halfopen_closed, 120)
 	ASSERT_EQ(0, tlc_sh("nft delete table inet tlc"));
 	ASSERT_EQ(0, tlc_wait_quiet(5000));
 	EXPECT_EQ(0, tlc_check_conservation(-1, "listeners_halfopen_closed"));
+}
+
+/*
+ * SYN cookies and the children's close reasons, per listener, against
+ * the kernel's counters and what the test did.  Listener A answers every
+ * SYN with a cookie (tcp_syncookies=2): its cookies_sent is the
+ * namespace's SyncookiesSent, and its three children, closed by their
+ * clients first, end orderly_passive.  Listener B's children: two reset
+ * by their clients (linger 0: rst_received, one each of the namespace's
+ * OutRsts),
+ * one aborted by the server (linger 0: rst_sent_linger0).  Neither
+ * listener's line may show the other's.
+ */
+TEST_F_TIMEOUT(slow, listeners_cookies_reasons, 120)
+{
+	long long ck0, ck, rst0, rst;
+	int la, lb, c, s, i;
+	unsigned short pa, pb;
+	struct lst_file f;
+	const struct lst_row *ra, *rb;
+
+	REQUIRE_MODULE();
+	la = tlc_listen(AF_INET, &pa, 16);
+	lb = tlc_listen(AF_INET, &pb, 16);
+	ASSERT_LE(0, la);
+	ASSERT_LE(0, lb);
+
+	ck0 = tlc_netstat("SyncookiesSent");
+	ASSERT_EQ(0, tlc_sysctl("tcp_syncookies", "2"));
+	for (i = 0; i < 3; i++) {
+		c = tlc_connect(AF_INET, pa);
+		s = c < 0 ? -1 : accept(la, NULL, NULL);
+		EXPECT_LE(0, s);
+		if (c >= 0)
+			close(c);
+		if (s >= 0) {
+			EXPECT_EQ(0, tlc_wait_eof(s, 5000));
+			close(s);
+		}
+	}
+	ASSERT_EQ(0, tlc_sysctl("tcp_syncookies", "1"));
+	ck = tlc_netstat("SyncookiesSent") - ck0;
+
+	rst0 = tlc_snmp("/proc/net/snmp", "Tcp", "OutRsts");
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, tlc_pair_linger0(lb, pb));
+	rst = tlc_snmp("/proc/net/snmp", "Tcp", "OutRsts") - rst0;
+	ASSERT_EQ(0, tlc_pair(lb, pb, &c, &s));
+	tlc_linger0(s);
+	close(s);
+	EXPECT_EQ(0, tlc_wait_eof(c, 5000));
+	close(c);
+	ASSERT_EQ(0, tlc_wait_quiet(5000));
+
+	ASSERT_EQ(0, lst_read(&f));
+	lst_dump(_metadata);
+	ra = lst_port(&f, pa);
+	rb = lst_port(&f, pb);
+	ASSERT_NE(NULL, ra);
+	ASSERT_NE(NULL, rb);
+	TH_LOG("SyncookiesSent +%lld, OutRsts +%lld; A cookies_sent %lld reasons %s; B cookies_sent %lld reasons %s",
+	       ck, rst, lst_get(&f, ra, "cookies_sent"), ra->reasons,
+	       lst_get(&f, rb, "cookies_sent"), rb->reasons);
+	EXPECT_EQ(3, ck);
+	EXPECT_EQ(ck, lst_get(&f, ra, "cookies_sent"));
+	EXPECT_EQ(0, lst_get(&f, rb, "cookies_sent"));
+	EXPECT_EQ(3, lst_reason(ra, "orderly_passive"));
+	EXPECT_EQ(3, lst_get(&f, ra, "accepted"));
+	EXPECT_EQ(0, lst_reason(ra, "rst_received"));
+	EXPECT_EQ(2, rst);
+	EXPECT_EQ(rst, lst_reason(rb, "rst_received"));
+	EXPECT_EQ(1, lst_reason(rb, "rst_sent_linger0"));
+	EXPECT_EQ(0, lst_reason(rb, "orderly_passive"));
+	EXPECT_EQ(3, lst_get(&f, rb, "accepted"));
+	close(la);
+	close(lb);
+	ASSERT_EQ(0, tlc_wait_quiet(5000));
+	EXPECT_EQ(0, tlc_check_conservation(-1, "listeners_cookies_reasons"));
 }
 
 /*

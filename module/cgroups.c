@@ -27,7 +27,7 @@
  * left it), once.
  *
  * The "now" columns are not kept: they are counted when the file is read,
- * from the sockets in the kernel's TCP hash tables (as sockets.c walks
+ * from the sockets in the kernel's TCP hash tables (tcp_hash.c walks
  * them), reading each full socket's cgroup: O(the hash tables) per read.
  */
 
@@ -44,7 +44,6 @@
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
-#include <net/inet_hashtables.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include <net/tcp.h>
@@ -52,6 +51,7 @@
 #include "cgroups.h"
 #include "compat.h"
 #include "stats.h"
+#include "tcp_hash.h"
 #include "track.h"
 
 /* Cgroup ids start at 1: 0 is a namespace's "other" row. */
@@ -368,9 +368,14 @@ static struct tlc_cg_line *tlc_cg_line_of(struct tlc_cg_snap *snap, u64 id)
 	return &snap->other;
 }
 
-/* A full socket of the namespace, alive in a locked hash bucket. */
-static void tlc_cg_count(struct tlc_cg_snap *snap, const struct sock *sk)
+/*
+ * A socket of the namespace, alive in a locked hash bucket (tlc_hash_walk()
+ * goes through listeners, then the established table): timewait and
+ * request sockets are left out (they have no cgroup).
+ */
+static void tlc_cg_count(const struct sock *sk, void *arg)
 {
+	struct tlc_cg_snap *snap = arg;
 	int state = READ_ONCE(sk->sk_state);
 	struct tlc_cg_line *l;
 	struct tlc_sock_info info;
@@ -389,42 +394,6 @@ static void tlc_cg_count(struct tlc_cg_snap *snap, const struct sock *sk)
 	age = snap->ts > info.state_ts ? snap->ts - info.state_ts : 0;
 	l->cw_oldest = max(l->cw_oldest, age);
 	l->cw_timed = true;
-}
-
-/*
- * Every full socket of the namespace in the kernel's TCP hash tables:
- * listeners, then the established table, one bucket at a time under its
- * lock (as sockets.c and /proc/net/tcp do), timewait and request sockets
- * left out (they have no cgroup).
- */
-static void tlc_cg_count_all(struct tlc_cg_snap *snap)
-{
-	const struct net *net = snap->net;
-	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
-	struct hlist_nulls_node *node;
-	struct sock *sk;
-	unsigned int i;
-
-	for (i = 0; i <= h->lhash2_mask; i++) {
-		if (hlist_nulls_empty(&h->lhash2[i].nulls_head))
-			continue;
-		spin_lock_bh(&h->lhash2[i].lock);
-		sk_nulls_for_each(sk, node, &h->lhash2[i].nulls_head)
-			if (net_eq(sock_net(sk), net))
-				tlc_cg_count(snap, sk);
-		spin_unlock_bh(&h->lhash2[i].lock);
-	}
-	for (i = 0; i <= h->ehash_mask; i++) {
-		if (!(i & 1023))
-			cond_resched();
-		if (hlist_nulls_empty(&h->ehash[i].chain))
-			continue;
-		spin_lock_bh(inet_ehash_lockp(h, i));
-		sk_nulls_for_each(sk, node, &h->ehash[i].chain)
-			if (net_eq(sock_net(sk), net))
-				tlc_cg_count(snap, sk);
-		spin_unlock_bh(inet_ehash_lockp(h, i));
-	}
 }
 
 /* "NAME:count" pairs, comma-joined, of the non-zero counts; "-" if none. */
@@ -469,7 +438,7 @@ static int tlc_cgroups_show(struct seq_file *m, void *v)
 	if (!snap)
 		return -ENOMEM;
 	snap->ts = ktime_get_ns();
-	tlc_cg_count_all(snap);
+	tlc_hash_walk(snap->net, tlc_cg_count, snap);
 	seq_printf(m, "version %d\n", TLC_FORMAT_VERSION);
 	seq_puts(m, "cgroup opened ended now close_wait_oldest reasons\n");
 	for (i = 0; i < snap->n; i++) {

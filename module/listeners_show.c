@@ -22,17 +22,16 @@
 #include <linux/sort.h>
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
-#include <net/inet_hashtables.h>
 #include <net/inet_sock.h>
 #include <net/net_namespace.h>
 #include <net/request_sock.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
-#include "compat.h"
 #include "listeners.h"
 #include "listeners_priv.h"
 #include "stats.h"
+#include "tcp_hash.h"
 #include "track.h"
 
 /* One row as the reader shows it. */
@@ -313,49 +312,20 @@ static void tlc_lst_count_child(struct tlc_lst_snap *snap,
 }
 
 /*
- * The kernel's TCP hash tables, one bucket at a time under its lock (as
- * sockets.c and /proc/net/tcp do): listeners, then the established table.
+ * A socket of the namespace, alive in a locked hash bucket (tlc_hash_walk()
+ * goes through listeners, then the established table).
  */
-static void tlc_lst_count_all(struct tlc_lst_snap *snap)
+static void tlc_lst_count(const struct sock *sk, void *arg)
 {
-	struct inet_hashinfo *h = tlc_tcp_hashinfo(snap->net);
-	const struct net *net = snap->net;
-	struct hlist_nulls_head *head;
-	struct hlist_nulls_node *node;
-	spinlock_t *lock;	/* the bucket's, taken with BHs off */
-	struct sock *sk;
-	unsigned int i;
-	int state;
+	struct tlc_lst_snap *snap = arg;
+	int state = READ_ONCE(sk->sk_state);
 
-	for (i = 0; i < tlc_lhash2_buckets(h); i++) {
-		head = tlc_lhash2_bucket(h, i, &lock);
-		if (hlist_nulls_empty(head))
-			continue;
-		spin_lock_bh(lock);
-		sk_nulls_for_each(sk, node, head)
-			if (net_eq(sock_net(sk), net))
-				tlc_lst_count_listener(snap, sk);
-		spin_unlock_bh(lock);
-	}
-	for (i = 0; i < tlc_ehash_buckets(h); i++) {
-		if (!(i & 1023))
-			cond_resched();
-		head = tlc_ehash_bucket(h, i, &lock);
-		if (hlist_nulls_empty(head))
-			continue;
-		spin_lock_bh(lock);
-		sk_nulls_for_each(sk, node, head) {
-			if (!net_eq(sock_net(sk), net))
-				continue;
-			state = READ_ONCE(sk->sk_state);
-			if (state == TCP_NEW_SYN_RECV)
-				tlc_lst_count_req(snap, sk);
-			else if (state == TCP_ESTABLISHED ||
-				 state == TCP_CLOSE_WAIT)
-				tlc_lst_count_child(snap, sk, state);
-		}
-		spin_unlock_bh(lock);
-	}
+	if (state == TCP_LISTEN)
+		tlc_lst_count_listener(snap, sk);
+	else if (state == TCP_NEW_SYN_RECV)
+		tlc_lst_count_req(snap, sk);
+	else if (state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT)
+		tlc_lst_count_child(snap, sk, state);
 }
 
 static void tlc_lst_show_local(struct seq_file *m, const struct tlc_lst_addr *a)
@@ -436,7 +406,7 @@ static int tlc_listeners_show(struct seq_file *m, void *v)
 	if (!snap)
 		return -ENOMEM;
 	snap->ts = ktime_get_ns();
-	tlc_lst_count_all(snap);
+	tlc_hash_walk(snap->net, tlc_lst_count, snap);
 	seq_printf(m, "version %d\n", TLC_FORMAT_VERSION);
 	seq_puts(m, "id local req_created req_completed req_timeout req_rst req_other req_now req_oldest synack_retrans cookies_sent overflows drops acceptq acceptq_max accepted estab_now close_wait_now close_wait_oldest reasons\n");
 	for (i = 0; i < snap->n; i++)

@@ -50,6 +50,7 @@
 
 #include "cgroups.h"
 #include "compat.h"
+#include "rows_batch.h"
 #include "stats.h"
 #include "tcp_hash.h"
 #include "track.h"
@@ -288,6 +289,7 @@ struct tlc_cg_line {
 struct tlc_cg_snap {
 	const struct net *net;
 	u64 ts;			/* ktime_get_ns() of the read */
+	unsigned int size;	/* lines[] allocated */
 	unsigned int n;		/* lines[0..n) the rows, by id */
 	struct tlc_cg_line other;
 	struct tlc_cg_line lines[];
@@ -308,39 +310,47 @@ static int tlc_cg_line_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* Row @i counted if it is the namespace's. */
+static bool tlc_cg_count_row(unsigned int i, void *arg)
+{
+	struct tlc_rows_of *c = arg;
+
+	c->n += tlc_cg.rows[i].net == c->net;
+	return true;
+}
+
+/* Row @i into the snapshot if it is the namespace's; false once full. */
+static bool tlc_cg_copy_row(unsigned int i, void *arg)
+{
+	struct tlc_cg_snap *snap = arg;
+	const struct tlc_cg_row *r = &tlc_cg.rows[i];
+
+	if (snap->n == snap->size)
+		return false;
+	if (r->net == snap->net)
+		tlc_cg_line_set(&snap->lines[snap->n++], r);
+	return true;
+}
+
 /*
  * Copy @net's rows; the rows made since the count are left out (their
  * sockets are "other"'s now in this read).  Process context.
  */
 static struct tlc_cg_snap *tlc_cg_snapshot(const struct net *net)
 {
+	struct tlc_rows_of c = { .net = net };
 	struct tlc_cg_snap *snap;
-	unsigned int i, j, n = 0;
 	const struct tlc_cg_row *r;
 
-	for (i = 0; i < tlc_cg.capacity; i += TLC_CG_COPY_BATCH) {
-		raw_spin_lock_irq(&tlc_cg_lock);
-		for (j = i; j < min(i + TLC_CG_COPY_BATCH, tlc_cg.capacity); j++)
-			n += tlc_cg.rows[j].net == net;
-		raw_spin_unlock_irq(&tlc_cg_lock);
-		cond_resched();
-	}
-	snap = kvzalloc(struct_size(snap, lines, n), GFP_KERNEL);
+	tlc_rows_batched(&tlc_cg_lock, tlc_cg.capacity, TLC_CG_COPY_BATCH,
+			 tlc_cg_count_row, &c);
+	snap = kvzalloc(struct_size(snap, lines, c.n), GFP_KERNEL);
 	if (!snap)
 		return NULL;
 	snap->net = net;
-	for (i = 0; i < tlc_cg.capacity && snap->n < n;
-	     i += TLC_CG_COPY_BATCH) {
-		raw_spin_lock_irq(&tlc_cg_lock);
-		for (j = i; j < min(i + TLC_CG_COPY_BATCH, tlc_cg.capacity) &&
-		     snap->n < n; j++) {
-			r = &tlc_cg.rows[j];
-			if (r->net == net)
-				tlc_cg_line_set(&snap->lines[snap->n++], r);
-		}
-		raw_spin_unlock_irq(&tlc_cg_lock);
-		cond_resched();
-	}
+	snap->size = c.n;
+	tlc_rows_batched(&tlc_cg_lock, tlc_cg.capacity, TLC_CG_COPY_BATCH,
+			 tlc_cg_copy_row, snap);
 	raw_spin_lock_irq(&tlc_cg_lock);
 	r = tlc_cg_find(net, TLC_CG_OTHER);
 	if (r)
@@ -504,30 +514,30 @@ int tlc_cgroups_net_init(struct net *net)
 	return 0;
 }
 
+/* Row @i back to the free list if it is namespace @arg's. */
+static bool tlc_cg_free_row(unsigned int i, void *arg)
+{
+	struct tlc_cg_row *r = &tlc_cg.rows[i];
+
+	if (r->net != arg)
+		return true;
+	hlist_del(&r->node);
+	r->net = NULL;
+	hlist_add_head(&r->node, &tlc_cg.free);
+	tlc_cg.used--;
+	return true;
+}
+
 /**
  * tlc_cgroups_net_exit() - forget a namespace's rows
  * @net: the namespace, no longer seen by any handler
  */
 void tlc_cgroups_net_exit(struct net *net)
 {
-	struct tlc_cg_row *r, *other;
-	unsigned int i, j;
+	struct tlc_cg_row *other;
 
-	for (i = 0; i < tlc_cg.capacity; i += TLC_CG_COPY_BATCH) {
-		raw_spin_lock_irq(&tlc_cg_lock);
-		for (j = i; j < min(i + TLC_CG_COPY_BATCH, tlc_cg.capacity);
-		     j++) {
-			r = &tlc_cg.rows[j];
-			if (r->net != net)
-				continue;
-			hlist_del(&r->node);
-			r->net = NULL;
-			hlist_add_head(&r->node, &tlc_cg.free);
-			tlc_cg.used--;
-		}
-		raw_spin_unlock_irq(&tlc_cg_lock);
-		cond_resched();
-	}
+	tlc_rows_batched(&tlc_cg_lock, tlc_cg.capacity, TLC_CG_COPY_BATCH,
+			 tlc_cg_free_row, net);
 	raw_spin_lock_irq(&tlc_cg_lock);
 	other = tlc_cg_find(net, TLC_CG_OTHER);
 	if (other)

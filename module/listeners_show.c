@@ -30,6 +30,7 @@
 
 #include "listeners.h"
 #include "listeners_priv.h"
+#include "rows_batch.h"
 #include "stats.h"
 #include "tcp_hash.h"
 #include "track.h"
@@ -62,6 +63,7 @@ struct tlc_lst_key {
 struct tlc_lst_snap {
 	const struct net *net;
 	u64 ts;				/* ktime_get_ns() of the read */
+	unsigned int size;		/* lines[] allocated */
 	unsigned int n;			/* lines[0..n), by id */
 	struct tlc_lst_cnt closed;
 	struct tlc_lst_cnt untracked;
@@ -157,6 +159,38 @@ static void tlc_lst_line_set(struct tlc_lst_line *l, const struct tlc_lst_row *r
 	l->c = r->c;
 }
 
+/* Row @i counted if it is the namespace's. */
+static bool tlc_lst_count_row(unsigned int i, void *arg)
+{
+	struct tlc_rows_of *c = arg;
+
+	c->n += tlc_lst.rows[i].net == c->net;
+	return true;
+}
+
+/*
+ * Row @i into the snapshot if it is the namespace's (folded instead if a
+ * read showed it closed before, marked shown if closed); false once full.
+ */
+static bool tlc_lst_copy_row(unsigned int i, void *arg)
+{
+	struct tlc_lst_snap *snap = arg;
+	struct tlc_lst_row *r = &tlc_lst.rows[i];
+
+	if (snap->n == snap->size)
+		return false;
+	if (r->net != snap->net)
+		return true;
+	if (r->flags & TLC_LST_SHOWN) {
+		tlc_lst_fold(r);
+		return true;
+	}
+	if (r->flags & TLC_LST_CLOSED)
+		r->flags |= TLC_LST_SHOWN;
+	tlc_lst_line_set(&snap->lines[snap->n++], r);
+	return true;
+}
+
 /*
  * Copy @net's rows, folding those a read showed closed before, marking
  * the closed ones shown; the rows made since the count are left out.
@@ -164,19 +198,14 @@ static void tlc_lst_line_set(struct tlc_lst_line *l, const struct tlc_lst_row *r
  */
 static struct tlc_lst_snap *tlc_lst_snapshot(const struct net *net)
 {
+	struct tlc_rows_of c = { .net = net };
 	struct tlc_lst_snap *snap;
-	unsigned int i, j, n = 0;
-	struct tlc_lst_row *r;
 	struct tlc_lst_ns *ns;
+	unsigned int i, n;
 
-	for (i = 0; i < tlc_lst.capacity; i += TLC_LST_COPY_BATCH) {
-		raw_spin_lock_irq(&tlc_lst_lock);
-		for (j = i; j < min(i + TLC_LST_COPY_BATCH, tlc_lst.capacity);
-		     j++)
-			n += tlc_lst.rows[j].net == net;
-		raw_spin_unlock_irq(&tlc_lst_lock);
-		cond_resched();
-	}
+	tlc_rows_batched(&tlc_lst_lock, tlc_lst.capacity, TLC_LST_COPY_BATCH,
+			 tlc_lst_count_row, &c);
+	n = c.n;
 	snap = kvzalloc(struct_size(snap, lines, n), GFP_KERNEL);
 	if (!snap)
 		return NULL;
@@ -191,25 +220,9 @@ static struct tlc_lst_snap *tlc_lst_snapshot(const struct net *net)
 		return NULL;
 	}
 	snap->net = net;
-	for (i = 0; i < tlc_lst.capacity && snap->n < n;
-	     i += TLC_LST_COPY_BATCH) {
-		raw_spin_lock_irq(&tlc_lst_lock);
-		for (j = i; j < min(i + TLC_LST_COPY_BATCH, tlc_lst.capacity) &&
-		     snap->n < n; j++) {
-			r = &tlc_lst.rows[j];
-			if (r->net != net)
-				continue;
-			if (r->flags & TLC_LST_SHOWN) {
-				tlc_lst_fold(r);
-				continue;
-			}
-			if (r->flags & TLC_LST_CLOSED)
-				r->flags |= TLC_LST_SHOWN;
-			tlc_lst_line_set(&snap->lines[snap->n++], r);
-		}
-		raw_spin_unlock_irq(&tlc_lst_lock);
-		cond_resched();
-	}
+	snap->size = n;
+	tlc_rows_batched(&tlc_lst_lock, tlc_lst.capacity, TLC_LST_COPY_BATCH,
+			 tlc_lst_copy_row, snap);
 	raw_spin_lock_irq(&tlc_lst_lock);
 	ns = tlc_lst_ns_find(net);
 	if (ns) {

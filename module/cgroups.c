@@ -27,7 +27,7 @@
  * left it), once.
  *
  * The "now" columns are not kept: they are counted when the file is read,
- * from the sockets in the kernel's TCP hash tables (as sockets.c walks
+ * from the sockets in the kernel's TCP hash tables (tcp_hash.c walks
  * them), reading each full socket's cgroup: O(the hash tables) per read.
  */
 
@@ -44,14 +44,15 @@
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
-#include <net/inet_hashtables.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
 #include "cgroups.h"
 #include "compat.h"
+#include "rows_batch.h"
 #include "stats.h"
+#include "tcp_hash.h"
 #include "track.h"
 
 /* Cgroup ids start at 1: 0 is a namespace's "other" row. */
@@ -288,6 +289,7 @@ struct tlc_cg_line {
 struct tlc_cg_snap {
 	const struct net *net;
 	u64 ts;			/* ktime_get_ns() of the read */
+	unsigned int size;	/* lines[] allocated */
 	unsigned int n;		/* lines[0..n) the rows, by id */
 	struct tlc_cg_line other;
 	struct tlc_cg_line lines[];
@@ -308,39 +310,47 @@ static int tlc_cg_line_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* Row @i counted if it is the namespace's. */
+static bool tlc_cg_count_row(unsigned int i, void *arg)
+{
+	struct tlc_rows_of *c = arg;
+
+	c->n += tlc_cg.rows[i].net == c->net;
+	return true;
+}
+
+/* Row @i into the snapshot if it is the namespace's; false once full. */
+static bool tlc_cg_copy_row(unsigned int i, void *arg)
+{
+	struct tlc_cg_snap *snap = arg;
+	const struct tlc_cg_row *r = &tlc_cg.rows[i];
+
+	if (snap->n == snap->size)
+		return false;
+	if (r->net == snap->net)
+		tlc_cg_line_set(&snap->lines[snap->n++], r);
+	return true;
+}
+
 /*
  * Copy @net's rows; the rows made since the count are left out (their
  * sockets are "other"'s now in this read).  Process context.
  */
 static struct tlc_cg_snap *tlc_cg_snapshot(const struct net *net)
 {
+	struct tlc_rows_of c = { .net = net };
 	struct tlc_cg_snap *snap;
-	unsigned int i, j, n = 0;
 	const struct tlc_cg_row *r;
 
-	for (i = 0; i < tlc_cg.capacity; i += TLC_CG_COPY_BATCH) {
-		raw_spin_lock_irq(&tlc_cg_lock);
-		for (j = i; j < min(i + TLC_CG_COPY_BATCH, tlc_cg.capacity); j++)
-			n += tlc_cg.rows[j].net == net;
-		raw_spin_unlock_irq(&tlc_cg_lock);
-		cond_resched();
-	}
-	snap = kvzalloc(struct_size(snap, lines, n), GFP_KERNEL);
+	tlc_rows_batched(&tlc_cg_lock, tlc_cg.capacity, TLC_CG_COPY_BATCH,
+			 tlc_cg_count_row, &c);
+	snap = kvzalloc(struct_size(snap, lines, c.n), GFP_KERNEL);
 	if (!snap)
 		return NULL;
 	snap->net = net;
-	for (i = 0; i < tlc_cg.capacity && snap->n < n;
-	     i += TLC_CG_COPY_BATCH) {
-		raw_spin_lock_irq(&tlc_cg_lock);
-		for (j = i; j < min(i + TLC_CG_COPY_BATCH, tlc_cg.capacity) &&
-		     snap->n < n; j++) {
-			r = &tlc_cg.rows[j];
-			if (r->net == net)
-				tlc_cg_line_set(&snap->lines[snap->n++], r);
-		}
-		raw_spin_unlock_irq(&tlc_cg_lock);
-		cond_resched();
-	}
+	snap->size = c.n;
+	tlc_rows_batched(&tlc_cg_lock, tlc_cg.capacity, TLC_CG_COPY_BATCH,
+			 tlc_cg_copy_row, snap);
 	raw_spin_lock_irq(&tlc_cg_lock);
 	r = tlc_cg_find(net, TLC_CG_OTHER);
 	if (r)
@@ -368,9 +378,14 @@ static struct tlc_cg_line *tlc_cg_line_of(struct tlc_cg_snap *snap, u64 id)
 	return &snap->other;
 }
 
-/* A full socket of the namespace, alive in a locked hash bucket. */
-static void tlc_cg_count(struct tlc_cg_snap *snap, const struct sock *sk)
+/*
+ * A socket of the namespace, alive in a locked hash bucket (tlc_hash_walk()
+ * goes through listeners, then the established table): timewait and
+ * request sockets are left out (they have no cgroup).
+ */
+static void tlc_cg_count(const struct sock *sk, void *arg)
 {
+	struct tlc_cg_snap *snap = arg;
 	int state = READ_ONCE(sk->sk_state);
 	struct tlc_cg_line *l;
 	struct tlc_sock_info info;
@@ -389,42 +404,6 @@ static void tlc_cg_count(struct tlc_cg_snap *snap, const struct sock *sk)
 	age = snap->ts > info.state_ts ? snap->ts - info.state_ts : 0;
 	l->cw_oldest = max(l->cw_oldest, age);
 	l->cw_timed = true;
-}
-
-/*
- * Every full socket of the namespace in the kernel's TCP hash tables:
- * listeners, then the established table, one bucket at a time under its
- * lock (as sockets.c and /proc/net/tcp do), timewait and request sockets
- * left out (they have no cgroup).
- */
-static void tlc_cg_count_all(struct tlc_cg_snap *snap)
-{
-	const struct net *net = snap->net;
-	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
-	struct hlist_nulls_node *node;
-	struct sock *sk;
-	unsigned int i;
-
-	for (i = 0; i <= h->lhash2_mask; i++) {
-		if (hlist_nulls_empty(&h->lhash2[i].nulls_head))
-			continue;
-		spin_lock_bh(&h->lhash2[i].lock);
-		sk_nulls_for_each(sk, node, &h->lhash2[i].nulls_head)
-			if (net_eq(sock_net(sk), net))
-				tlc_cg_count(snap, sk);
-		spin_unlock_bh(&h->lhash2[i].lock);
-	}
-	for (i = 0; i <= h->ehash_mask; i++) {
-		if (!(i & 1023))
-			cond_resched();
-		if (hlist_nulls_empty(&h->ehash[i].chain))
-			continue;
-		spin_lock_bh(inet_ehash_lockp(h, i));
-		sk_nulls_for_each(sk, node, &h->ehash[i].chain)
-			if (net_eq(sock_net(sk), net))
-				tlc_cg_count(snap, sk);
-		spin_unlock_bh(inet_ehash_lockp(h, i));
-	}
 }
 
 /* "NAME:count" pairs, comma-joined, of the non-zero counts; "-" if none. */
@@ -469,7 +448,7 @@ static int tlc_cgroups_show(struct seq_file *m, void *v)
 	if (!snap)
 		return -ENOMEM;
 	snap->ts = ktime_get_ns();
-	tlc_cg_count_all(snap);
+	tlc_hash_walk(snap->net, tlc_cg_count, snap);
 	seq_printf(m, "version %d\n", TLC_FORMAT_VERSION);
 	seq_puts(m, "cgroup opened ended now close_wait_oldest reasons\n");
 	for (i = 0; i < snap->n; i++) {
@@ -535,30 +514,30 @@ int tlc_cgroups_net_init(struct net *net)
 	return 0;
 }
 
+/* Row @i back to the free list if it is namespace @arg's. */
+static bool tlc_cg_free_row(unsigned int i, void *arg)
+{
+	struct tlc_cg_row *r = &tlc_cg.rows[i];
+
+	if (r->net != arg)
+		return true;
+	hlist_del(&r->node);
+	r->net = NULL;
+	hlist_add_head(&r->node, &tlc_cg.free);
+	tlc_cg.used--;
+	return true;
+}
+
 /**
  * tlc_cgroups_net_exit() - forget a namespace's rows
  * @net: the namespace, no longer seen by any handler
  */
 void tlc_cgroups_net_exit(struct net *net)
 {
-	struct tlc_cg_row *r, *other;
-	unsigned int i, j;
+	struct tlc_cg_row *other;
 
-	for (i = 0; i < tlc_cg.capacity; i += TLC_CG_COPY_BATCH) {
-		raw_spin_lock_irq(&tlc_cg_lock);
-		for (j = i; j < min(i + TLC_CG_COPY_BATCH, tlc_cg.capacity);
-		     j++) {
-			r = &tlc_cg.rows[j];
-			if (r->net != net)
-				continue;
-			hlist_del(&r->node);
-			r->net = NULL;
-			hlist_add_head(&r->node, &tlc_cg.free);
-			tlc_cg.used--;
-		}
-		raw_spin_unlock_irq(&tlc_cg_lock);
-		cond_resched();
-	}
+	tlc_rows_batched(&tlc_cg_lock, tlc_cg.capacity, TLC_CG_COPY_BATCH,
+			 tlc_cg_free_row, net);
 	raw_spin_lock_irq(&tlc_cg_lock);
 	other = tlc_cg_find(net, TLC_CG_OTHER);
 	if (other)

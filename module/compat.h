@@ -122,8 +122,8 @@ static inline struct sock *tlc_keepalive_timer_sk(struct timer_list *t)
 }
 
 /*
- * The kernel's TCP hash tables, as the sockets listing and the keepalive
- * file walk them (sockets.c): what they may know of their layout, and
+ * The kernel's TCP hash tables, as tcp_hash.c walks them for the files
+ * that count live sockets: what the module may know of their layout, and
  * only here.  A namespace's tables are tcp_death_row.hashinfo (6.1 made
  * them per namespace: net.ipv4.tcp_child_ehash_entries); the listeners'
  * buckets (lhash2) hold a lock and a nulls list, the established ones

@@ -116,22 +116,17 @@ TLC_WRAP_ENTRY(tlc_listen_v6_entry)
 TLC_WRAP_ENTRY(tlc_listen_req_err_entry)
 TLC_WRAP_RET(tlc_listen_ret)
 
+/* Every probe here: its entry starts a call, tlc_listen_ret() ends it. */
+#define TLC_LISTEN_PROBE(sym, entry_fn)					\
+	TLC_KRETPROBE(sym, entry_fn, tlc_listen_ret,			\
+		      sizeof(struct tlc_listen_call), 0, TLC_F_LISTENERS)
+
 static struct tlc_probe tlc_listen_table[] = {
-	TLC_KRETPROBE("tcp_v4_conn_request", tlc_listen_v4_entry,
-		      tlc_listen_ret, sizeof(struct tlc_listen_call), 0,
-		      TLC_F_LISTENERS),
-	TLC_KRETPROBE("tcp_v6_conn_request", tlc_listen_v6_entry,
-		      tlc_listen_ret, sizeof(struct tlc_listen_call), 0,
-		      TLC_F_LISTENERS),
-	TLC_KRETPROBE("tcp_v4_syn_recv_sock", tlc_listen_v4_entry,
-		      tlc_listen_ret, sizeof(struct tlc_listen_call), 0,
-		      TLC_F_LISTENERS),
-	TLC_KRETPROBE("tcp_v6_syn_recv_sock", tlc_listen_v6_entry,
-		      tlc_listen_ret, sizeof(struct tlc_listen_call), 0,
-		      TLC_F_LISTENERS),
-	TLC_KRETPROBE("tcp_req_err", tlc_listen_req_err_entry,
-		      tlc_listen_ret, sizeof(struct tlc_listen_call), 0,
-		      TLC_F_LISTENERS),
+	TLC_LISTEN_PROBE("tcp_v4_conn_request", tlc_listen_v4_entry),
+	TLC_LISTEN_PROBE("tcp_v6_conn_request", tlc_listen_v6_entry),
+	TLC_LISTEN_PROBE("tcp_v4_syn_recv_sock", tlc_listen_v4_entry),
+	TLC_LISTEN_PROBE("tcp_v6_syn_recv_sock", tlc_listen_v6_entry),
+	TLC_LISTEN_PROBE("tcp_req_err", tlc_listen_req_err_entry),
 };
 
 const struct tlc_probe_set tlc_listen_probes = {

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The life of a TCP connection, from the events the probes deliver.
+ * The life of a TCP connection's full socket, from the events the probes
+ * deliver: its state changes, the reason its connection ends, and the birth
+ * of a listener's child.
  *
  * A client socket is born when it leaves CLOSE (connect()), a listener when
  * it leaves CLOSE for LISTEN.  A server-side connection is born as a request
- * socket (NEW_SYN_RECV) when the SYN arrives; the child created by the third
- * ACK continues its life in SYN_RECV.  An actively closed connection does
- * not end when its socket goes to CLOSE: a timewait socket takes over, in
- * TIME_WAIT (or FIN_WAIT2 for an orphan waiting for the peer's FIN), and the
- * connection ends when that timewait socket does.
+ * socket (NEW_SYN_RECV) when the SYN arrives (lifecycle_reqsk.c); the child
+ * created by the third ACK continues its life in SYN_RECV.  An actively
+ * closed connection does not end when its socket goes to CLOSE: a timewait
+ * socket takes over, in TIME_WAIT (or FIN_WAIT2 for an orphan waiting for
+ * the peer's FIN), and the connection ends when that timewait socket does
+ * (lifecycle_tw.c).
  *
  * Every function runs in a probe handler (preemption and interrupts off,
  * maybe softirq): no sleeping, no allocation; all work is bounded.
@@ -19,9 +22,7 @@
 #include <linux/tcp.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
-#include <linux/string.h>
 #include <linux/timekeeping.h>
-#include <net/inet_timewait_sock.h>
 #include <net/net_namespace.h>
 #include <net/request_sock.h>
 #include <net/sock.h>
@@ -30,6 +31,7 @@
 #include "cgroups.h"
 #include "compat.h"
 #include "lifecycle.h"
+#include "lifecycle_priv.h"
 #include "listeners.h"
 #include "stats.h"
 #include "track.h"
@@ -40,15 +42,6 @@ static void tlc_owner_current(struct tlc_sock_info *info)
 		return;
 	info->pid = task_tgid_nr(current);
 	tlc_task_comm(info->comm, current);
-}
-
-static void tlc_born(struct tlc_sock_info *info, int state, u8 kind, u64 now)
-{
-	memset(info, 0, sizeof(*info));
-	info->state = state;
-	info->kind = kind;
-	info->state_ts = now;
-	info->birth_ts = now;
 }
 
 /* What a full socket's entry keeps of its SOCK_KEEPOPEN (track.h). */
@@ -392,314 +385,4 @@ const char *tlc_life_lost_name(int what)
 u64 tlc_life_bad_states(void)
 {
 	return TLC_PERCPU_SUM(tlc_bad_state);
-}
-
-/* ---- request sockets ------------------------------------------------ */
-
-/**
- * tlc_life_req_birth() - a SYN created a request socket (NEW_SYN_RECV)
- * @listener: the listener it belongs to
- * @req: the request socket, just hashed
- *
- * Called once inet_csk_reqsk_queue_hash_add() has hashed @req: a request
- * that lost the race with an identical SYN's is freed unhashed, and is
- * neither born nor tracked.  @req is visible to other CPUs already: if it
- * is no longer hashed, it ended before this ran (its end was counted,
- * untimed): it is born, but not tracked.  It can end between that test
- * and the insertion too: its end, which unlinks it before it removes its
- * entry, then found no entry, and the test after the insertion sees it
- * unhashed.
- */
-void tlc_life_req_birth(struct sock *listener, struct request_sock *req)
-{
-	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(listener));
-	struct tlc_sock_info info;
-	struct tlc_stats *s;
-	u64 now;
-
-	if (!pcpu)
-		return;
-	now = ktime_get_ns();
-	s = this_cpu_ptr(pcpu);
-	s->ctr[TLC_C_REQ_CREATED]++;
-	tlc_listeners_count(listener, TLC_L_REQ_CREATED);
-	tlc_stats_move(s, TCP_CLOSE, TCP_NEW_SYN_RECV, false, 0);
-	tlc_born(&info, TCP_NEW_SYN_RECV, TLC_KIND_REQ, now);
-	if (!sk_hashed(req_to_sk(req)))
-		return;
-	if (!tlc_track_insert(req, sock_net(listener), &info))
-		s->ctr[TLC_C_REQ_UNTRACKED]++;
-	else if (!sk_hashed(req_to_sk(req)))
-		tlc_track_remove(req, &info);
-}
-
-/**
- * tlc_life_req_complete() - a child owns its request socket
- * @child: the child, in SYN_RECV, in the request's place in the hash
- * @req: the request socket, unhashed
- *
- * inet_csk_complete_hashdance() with own_req: of the children of @req (two
- * CPUs can make one each), this one won; the request is completed, once.
- */
-void tlc_life_req_complete(struct sock *child, const struct request_sock *req)
-{
-	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(child));
-	struct tlc_sock_info info = {};
-	struct tlc_stats *s;
-	bool timed;
-	u8 old = 0;
-	u64 now;
-
-	if (!pcpu || !tlc_track_update_flags(child, 0, TLC_SF_CHILD_PENDING,
-					     &old) ||
-	    !(old & TLC_SF_CHILD_PENDING))
-		return;
-	now = ktime_get_ns();
-	s = this_cpu_ptr(pcpu);
-	timed = tlc_track_remove(req, &info) && info.state == TCP_NEW_SYN_RECV;
-	tlc_stats_move(s, TCP_NEW_SYN_RECV, TCP_SYN_RECV, timed,
-		       now - info.state_ts);
-	s->ctr[TLC_C_REQ_COMPLETED]++;
-	s->ctr[TLC_C_PASSIVE_REQSK]++;
-	tlc_listeners_count(req->rsk_listener, TLC_L_REQ_COMPLETED);
-}
-
-/**
- * tlc_life_req_migrate() - a request socket moved to another listener
- * @oreq: the request socket, unhashed and being freed (only its address
- *	is used)
- * @nreq: its copy for the other listener, hashed in its place
- *
- * reqsk_timer_handler() with tcp_migrate_req (TCPMigrateReqSuccess): the
- * request lives on at @nreq, neither born again nor ended.  @nreq is
- * visible to other CPUs already: a child may have completed it, or a
- * drop ended it, before or while its entry moves (as for a birth, see
- * tlc_life_req_birth()); then it has no entry to keep.
- */
-void tlc_life_req_migrate(const struct request_sock *oreq,
-			  struct request_sock *nreq)
-{
-	const struct net *net = sock_net(req_to_sk(nreq));
-	struct tlc_stats __percpu *pcpu = tlc_stats_of(net);
-	struct tlc_sock_info info;
-
-	if (!pcpu || !tlc_track_remove(oreq, &info))
-		return;
-	if (!sk_hashed(req_to_sk(nreq)))
-		return;
-	if (!tlc_track_insert(nreq, net, &info))
-		this_cpu_inc(pcpu->ctr[TLC_C_REQ_UNTRACKED]);
-	else if (!sk_hashed(req_to_sk(nreq)))
-		tlc_track_remove(nreq, &info);
-}
-
-/**
- * tlc_life_req_synack() - a request socket's SYN-ACK is sent again
- * @listener: the listener the request socket belongs to
- */
-void tlc_life_req_synack(const struct sock *listener)
-{
-	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(listener));
-
-	if (!pcpu)
-		return;
-	this_cpu_inc(pcpu->ctr[TLC_C_REQ_SYNACK_RTX]);
-	tlc_listeners_count(listener, TLC_L_SYNACK_RETRANS);
-}
-
-/*
- * A request socket ended without a child, @end its TLC_C_REQ_* counter;
- * only its address is used.
- */
-static void tlc_req_end(const struct request_sock *req, const struct net *net,
-			int end)
-{
-	struct tlc_stats __percpu *pcpu = tlc_stats_of(net);
-	struct tlc_sock_info info;
-	struct tlc_stats *s;
-	bool tracked;
-	u64 now;
-
-	if (!pcpu)
-		return;
-	now = ktime_get_ns();
-	s = this_cpu_ptr(pcpu);
-	tracked = tlc_track_remove(req, &info);
-	s->ctr[end]++;
-	tlc_stats_move(s, TCP_NEW_SYN_RECV, TCP_CLOSE,
-		       tracked && info.state == TCP_NEW_SYN_RECV,
-		       now - info.state_ts);
-}
-
-/**
- * tlc_life_req_drop() - a request socket was unlinked without a child
- * @drop: the drop, as it started
- *
- * __inet_csk_reqsk_queue_drop() unlinked it (a child replaces its request
- * in the hash itself, before the drop that follows): every end of a
- * request socket, counted once even when two CPUs drop it at once.  Its
- * memory is SLAB_TYPESAFE_BY_RCU: only its address is used.
- */
-void tlc_life_req_drop(const struct tlc_req_drop *drop)
-{
-	int end;
-
-	if (drop->timer)
-		end = drop->listening ? TLC_C_REQ_TIMEOUT :
-					TLC_C_REQ_LISTENER_CLOSED;
-	else if (!drop->net_alive)
-		end = TLC_C_REQ_NETNS;
-	else if (drop->seg_rst)
-		end = TLC_C_REQ_RST;
-	else if (!drop->listening)
-		end = TLC_C_REQ_LISTENER_CLOSED;
-	else
-		end = TLC_C_REQ_OTHER;
-	tlc_req_end(drop->req, drop->net, end);
-	tlc_listeners_count_cookie(drop->net, drop->listener_cookie,
-				   end == TLC_C_REQ_TIMEOUT ? TLC_L_REQ_TIMEOUT :
-				   end == TLC_C_REQ_RST ? TLC_L_REQ_RST :
-				   TLC_L_REQ_OTHER, 1);
-}
-
-/* ---- timewait ------------------------------------------------------- */
-
-/**
- * tlc_life_tw_handover() - a timewait socket takes over a full socket
- * @tw: the new timewait socket, in TIME_WAIT or FIN_WAIT2 (its substate)
- * @sk: the full socket, in FIN_WAIT1, FIN_WAIT2 or CLOSING; it goes to CLOSE
- *	next, which is not the connection's end
- *
- * Return: whether @sk is marked in the table as handed over; if not, the
- * caller must tell the coming CLOSE apart by other means.
- */
-bool tlc_life_tw_handover(struct inet_timewait_sock *tw, struct sock *sk)
-{
-	struct tlc_stats __percpu *pcpu = tlc_stats_of(sock_net(sk));
-	struct tlc_sock_info info, handover;
-	int oldstate = READ_ONCE(sk->sk_state);
-	int substate = READ_ONCE(tw->tw_substate);
-	bool tracked, marked, passive;
-	struct tlc_stats *s;
-	u64 now;
-
-	if (!pcpu || !tlc_state_valid(oldstate) || !tlc_state_valid(substate))
-		return false;
-	now = ktime_get_ns();
-	s = this_cpu_ptr(pcpu);
-	tracked = tlc_track_remove(sk, &info);
-	if (!tracked) {
-		tlc_born(&info, oldstate, TLC_KIND_FULL, now);
-		info.birth_ts = 0;
-	}
-	passive = tracked && (info.flags & TLC_SF_PASSIVE);
-	if (oldstate != substate) {
-		tlc_stats_move(s, oldstate, substate, tracked,
-			       now - info.state_ts);
-		info.state_ts = now;
-	}
-	handover = info;
-	handover.kind = TLC_KIND_HANDOVER;
-	marked = tlc_track_insert(sk, sock_net(sk), &handover);
-	info.state = substate;
-	info.kind = TLC_KIND_TW;
-	/*
-	 * In place of the hint and flags: a timewait socket has no cgroup.
-	 * A connection whose birth the module did not see was opened nowhere.
-	 */
-	info.cg_row = tracked && !info.birth_ts ? TLC_CG_ROW_NONE :
-		      tlc_cgroups_handover(sk);
-	if (!tlc_track_insert(tw, sock_net(sk), &info)) {
-		s->ctr[TLC_C_UNTRACKED]++;
-		/* Its end will not know the row: the connection ends here. */
-		tlc_cgroups_end_row(sock_net(sk), info.cg_row,
-				    TLC_R_ORDERLY_ACTIVE);
-		if (passive)
-			tlc_listeners_end_sk(sk, TLC_R_ORDERLY_ACTIVE);
-	}
-	return marked;
-}
-
-/**
- * tlc_life_tw_rearm() - a timewait socket's timer is re-armed
- * @tw: the socket
- *
- * An orphan in FIN_WAIT2 that receives the peer's FIN enters TIME_WAIT
- * here (tcp_timewait_state_process() changed the substate just before).
- */
-void tlc_life_tw_rearm(struct inet_timewait_sock *tw)
-{
-	struct tlc_stats __percpu *pcpu = tlc_stats_of(twsk_net(tw));
-	struct tlc_sock_info info;
-	u64 now;
-
-	if (!pcpu || READ_ONCE(tw->tw_substate) != TCP_TIME_WAIT)
-		return;
-	now = ktime_get_ns();
-	/* Test and move in one step: two FINs on two CPUs move it once. */
-	if (tlc_track_move_state(tw, TCP_FIN_WAIT2, TCP_TIME_WAIT, now, &info)) {
-		tlc_stats_move(this_cpu_ptr(pcpu), TCP_FIN_WAIT2,
-			       TCP_TIME_WAIT, true, now - info.state_ts);
-	}
-}
-
-/* How a timewait socket ended (its TLC_C_TW_* counter), from the context. */
-static int tlc_tw_end(const struct inet_timewait_sock *tw,
-		      const struct tlc_tw_kill *kill)
-{
-	if (kill->timer)
-		return TLC_C_TW_EXPIRED;
-	if (!check_net(twsk_net(tw)))
-		return TLC_C_TW_NETNS;
-	/* tcp_tw_reuse in connect(), or sock_diag destroy */
-	if (in_task())
-		return TLC_C_TW_REUSED_CONNECT;
-	if (kill->segment && kill->rst_sent)
-		return TLC_C_TW_RST_SENT;
-	if (kill->segment)
-		return kill->seg_rst ? TLC_C_TW_RST :
-		       kill->seg_syn ? TLC_C_TW_REUSED_SYN : TLC_C_TW_OTHER;
-	return TLC_C_TW_OTHER;
-}
-
-/**
- * tlc_life_tw_kill() - a timewait socket ends, and with it its connection
- * @tw: the socket
- * @kill: the context of its end
- */
-void tlc_life_tw_kill(struct inet_timewait_sock *tw,
-		      const struct tlc_tw_kill *kill)
-{
-	struct tlc_stats __percpu *pcpu = tlc_stats_of(twsk_net(tw));
-	int state = READ_ONCE(tw->tw_substate), reason, end;
-	struct tlc_sock_info info;
-	struct tlc_stats *s;
-	bool tracked;
-	u64 now;
-
-	if (!pcpu || !tlc_state_valid(state))
-		return;
-	end = tlc_tw_end(tw, kill);
-	now = ktime_get_ns();
-	s = this_cpu_ptr(pcpu);
-	tracked = tlc_track_remove(tw, &info);
-	s->ctr[end]++;
-	tlc_stats_move(s, state, TCP_CLOSE, tracked && info.state == state,
-		       now - info.state_ts);
-	if (end == TLC_C_TW_RST_SENT)
-		reason = TLC_R_RST_SENT_DATA;
-	else if (state == TCP_FIN_WAIT2 && end == TLC_C_TW_EXPIRED)
-		reason = TLC_R_FIN_WAIT2_TIMEOUT;
-	else if (state == TCP_FIN_WAIT2 && end == TLC_C_TW_NETNS)
-		reason = TLC_R_NETNS;
-	else if (state == TCP_FIN_WAIT2 && end == TLC_C_TW_RST)
-		reason = TLC_R_RST_RECEIVED;
-	else
-		reason = TLC_R_ORDERLY_ACTIVE;
-	tlc_stats_end(s, reason, tracked ? info.birth_ts : 0, now);
-	/* Untracked, it ended at its handover, or predates the module. */
-	if (tracked) {
-		tlc_cgroups_end_row(twsk_net(tw), info.cg_row, reason);
-		tlc_listeners_end_tw(tw, reason);
-	}
 }

@@ -2,10 +2,12 @@
 /*
  * What each hooked kernel event means for a connection's life.  The hooks
  * (hook_*.c) capture facts and call one of the events below; lifecycle.c
- * (and lifecycle_notes.c, for the events that change no state) decides what
- * they mean (the close reason, how a timewait or request socket ended, what
- * a keepalive timer run did) and updates the tracking table and the
- * namespace's statistics.  Every event is called with interrupts off.
+ * (full sockets), lifecycle_reqsk.c (request sockets), lifecycle_tw.c
+ * (timewait sockets) and lifecycle_notes.c (the events that change no
+ * state) decide what they mean (the close reason, how a timewait or
+ * request socket ended, what a keepalive timer run did) and update the
+ * tracking table and the namespace's statistics.  Every event is called
+ * with interrupts off.
  */
 #ifndef _TLC_LIFECYCLE_H
 #define _TLC_LIFECYCLE_H

@@ -51,6 +51,7 @@
 
 #include "listeners.h"
 #include "listeners_priv.h"
+#include "rows_batch.h"
 #include "stats.h"
 
 /* Rows a fold looks at, at most, for a closed one. */
@@ -436,32 +437,31 @@ int tlc_listeners_net_init(struct net *net)
 	return 0;
 }
 
+/* Row @i back to the free list if it is namespace @arg's. */
+static bool tlc_lst_free_row(unsigned int i, void *arg)
+{
+	struct tlc_lst_row *r = &tlc_lst.rows[i];
+
+	if (r->net != arg)
+		return true;
+	hlist_del(&r->cnode);
+	hlist_del(&r->pnode);
+	r->net = NULL;
+	hlist_add_head(&r->cnode, &tlc_lst.free);
+	tlc_lst.used--;
+	return true;
+}
+
 /**
  * tlc_listeners_net_exit() - forget a namespace's rows
  * @net: the namespace, no longer seen by any handler
  */
 void tlc_listeners_net_exit(struct net *net)
 {
-	struct tlc_lst_row *r;
 	struct tlc_lst_ns *ns;
-	unsigned int i, j;
 
-	for (i = 0; i < tlc_lst.capacity; i += TLC_LST_COPY_BATCH) {
-		raw_spin_lock_irq(&tlc_lst_lock);
-		for (j = i; j < min(i + TLC_LST_COPY_BATCH, tlc_lst.capacity);
-		     j++) {
-			r = &tlc_lst.rows[j];
-			if (r->net != net)
-				continue;
-			hlist_del(&r->cnode);
-			hlist_del(&r->pnode);
-			r->net = NULL;
-			hlist_add_head(&r->cnode, &tlc_lst.free);
-			tlc_lst.used--;
-		}
-		raw_spin_unlock_irq(&tlc_lst_lock);
-		cond_resched();
-	}
+	tlc_rows_batched(&tlc_lst_lock, tlc_lst.capacity, TLC_LST_COPY_BATCH,
+			 tlc_lst_free_row, net);
 	raw_spin_lock_irq(&tlc_lst_lock);
 	ns = tlc_lst_ns_find(net);
 	if (ns)

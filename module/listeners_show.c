@@ -22,17 +22,17 @@
 #include <linux/sort.h>
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
-#include <net/inet_hashtables.h>
 #include <net/inet_sock.h>
 #include <net/net_namespace.h>
 #include <net/request_sock.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
-#include "compat.h"
 #include "listeners.h"
 #include "listeners_priv.h"
+#include "rows_batch.h"
 #include "stats.h"
+#include "tcp_hash.h"
 #include "track.h"
 
 /* One row as the reader shows it. */
@@ -63,6 +63,7 @@ struct tlc_lst_key {
 struct tlc_lst_snap {
 	const struct net *net;
 	u64 ts;				/* ktime_get_ns() of the read */
+	unsigned int size;		/* lines[] allocated */
 	unsigned int n;			/* lines[0..n), by id */
 	struct tlc_lst_cnt closed;
 	struct tlc_lst_cnt untracked;
@@ -158,6 +159,38 @@ static void tlc_lst_line_set(struct tlc_lst_line *l, const struct tlc_lst_row *r
 	l->c = r->c;
 }
 
+/* Row @i counted if it is the namespace's. */
+static bool tlc_lst_count_row(unsigned int i, void *arg)
+{
+	struct tlc_rows_of *c = arg;
+
+	c->n += tlc_lst.rows[i].net == c->net;
+	return true;
+}
+
+/*
+ * Row @i into the snapshot if it is the namespace's (folded instead if a
+ * read showed it closed before, marked shown if closed); false once full.
+ */
+static bool tlc_lst_copy_row(unsigned int i, void *arg)
+{
+	struct tlc_lst_snap *snap = arg;
+	struct tlc_lst_row *r = &tlc_lst.rows[i];
+
+	if (snap->n == snap->size)
+		return false;
+	if (r->net != snap->net)
+		return true;
+	if (r->flags & TLC_LST_SHOWN) {
+		tlc_lst_fold(r);
+		return true;
+	}
+	if (r->flags & TLC_LST_CLOSED)
+		r->flags |= TLC_LST_SHOWN;
+	tlc_lst_line_set(&snap->lines[snap->n++], r);
+	return true;
+}
+
 /*
  * Copy @net's rows, folding those a read showed closed before, marking
  * the closed ones shown; the rows made since the count are left out.
@@ -165,19 +198,14 @@ static void tlc_lst_line_set(struct tlc_lst_line *l, const struct tlc_lst_row *r
  */
 static struct tlc_lst_snap *tlc_lst_snapshot(const struct net *net)
 {
+	struct tlc_rows_of c = { .net = net };
 	struct tlc_lst_snap *snap;
-	unsigned int i, j, n = 0;
-	struct tlc_lst_row *r;
 	struct tlc_lst_ns *ns;
+	unsigned int i, n;
 
-	for (i = 0; i < tlc_lst.capacity; i += TLC_LST_COPY_BATCH) {
-		raw_spin_lock_irq(&tlc_lst_lock);
-		for (j = i; j < min(i + TLC_LST_COPY_BATCH, tlc_lst.capacity);
-		     j++)
-			n += tlc_lst.rows[j].net == net;
-		raw_spin_unlock_irq(&tlc_lst_lock);
-		cond_resched();
-	}
+	tlc_rows_batched(&tlc_lst_lock, tlc_lst.capacity, TLC_LST_COPY_BATCH,
+			 tlc_lst_count_row, &c);
+	n = c.n;
 	snap = kvzalloc(struct_size(snap, lines, n), GFP_KERNEL);
 	if (!snap)
 		return NULL;
@@ -192,25 +220,9 @@ static struct tlc_lst_snap *tlc_lst_snapshot(const struct net *net)
 		return NULL;
 	}
 	snap->net = net;
-	for (i = 0; i < tlc_lst.capacity && snap->n < n;
-	     i += TLC_LST_COPY_BATCH) {
-		raw_spin_lock_irq(&tlc_lst_lock);
-		for (j = i; j < min(i + TLC_LST_COPY_BATCH, tlc_lst.capacity) &&
-		     snap->n < n; j++) {
-			r = &tlc_lst.rows[j];
-			if (r->net != net)
-				continue;
-			if (r->flags & TLC_LST_SHOWN) {
-				tlc_lst_fold(r);
-				continue;
-			}
-			if (r->flags & TLC_LST_CLOSED)
-				r->flags |= TLC_LST_SHOWN;
-			tlc_lst_line_set(&snap->lines[snap->n++], r);
-		}
-		raw_spin_unlock_irq(&tlc_lst_lock);
-		cond_resched();
-	}
+	snap->size = n;
+	tlc_rows_batched(&tlc_lst_lock, tlc_lst.capacity, TLC_LST_COPY_BATCH,
+			 tlc_lst_copy_row, snap);
 	raw_spin_lock_irq(&tlc_lst_lock);
 	ns = tlc_lst_ns_find(net);
 	if (ns) {
@@ -313,49 +325,20 @@ static void tlc_lst_count_child(struct tlc_lst_snap *snap,
 }
 
 /*
- * The kernel's TCP hash tables, one bucket at a time under its lock (as
- * sockets.c and /proc/net/tcp do): listeners, then the established table.
+ * A socket of the namespace, alive in a locked hash bucket (tlc_hash_walk()
+ * goes through listeners, then the established table).
  */
-static void tlc_lst_count_all(struct tlc_lst_snap *snap)
+static void tlc_lst_count(const struct sock *sk, void *arg)
 {
-	struct inet_hashinfo *h = tlc_tcp_hashinfo(snap->net);
-	const struct net *net = snap->net;
-	struct hlist_nulls_head *head;
-	struct hlist_nulls_node *node;
-	spinlock_t *lock;	/* the bucket's, taken with BHs off */
-	struct sock *sk;
-	unsigned int i;
-	int state;
+	struct tlc_lst_snap *snap = arg;
+	int state = READ_ONCE(sk->sk_state);
 
-	for (i = 0; i < tlc_lhash2_buckets(h); i++) {
-		head = tlc_lhash2_bucket(h, i, &lock);
-		if (hlist_nulls_empty(head))
-			continue;
-		spin_lock_bh(lock);
-		sk_nulls_for_each(sk, node, head)
-			if (net_eq(sock_net(sk), net))
-				tlc_lst_count_listener(snap, sk);
-		spin_unlock_bh(lock);
-	}
-	for (i = 0; i < tlc_ehash_buckets(h); i++) {
-		if (!(i & 1023))
-			cond_resched();
-		head = tlc_ehash_bucket(h, i, &lock);
-		if (hlist_nulls_empty(head))
-			continue;
-		spin_lock_bh(lock);
-		sk_nulls_for_each(sk, node, head) {
-			if (!net_eq(sock_net(sk), net))
-				continue;
-			state = READ_ONCE(sk->sk_state);
-			if (state == TCP_NEW_SYN_RECV)
-				tlc_lst_count_req(snap, sk);
-			else if (state == TCP_ESTABLISHED ||
-				 state == TCP_CLOSE_WAIT)
-				tlc_lst_count_child(snap, sk, state);
-		}
-		spin_unlock_bh(lock);
-	}
+	if (state == TCP_LISTEN)
+		tlc_lst_count_listener(snap, sk);
+	else if (state == TCP_NEW_SYN_RECV)
+		tlc_lst_count_req(snap, sk);
+	else if (state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT)
+		tlc_lst_count_child(snap, sk, state);
 }
 
 static void tlc_lst_show_local(struct seq_file *m, const struct tlc_lst_addr *a)
@@ -436,7 +419,7 @@ static int tlc_listeners_show(struct seq_file *m, void *v)
 	if (!snap)
 		return -ENOMEM;
 	snap->ts = ktime_get_ns();
-	tlc_lst_count_all(snap);
+	tlc_hash_walk(snap->net, tlc_lst_count, snap);
 	seq_printf(m, "version %d\n", TLC_FORMAT_VERSION);
 	seq_puts(m, "id local req_created req_completed req_timeout req_rst req_other req_now req_oldest synack_retrans cookies_sent overflows drops acceptq acceptq_max accepted estab_now close_wait_now close_wait_oldest reasons\n");
 	for (i = 0; i < snap->n; i++)

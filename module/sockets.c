@@ -9,12 +9,11 @@
  *
  * It lists the sockets of the kernel's own TCP hash tables (listeners, then
  * established, timewait and request sockets), one hash bucket at a time
- * under that bucket's lock, as /proc/net/tcp and inet_diag do: a socket in
- * a bucket is alive and stays so while the lock is held.  For each socket
- * of the namespace it asks the tracking table what it knows; the table's
- * keys are never read (an entry may have outlived its socket, see
- * track.c), and an entry that belongs to an earlier socket at the same
- * address is dropped there.
+ * under that bucket's lock (tcp_hash.c): a socket in a bucket is alive and
+ * stays so while the lock is held.  For each socket of the namespace it
+ * asks the tracking table what it knows; the table's keys are never read
+ * (an entry may have outlived its socket, see track.c), and an entry that
+ * belongs to an earlier socket at the same address is dropped there.
  */
 
 #include <linux/capability.h>
@@ -26,14 +25,13 @@
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
-#include <net/inet_hashtables.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
-#include "compat.h"
 #include "sockets.h"
 #include "stats.h"
+#include "tcp_hash.h"
 #include "track.h"
 
 /* Which sockets an open file lists, see tlc_sockets_write(). */
@@ -115,44 +113,35 @@ static u8 tlc_live_kind(const struct sock *sk)
 	return TLC_KIND_FULL;
 }
 
-/* Listener buckets, then established ones. */
-static unsigned int tlc_live_buckets(const struct net *net)
-{
-	const struct inet_hashinfo *h = tlc_tcp_hashinfo(net);
+/* A tracked-socket callback and its argument, for tlc_live_one(). */
+struct tlc_live {
+	const struct net *net;
+	tlc_live_fn fn;
+	void *arg;
+};
 
-	return tlc_lhash2_buckets(h) + tlc_ehash_buckets(h);
+/* A socket of the namespace in a locked bucket: @fn if it is tracked. */
+static void tlc_live_one(const struct sock *sk, void *arg)
+{
+	const struct tlc_live *live = arg;
+	struct tlc_sock_info info;
+
+	if (tlc_track_lookup(sk, live->net, atomic64_read(&sk->sk_cookie),
+			     tlc_live_kind(sk), &info))
+		live->fn(sk, &info, live->arg);
 }
 
 /*
  * Calls @fn for each tracked socket of @net in hash bucket @i (below
- * tlc_live_buckets()), with the bucket locked and BHs off: @fn may read
+ * tlc_hash_buckets()), with the bucket locked and BHs off: @fn may read
  * the socket (a full, timewait or request socket), must not sleep.
  */
 static void tlc_live_bucket(const struct net *net, unsigned int i,
 			    tlc_live_fn fn, void *arg)
 {
-	struct inet_hashinfo *h = tlc_tcp_hashinfo(net);
-	struct hlist_nulls_head *head;
-	struct hlist_nulls_node *node;
-	struct tlc_sock_info info;
-	spinlock_t *lock;	/* the bucket's lock, the kernel's */
-	struct sock *sk;
+	struct tlc_live live = { .net = net, .fn = fn, .arg = arg };
 
-	if (i < tlc_lhash2_buckets(h))
-		head = tlc_lhash2_bucket(h, i, &lock);
-	else
-		head = tlc_ehash_bucket(h, i - tlc_lhash2_buckets(h), &lock);
-	if (hlist_nulls_empty(head))
-		return;
-	spin_lock_bh(lock);
-	sk_nulls_for_each(sk, node, head) {
-		if (!net_eq(sock_net(sk), net))
-			continue;
-		if (tlc_track_lookup(sk, net, atomic64_read(&sk->sk_cookie),
-				     tlc_live_kind(sk), &info))
-			fn(sk, &info, arg);
-	}
-	spin_unlock_bh(lock);
+	tlc_hash_walk_bucket(net, i, tlc_live_one, &live);
 }
 
 /**
@@ -166,13 +155,9 @@ static void tlc_live_bucket(const struct net *net, unsigned int i,
  */
 void tlc_sockets_walk(const struct net *net, tlc_live_fn fn, void *arg)
 {
-	unsigned int i, n = tlc_live_buckets(net);
+	struct tlc_live live = { .net = net, .fn = fn, .arg = arg };
 
-	for (i = 0; i < n; i++) {
-		tlc_live_bucket(net, i, fn, arg);
-		if (!(i & 1023))
-			cond_resched();
-	}
+	tlc_hash_walk(net, tlc_live_one, &live);
 }
 
 /*
@@ -222,12 +207,12 @@ static void tlc_sockets_line(const struct sock *sk,
 
 /*
  * Position 0 is the header, position N > 0 hash bucket N - 1 (of
- * tlc_live_buckets()).  The iterator value is N + 1: SEQ_START_TOKEN is
+ * tlc_hash_buckets()).  The iterator value is N + 1: SEQ_START_TOKEN is
  * (void *)1.
  */
 static void *tlc_sockets_iter(const struct net *net, loff_t pos)
 {
-	if (pos > tlc_live_buckets(net))
+	if (pos > tlc_hash_buckets(net))
 		return NULL;
 	return pos ? (void *)(uintptr_t)(pos + 1) : SEQ_START_TOKEN;
 }

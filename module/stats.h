@@ -43,7 +43,7 @@ static inline bool tlc_state_valid(int state)
 
 /*
  * Occupancy: how many tracked sockets of a namespace are in each state and
- * since when the oldest of them, kept as the table changes (stats.c), so
+ * since when the oldest of them, kept as the table changes (stats_occ.c), so
  * that reading it costs the same at any table size.  A socket counts in the
  * cohort of the time it entered its state: cohorts of level 0 are 2^28 ns
  * (268 ms) wide, each level's twice the one below; every level keeps its
@@ -167,7 +167,7 @@ enum tlc_keepopen {
  * sock:inet_sock_set_state tracepoint sees them); everything else follows
  * a connection's life, TIME_WAIT and NEW_SYN_RECV included; rst[] counts
  * the resets sent, by the kernel's reason (enum sk_rst_reason); occ and
- * keepopen[] what the tracked sockets are now (stats.c).
+ * keepopen[] what the tracked sockets are now (stats_occ.c, stats.c).
  */
 struct tlc_stats {
 	u64 raw[TLC_NSTATES][TLC_NSTATES];

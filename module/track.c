@@ -24,10 +24,10 @@
  * counted the same way.
  *
  * Every change of an entry's namespace, state, kind or state time goes
- * through tlc_occupy(), under the entry's bucket lock: stats.c keeps from
- * it, per namespace, how many entries are in each state and since when,
- * and how many ESTABLISHED ones have keepalive on or off (TLC_SF_KA_ON), so
- * that the summary files never walk the table.
+ * through tlc_occupy(), under the entry's bucket lock: stats_occ.c and
+ * stats.c keep from it, per namespace, how many entries are in each state
+ * and since when, and how many ESTABLISHED ones have keepalive on or off
+ * (TLC_SF_KA_ON), so that the summary files never walk the table.
  */
 
 #include <linux/atomic.h>
@@ -74,14 +74,6 @@ static bool tlc_fault_keep(void)
 }
 
 /*
- * Entries leave (@from) or enter (@to) their namespace's occupancy (the
- * states file's now and oldest, the keepalive file's established sockets,
- * kept by stats.c), either may be NULL: every change of an entry's
- * namespace, state, kind, state_ts or TLC_SF_KA_ON goes through here (or
- * tlc_occupy_keepopen()), under its bucket lock.  A full socket handed over to a
- * timewait socket is counted as that timewait socket.
- */
-/*
  * An entry's side in its namespace's established_keepalive_on/_off (kept
  * by stats.c): a full socket in ESTABLISHED, by the TLC_SF_KA_ON its entry
  * holds; -1 for any other entry (or none).
@@ -105,6 +97,15 @@ static void tlc_occupy_keepopen(const struct net *net,
 		tlc_stats_keepopen(net, fk, tk);
 }
 
+/*
+ * Entries leave (@from) or enter (@to) their namespace's occupancy (the
+ * states file's now and oldest, kept by stats_occ.c; the keepalive file's
+ * established sockets, kept by stats.c), either may be NULL: every change
+ * of an entry's namespace, state, kind, state_ts or TLC_SF_KA_ON goes
+ * through here (or tlc_occupy_keepopen()), under its bucket lock.  A full
+ * socket handed over to a timewait socket is counted as that timewait
+ * socket.
+ */
 static void tlc_occupy(const struct net *net, const struct tlc_sock_info *from,
 		       const struct tlc_sock_info *to)
 {

@@ -128,6 +128,12 @@ void view_listeners_overflow_lines(FILE *f, const struct listener_list *l,
 
 /* "NAME  reason N  reason N" of the non-zero @reasons[RS_COUNT] */
 void view_reasons_line(FILE *f, const char *name, const uint64_t *reasons);
+/* A "reasons" object: "NAME": N of the non-zero @reasons[RS_COUNT]. */
+void view_reason_counts_json(struct jw *j, const uint64_t *reasons);
+/* @metric{@label="@value",reason="NAME"} N, a sample a non-zero
+ * @reasons[RS_COUNT] (the family header is the caller's). */
+void view_reason_counts_prom(const struct prom *p, const char *metric, const char *label,
+			     const char *value, const uint64_t *reasons);
 
 /* The cgroup row's name: its path, or its id when not found; "other". */
 const char *cgroup_name(const struct cgroup_row *r, char *buf, size_t size);

@@ -153,11 +153,7 @@ static void json(const struct view_ctx *c, struct jw *j)
 				jw_u64(j, state_names[st], r->now[st]);
 		jw_end_obj(j);
 		jw_u64_or_null(j, "close_wait_oldest_ns", r->has_cw_oldest, r->cw_oldest);
-		jw_obj(j, "reasons");
-		for (int k = 0; k < RS_COUNT; k++)
-			if (r->reasons[k])
-				jw_u64(j, reason_names[k], r->reasons[k]);
-		jw_end_obj(j);
+		view_reason_counts_json(j, r->reasons);
 		jw_end_obj(j);
 	}
 	jw_end_arr(j);
@@ -227,11 +223,7 @@ static void prom(const struct view_ctx *c, const struct prom *p)
 	prom_family(p, "cgroup_ends_total", "counter",
 		    "Connections of the cgroup that ended, by close reason.");
 	for (size_t i = 0; i < ls.n; i++)
-		for (int k = 0; k < RS_COUNT; k++)
-			if (g[i].reasons[k])
-				prom_sample(p, "cgroup_ends_total",
-					    prom_u64(b, sizeof(b), g[i].reasons[k]), "cgroup",
-					    ls.value[i], "reason", reason_names[k], NULL);
+		view_reason_counts_prom(p, "cgroup_ends_total", "cgroup", ls.value[i], g[i].reasons);
 	label_set_free(&ls);
 	free(g);
 	free(in);

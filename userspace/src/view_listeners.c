@@ -198,11 +198,7 @@ static void json(const struct view_ctx *c, struct jw *j)
 			jw_null(j, "local");
 		for (int k = 0; k < LC_COUNT; k++)
 			jw_u64_or_null(j, col_json[k], lr_has(r, k), r->v[k]);
-		jw_obj(j, "reasons");
-		for (int k = 0; k < RS_COUNT; k++)
-			if (r->reasons[k])
-				jw_u64(j, reason_names[k], r->reasons[k]);
-		jw_end_obj(j);
+		view_reason_counts_json(j, r->reasons);
 		jw_end_obj(j);
 	}
 	jw_end_arr(j);
@@ -329,11 +325,7 @@ static void prom(const struct view_ctx *c, const struct prom *p)
 	prom_family(p, "listener_children_ended_total", "counter",
 		    "The listener's children that ended, by close reason.");
 	for (size_t i = 0; i < nl; i++)
-		for (int k = 0; k < RS_COUNT; k++)
-			if (g[i].reasons[k])
-				prom_sample(p, "listener_children_ended_total",
-					    prom_u64(b, sizeof(b), g[i].reasons[k]), "listener",
-					    ls.value[i], "reason", reason_names[k], NULL);
+		view_reason_counts_prom(p, "listener_children_ended_total", "listener", ls.value[i], g[i].reasons);
 	label_set_free(&ls);
 	free(g);
 	free(in);

@@ -283,3 +283,23 @@ void view_reasons_line(FILE *f, const char *name, const uint64_t *reasons)
 			fprintf(f, "  %s %" PRIu64, reason_names[k], reasons[k]);
 	fputc('\n', f);
 }
+
+void view_reason_counts_json(struct jw *j, const uint64_t *reasons)
+{
+	jw_obj(j, "reasons");
+	for (int k = 0; k < RS_COUNT; k++)
+		if (reasons[k])
+			jw_u64(j, reason_names[k], reasons[k]);
+	jw_end_obj(j);
+}
+
+void view_reason_counts_prom(const struct prom *p, const char *metric, const char *label,
+			     const char *value, const uint64_t *reasons)
+{
+	char b[32];
+
+	for (int k = 0; k < RS_COUNT; k++)
+		if (reasons[k])
+			prom_sample(p, metric, prom_u64(b, sizeof(b), reasons[k]), label, value,
+				    "reason", reason_names[k], NULL);
+}

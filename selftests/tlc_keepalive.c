@@ -11,6 +11,8 @@
 #include "kselftest_harness.h"
 #include "tlc_harness.h"
 
+TLC_FIXTURE_SLOW()
+
 #define NS_PER_S	1000000000ull
 
 static long long ka(const char *name)
@@ -156,7 +158,7 @@ TEST(live_peer_answers_probes)
  * Data in flight to a silent peer: retransmission owns the connection, the
  * keepalive timer stands aside, tcp_retries2 ends it.
  */
-TEST(data_in_flight_found_by_retransmission)
+TEST_F_TIMEOUT(slow, data_in_flight_found_by_retransmission, 120)
 {
 	long long abort0, inflight0, killed0;
 	struct tlc_hist d0, d1;
@@ -257,7 +259,6 @@ static int ss_established(long long *on, long long *off)
  * The tests below read ss and the module's files a dozen times each, and
  * check conservation: over the default 30 s under TCG beside other VMs.
  */
-TLC_FIXTURE_SLOW()
 
 /*
  * The keepalive file's established counts: as the test expects, and as

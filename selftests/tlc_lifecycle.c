@@ -332,7 +332,7 @@ TEST(synrecv_final_ack_lost)
 }
 
 /* Half-opens that never answer, as a SYN flood leaves them. */
-TEST(syn_flood_visible)
+TEST_F_TIMEOUT(slow, syn_flood_visible, 120)
 {
 	struct tlc_state_row st[TLC_NSTATES];
 	uint64_t ss[TLC_NSTATES];

@@ -11,6 +11,8 @@
 #include "kselftest_harness.h"
 #include "tlc_harness.h"
 
+TLC_FIXTURE_SLOW()
+
 #define CONNS	50
 
 static int open_conns(int lfd, unsigned short port, int *c, int *s)
@@ -119,7 +121,7 @@ TEST(occupancy_matches_proc_net_tcp)
 }
 
 /* max_tracked=4 against 101 sockets: nothing lost, every miss counted. */
-TEST(max_tracked_small)
+TEST_F_TIMEOUT(slow, max_tracked_small, 120)
 {
 	tlc_matrix m0, m1, mod, trace;
 	int c[CONNS], s[CONNS], lfd;
@@ -178,7 +180,7 @@ TEST(max_tracked_small)
  * with the tracepoint, and a feature name the module does not know fails
  * the load.
  */
-TEST(disable_features)
+TEST_F_TIMEOUT(slow, disable_features, 120)
 {
 	tlc_matrix m0, m1, mod, trace;
 	int c[CONNS], s[CONNS], lfd, i, j;
@@ -250,7 +252,6 @@ static long long meminfo_kb(const char *field)
 	return v;
 }
 
-TLC_FIXTURE_SLOW()
 
 /* Send or receive one file descriptor over a unix socket. */
 static int send_fd(int sock, int fd)

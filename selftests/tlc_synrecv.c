@@ -716,8 +716,15 @@ TEST_F_TIMEOUT(slow, synrecv_migrate, 120)
 	ASSERT_EQ(0, tlc_proc_tcp_states(ss));
 	EXPECT_EQ(n, ss[S_SYN_RECV]);
 	close(l1);
-	/* The requests' timers (1 s, then 2 s) move l1's to l2. */
-	tlc_sleep_ms(2500);
+	/*
+	 * The requests' timers (1 s, then 2 s) move l1's to l2: wait for the
+	 * first to have, and for the rest of that round (a loaded TCG guest
+	 * runs its timers late).
+	 */
+	for (i = 0; i < 100 && tlc_netstat("TCPMigrateReqSuccess") == ok0 &&
+	     tlc_netstat("TCPMigrateReqFailure") == fail0; i++)
+		tlc_sleep_ms(100);
+	tlc_sleep_ms(500);
 	ok = tlc_netstat("TCPMigrateReqSuccess") - ok0;
 	fail = tlc_netstat("TCPMigrateReqFailure") - fail0;
 	tlc_sh("nft flush table inet tlc");

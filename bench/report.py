@@ -16,6 +16,7 @@ CONFIGS = [
     ("noop", "loaded, noop_handlers=1 (probe floor)"),
     ("states_only", "loaded, optional features disabled (tracepoint only)"),
     ("no_listeners", "loaded, disable_features=listeners"),
+    ("no_cgroups", "loaded, disable_features=cgroups"),
     ("bpftrace_tcplife", "bpftrace tcplife.bt, module not loaded"),
     ("bpftrace_count", "bpftrace counting transitions into a map, module not loaded"),
 ]
@@ -296,6 +297,11 @@ def main():
         t = ch["module"][0]
         nt = ch["no_listeners"][0]
         p(f"   the per-listener table (module vs disable_features=listeners): "
+          f"{(nt - t) * 100:.1f} points of throughput")
+    if "no_cgroups" in ch and "module" in ch:
+        t = ch["module"][0]
+        nt = ch["no_cgroups"][0]
+        p(f"   the per-cgroup table (module vs disable_features=cgroups): "
           f"{(nt - t) * 100:.1f} points of throughput")
     if "bpftrace_count" in ch:
         t, c, s, pr = ch["bpftrace_count"]

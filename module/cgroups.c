@@ -192,6 +192,20 @@ static void tlc_cg_end(struct tlc_cg_row *r, int reason)
 	r->reasons[reason]++;
 }
 
+/* Off (disable_features=cgroups): no event touches the table. */
+static bool tlc_cg_on;
+
+/**
+ * tlc_cgroups_enable() - count events in the table, or not
+ * @on: whether to
+ *
+ * Context: module init, before the probes deliver events.
+ */
+void tlc_cgroups_enable(bool on)
+{
+	WRITE_ONCE(tlc_cg_on, on);
+}
+
 /**
  * tlc_cgroups_open() - a connection is born
  * @sk: its full socket (connect()'s, in SYN_SENT, or a passive child)
@@ -200,11 +214,12 @@ static void tlc_cg_end(struct tlc_cg_row *r, int reason)
  */
 void tlc_cgroups_open(const struct sock *sk)
 {
-	u64 id = tlc_sk_cgroup_id(sk);
 	struct tlc_cg_row *r;
 
+	if (!READ_ONCE(tlc_cg_on))
+		return;
 	raw_spin_lock(&tlc_cg_lock);
-	r = tlc_cg_get(sock_net(sk), id);
+	r = tlc_cg_get(sock_net(sk), tlc_sk_cgroup_id(sk));
 	if (r)
 		r->opened++;
 	raw_spin_unlock(&tlc_cg_lock);
@@ -220,10 +235,12 @@ void tlc_cgroups_open(const struct sock *sk)
 void tlc_cgroups_end(const struct sock *sk, int reason)
 {
 	const struct net *net = sock_net(sk);
-	u64 id = tlc_sk_cgroup_id(sk);
 
+	if (!READ_ONCE(tlc_cg_on))
+		return;
 	raw_spin_lock(&tlc_cg_lock);
-	tlc_cg_end(tlc_cg_ending(net, tlc_cg_find(net, id)), reason);
+	tlc_cg_end(tlc_cg_ending(net, tlc_cg_find(net, tlc_sk_cgroup_id(sk))),
+		   reason);
 	raw_spin_unlock(&tlc_cg_lock);
 }
 
@@ -234,17 +251,18 @@ void tlc_cgroups_end(const struct sock *sk, int reason)
  * Context: as tlc_cgroups_open().
  *
  * Return: the row its connection is to end in (for tlc_cgroups_end_row()),
- * 0 for "other".
+ * 0 for "other", TLC_CG_ROW_NONE while the table is off.
  */
 u16 tlc_cgroups_handover(const struct sock *sk)
 {
 	const struct net *net = sock_net(sk);
-	u64 id = tlc_sk_cgroup_id(sk);
 	struct tlc_cg_row *r;
 	u16 row = 0;
 
+	if (!READ_ONCE(tlc_cg_on))
+		return TLC_CG_ROW_NONE;
 	raw_spin_lock(&tlc_cg_lock);
-	r = tlc_cg_ending(net, tlc_cg_find(net, id));
+	r = tlc_cg_ending(net, tlc_cg_find(net, tlc_sk_cgroup_id(sk)));
 	if (r && r->id != TLC_CG_OTHER)
 		row = r - tlc_cg.rows + 1;
 	raw_spin_unlock(&tlc_cg_lock);
@@ -482,7 +500,8 @@ struct proc_dir_entry *tlc_cgroups_create(struct proc_dir_entry *dir)
 void tlc_cgroups_status(struct seq_file *m)
 {
 #ifdef TLC_HAVE_SOCK_CGROUP
-	seq_puts(m, "feature cgroups available\n");
+	seq_printf(m, "feature cgroups %s\n",
+		   READ_ONCE(tlc_cg_on) ? "available" : "disabled");
 #else
 	seq_puts(m, "feature cgroups unavailable\n");
 #endif

@@ -25,6 +25,8 @@ void tlc_cgroups_exit(void);
 int tlc_cgroups_net_init(struct net *net);
 void tlc_cgroups_net_exit(struct net *net);
 
+void tlc_cgroups_enable(bool on);
+
 /* Probe handlers, interrupts off. */
 void tlc_cgroups_open(const struct sock *sk);
 void tlc_cgroups_end(const struct sock *sk, int reason);

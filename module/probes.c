@@ -18,6 +18,7 @@
 #include <linux/tracepoint.h>
 #include <net/sock.h>
 
+#include "cgroups.h"
 #include "lifecycle.h"
 #include "probes.h"
 
@@ -30,6 +31,7 @@ static const char * const tlc_feature_names[TLC_NFEATURES] = {
 	[TLC_F_PORTS]		= "ports",
 	[TLC_F_RESETS]		= "resets",
 	[TLC_F_LISTENERS]	= "listeners",
+	[TLC_F_CGROUPS]		= "cgroups",
 };
 
 /*
@@ -184,9 +186,11 @@ void tlc_probes_show(struct seq_file *m)
 {
 	int i, cpu;
 
+	/* cgroups.c says its own feature's state (tlc_cgroups_status()). */
 	for (i = 0; i < TLC_NFEATURES; i++)
-		seq_printf(m, "feature %s %s\n", tlc_feature_names[i],
-			   tlc_feature_status_names[tlc_feature_status[i]]);
+		if (i != TLC_F_CGROUPS)
+			seq_printf(m, "feature %s %s\n", tlc_feature_names[i],
+				   tlc_feature_status_names[tlc_feature_status[i]]);
 	for (i = 0; i < tlc_nprobes; i++) {
 		const struct tlc_probe *p = tlc_probes[i];
 
@@ -298,6 +302,8 @@ int tlc_probes_init(void)
 		else
 			tlc_feature_arm(f);
 	}
+	/* The cgroups table has no probes: it counts what lifecycle tells. */
+	tlc_cgroups_enable(!(disabled & BIT(TLC_F_CGROUPS)));
 	/* Last: from now on every event is seen whole. */
 	err = tlc_feature_arm(TLC_F_STATES);
 	if (err)

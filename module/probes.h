@@ -28,6 +28,7 @@ enum tlc_feature {
 	TLC_F_PORTS,
 	TLC_F_RESETS,
 	TLC_F_LISTENERS,
+	TLC_F_CGROUPS,		/* no probes: the cgroups table's switch */
 	TLC_NFEATURES,
 };
 

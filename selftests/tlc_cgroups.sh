@@ -14,18 +14,20 @@
 #   - the reasons summed over the rows equal the namespace's reasons file
 #     (every end counted once, and in one row);
 #   - the conservation laws (lib/conserve.c).
-# Last, the file is 0600 and root without CAP_NET_ADMIN reads EPERM.
+# Then the file is 0600 and root without CAP_NET_ADMIN reads EPERM; last,
+# loaded with disable_features=cgroups, the table counts nothing of
+# connections the namespace's ActiveOpens counts, and debugfs says so.
 
 source "$(dirname "$0")/tlc_lib.sh"
 STATUS=/sys/kernel/debug/tcp_lifecycle/status
 NS=tlc-cg
-NTESTS=10
+NTESTS=11
 
 skip_all() {
 	local t
 	for t in established conservation close_wait conservation \
 		close_wait_oldest resets conservation all_closed conservation \
-		needs_cap_net_admin; do
+		needs_cap_net_admin disabled; do
 		ktap_result 4 "$t" "$1"
 	done
 	ktap_finish
@@ -339,4 +341,33 @@ except OSError as e:
     print(errno.errorcode[e.errno])')
 [[ $err == EPERM ]] || { echo "# root without CAP_NET_ADMIN: $err, want EPERM"; ok=1; }
 ktap_result $ok needs_cap_net_admin
+
+# 6. disable_features=cgroups: nothing counted, and debugfs says so
+ok=0
+if [[ -z ${TLC_KO:-} ]]; then
+	ktap_result 4 disabled "needs \$TLC_KO to reload the module"
+	ktap_finish
+fi
+if rmmod tcp_lifecycle && insmod "$TLC_KO" disable_features=cgroups; then
+	line=$(grep '^feature cgroups' $STATUS)
+	[[ $line == "feature cgroups disabled" ]] || { echo "# status: '$line'"; ok=1; }
+	ip netns exec $NS python3 -c '
+import socket
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen()
+for i in range(3):
+    c = socket.create_connection(l.getsockname()); s, _ = l.accept()
+    c.close(); s.close()'
+	# shellcheck disable=SC2016 # awk's fields
+	act=$(ip netns exec $NS awk '$1 == "Tcp:" && ++n == 2 { print $6 }' /proc/net/snmp)
+	opened=$(ip netns exec $NS awk 'NR > 2 { s += $2 } END { print s + 0 }' \
+		/proc/net/tcp_lifecycle/cgroups)
+	echo "# disabled: ActiveOpens $act, opened over the rows $opened"
+	((act >= 3 && opened == 0)) || ok=1
+else
+	echo "# cannot load with disable_features=cgroups"
+	ok=1
+fi
+rmmod tcp_lifecycle 2>/dev/null
+insmod "$TLC_KO" || { echo "# cannot load the module again"; ok=1; }
+ktap_result $ok disabled
 ktap_finish

@@ -293,16 +293,10 @@ def main():
         t, c, s, pr = ch["states_only"]
         p(f"   states only (disable_features=all optional): throughput {(1 - t) * 100:.1f}% lower, "
           f"CPU/transaction x{c:.3f}")
-    if "no_listeners" in ch and "module" in ch:
-        t = ch["module"][0]
-        nt = ch["no_listeners"][0]
-        p(f"   the per-listener table (module vs disable_features=listeners): "
-          f"{(nt - t) * 100:.1f} points of throughput")
-    if "no_cgroups" in ch and "module" in ch:
-        t = ch["module"][0]
-        nt = ch["no_cgroups"][0]
-        p(f"   the per-cgroup table (module vs disable_features=cgroups): "
-          f"{(nt - t) * 100:.1f} points of throughput")
+    for cfg, what in (("no_listeners", "per-listener"), ("no_cgroups", "per-cgroup")):
+        if cfg in ch and "module" in ch:
+            p(f"   the {what} table (module vs disable_features={cfg[3:]}): "
+              f"{(ch[cfg][0] - ch['module'][0]) * 100:.1f} points of throughput")
     if "bpftrace_count" in ch:
         t, c, s, pr = ch["bpftrace_count"]
         p(f"   bpftrace transition counter: throughput {(1 - t) * 100:.1f}% lower, "

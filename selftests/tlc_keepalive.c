@@ -419,4 +419,4 @@ TEST(syn_to_black_hole)
 	EXPECT_EQ(0, tlc_check_conservation(-1, "syn_to_black_hole"));
 }
 
-TEST_HARNESS_MAIN
+#include "tlc_harness_main.h"

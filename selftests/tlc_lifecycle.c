@@ -804,4 +804,4 @@ TEST(occupancy_matches_ss)
 	EXPECT_EQ(0, tlc_check_conservation(-1, "occupancy_matches_ss"));
 }
 
-TEST_HARNESS_MAIN
+#include "tlc_harness_main.h"

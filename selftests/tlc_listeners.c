@@ -650,4 +650,4 @@ TEST_F_TIMEOUT(slow, listeners_table_full, 120)
 	ASSERT_EQ(0, tlc_module_reload(""));
 }
 
-TEST_HARNESS_MAIN
+#include "tlc_harness_main.h"

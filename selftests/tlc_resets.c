@@ -525,4 +525,4 @@ TEST(linger2_abort)
 	EXPECT_EQ(0, tlc_check_conservation(-1, "linger2_abort"));
 }
 
-TEST_HARNESS_MAIN
+#include "tlc_harness_main.h"

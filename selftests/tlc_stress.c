@@ -252,4 +252,4 @@ TEST_F_TIMEOUT(slow, concurrent_floods_resets_closes, 600)
 	EXPECT_EQ(0, tlc_check_conservation(-1, "stress"));
 }
 
-TEST_HARNESS_MAIN
+#include "tlc_harness_main.h"

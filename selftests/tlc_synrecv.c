@@ -878,4 +878,4 @@ TEST(ignored_rst_then_orderly)
 	close(lfd);
 }
 
-TEST_HARNESS_MAIN
+#include "tlc_harness_main.h"

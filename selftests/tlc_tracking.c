@@ -572,4 +572,4 @@ TEST_F_TIMEOUT(slow, table_pressure, 3000)
 	ASSERT_EQ(0, tlc_module_reload(""));
 }
 
-TEST_HARNESS_MAIN
+#include "tlc_harness_main.h"

@@ -309,4 +309,4 @@ TEST(netns_isolation)
 	close(nsb);
 }
 
-TEST_HARNESS_MAIN
+#include "tlc_harness_main.h"

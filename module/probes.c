@@ -44,10 +44,10 @@ MODULE_PARM_DESC(noop_handlers,
 		 "benchmarking only: probes stay armed but record nothing (default off)");
 
 /* Optional features left unarmed, to save their cost: a comma list. */
-static char tlc_disable[64];
+static char tlc_disable[128];
 module_param_string(disable_features, tlc_disable, sizeof(tlc_disable), 0444);
 MODULE_PARM_DESC(disable_features,
-		 "comma-separated optional features not to arm: timewait, synrecv, reasons, owner, ports, resets, listeners (default none)");
+		 "comma-separated optional features not to arm: timewait, synrecv, reasons, owner, ports, resets, listeners, cgroups (default none)");
 
 static const struct tlc_probe_set * const tlc_sets[] = {
 	&tlc_state_probes,
@@ -296,14 +296,17 @@ int tlc_probes_init(void)
 	err = tlc_parse_disabled(&disabled);
 	if (err)
 		return err;
+	/*
+	 * The cgroups table has no probes: it counts what lifecycle tells it,
+	 * from the first event of any feature on.
+	 */
+	tlc_cgroups_enable(!(disabled & BIT(TLC_F_CGROUPS)));
 	for (f = TLC_NFEATURES - 1; f > TLC_F_STATES; f--) {
 		if (disabled & BIT(f))
 			tlc_feature_status[f] = TLC_FS_DISABLED;
 		else
 			tlc_feature_arm(f);
 	}
-	/* The cgroups table has no probes: it counts what lifecycle tells. */
-	tlc_cgroups_enable(!(disabled & BIT(TLC_F_CGROUPS)));
 	/* Last: from now on every event is seen whole. */
 	err = tlc_feature_arm(TLC_F_STATES);
 	if (err)

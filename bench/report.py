@@ -296,7 +296,7 @@ def main():
     for cfg, what in (("no_listeners", "per-listener"), ("no_cgroups", "per-cgroup")):
         if cfg in ch and "module" in ch:
             p(f"   the {what} table (module vs disable_features={cfg[3:]}): "
-              f"{(ch[cfg][0] - ch['module'][0]) * 100:.1f} points of throughput")
+              f"{(ch[cfg][3] - ch['module'][3]) * 100:.1f} points of throughput (paired)")
     if "bpftrace_count" in ch:
         t, c, s, pr = ch["bpftrace_count"]
         p(f"   bpftrace transition counter: throughput {(1 - t) * 100:.1f}% lower, "

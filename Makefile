@@ -56,7 +56,7 @@ INSTALL_MOD_DIR ?= extra
 DEPMOD ?= /sbin/depmod
 MODINFO ?= /sbin/modinfo
 
-.PHONY: all module tcplc deps headers check test test-matrix test-debug demo bench \
+.PHONY: all module tcplc deps headers check test test-matrix test-debug demo bench bench-profile \
 	clean selftests install uninstall dkms-src version
 
 all: module tcplc
@@ -155,6 +155,12 @@ demo:
 # scripts/bench-guest (e.g. '--rounds 7').
 bench:
 	scripts/bench --kernel $(KERNEL) $(VMARGS) -- $(BENCHARGS)
+
+# Where the instructions go: each handler's cost, from a profiling build
+# (PROFILE_RUNS churn runs; scripts/bench --profile).
+PROFILE_RUNS ?= 3
+bench-profile:
+	scripts/bench --kernel $(KERNEL) --profile $(PROFILE_RUNS) $(VMARGS) -- $(BENCHARGS)
 
 # kbuild's own clean, over what KMAKE built.  Any kernel build tree will
 # do; without one nothing can have been built.

@@ -42,6 +42,15 @@ static int tlc_status_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(tlc_status);
 
+#ifdef TLC_PROFILE
+static int tlc_profile_show(struct seq_file *m, void *v)
+{
+	tlc_prof_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tlc_profile);
+#endif
+
 void tlc_debugfs_init(void)
 {
 	tlc_debugfs_dir = debugfs_create_dir(TLC_NAME, NULL);
@@ -50,6 +59,10 @@ void tlc_debugfs_init(void)
 	/* Testing only: the next N socket ends leave their entries behind. */
 	debugfs_create_atomic_t("fault_keep_entries", 0600, tlc_debugfs_dir,
 				&tlc_track_fault_keep);
+#ifdef TLC_PROFILE
+	debugfs_create_file("profile", 0400, tlc_debugfs_dir, NULL,
+			    &tlc_profile_fops);
+#endif
 }
 
 void tlc_debugfs_exit(void)

@@ -26,15 +26,16 @@ static void tlc_send_reset_tp(void *data, const struct sock *sk,
 {
 	const struct net *net = NULL;
 	unsigned long flags;
+	u64 t0;
 
-	if (!tlc_tp_begin(data, &flags))
+	if (!tlc_tp_begin(data, &flags, &t0))
 		return;
 	if (sk)
 		net = sock_net(sk);
 	else if (skb && skb->dev)
 		net = dev_net(skb->dev);
 	tlc_life_rst_sent(net, reason);
-	tlc_tp_end(flags);
+	tlc_tp_end(data, flags, t0);
 }
 
 #define TLC_SEND_RESET_TP	tlc_send_reset_tp

@@ -65,6 +65,9 @@ static unsigned int tlc_nprobes;
 
 /* Hits per probe (after noop_handlers), per CPU: never shared. */
 DEFINE_PER_CPU(u64 [TLC_MAX_PROBES], tlc_hits);
+#ifdef TLC_PROFILE
+DEFINE_PER_CPU(struct tlc_prof [TLC_MAX_PROBES], tlc_prof);
+#endif
 
 /* ---- registration --------------------------------------------------- */
 
@@ -207,6 +210,41 @@ void tlc_probes_show(struct seq_file *m)
 	}
 	seq_printf(m, "bad_state %llu\n", tlc_life_bad_states());
 }
+
+#ifdef TLC_PROFILE
+/**
+ * tlc_prof_show() - a profiling build's debugfs profile file
+ * @m: the seq_file
+ *
+ * One line per armed probe: its handler calls and cycles at entry and at
+ * return, summed over CPUs since load.  A reader takes differences.
+ */
+void tlc_prof_show(struct seq_file *m)
+{
+	int i, s, cpu;
+
+	seq_puts(m, "version 1\n");
+	for (i = 0; i < tlc_nprobes; i++) {
+		const struct tlc_probe *p = tlc_probes[i];
+		u64 calls[TLC_PROF_NSITES] = {}, cycles[TLC_PROF_NSITES] = {};
+
+		if (!p->armed)
+			continue;
+		for_each_possible_cpu(cpu) {
+			const struct tlc_prof *pr = per_cpu_ptr(&tlc_prof[i], cpu);
+
+			for (s = 0; s < TLC_PROF_NSITES; s++) {
+				calls[s] += pr->calls[s];
+				cycles[s] += pr->cycles[s];
+			}
+		}
+		seq_printf(m, "probe %s entry %llu %llu return %llu %llu\n",
+			   p->name, calls[TLC_PROF_ENTRY],
+			   cycles[TLC_PROF_ENTRY], calls[TLC_PROF_RETURN],
+			   cycles[TLC_PROF_RETURN]);
+	}
+}
+#endif
 
 /* Arm every probe of @feature, or none. */
 static int tlc_feature_arm(int feature)

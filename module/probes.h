@@ -11,6 +11,7 @@
 #include <linux/irqflags.h>
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
+#include <linux/timex.h>
 #include <linux/types.h>
 
 struct pt_regs;
@@ -86,6 +87,60 @@ tlc_krp_probe(struct kretprobe_instance *ri)
 }
 
 /*
+ * A profiling build (TLC_PROFILE=1 on make's command line; make bench
+ * --profile makes one) times every handler with the CPU's cycle counter,
+ * from just after the wrapper turns interrupts off to just before it turns
+ * them on, and lists the sums in debugfs (profile).  Under make bench's
+ * -icount, guest time counts instructions, so the sums are instructions
+ * per handler.  Other builds compile all of it away.
+ */
+enum tlc_prof_site {
+	TLC_PROF_ENTRY,		/* a kprobe, tracepoint or return probe entry */
+	TLC_PROF_RETURN,	/* a return probe's return */
+	TLC_PROF_NSITES,
+};
+
+#ifdef TLC_PROFILE
+/**
+ * struct tlc_prof - one probe's profile, per CPU
+ * @calls: handler calls, per site
+ * @cycles: cycles spent in them, per site
+ */
+struct tlc_prof {
+	u64 calls[TLC_PROF_NSITES];
+	u64 cycles[TLC_PROF_NSITES];
+};
+DECLARE_PER_CPU(struct tlc_prof [TLC_MAX_PROBES], tlc_prof);
+
+static __always_inline u64 tlc_prof_begin(void)
+{
+	return get_cycles();
+}
+
+/* With interrupts off: nothing else on this CPU adds to the same slot. */
+static __always_inline void tlc_prof_end(const struct tlc_probe *p,
+					 enum tlc_prof_site site, u64 t0)
+{
+	struct tlc_prof *pr = this_cpu_ptr(&tlc_prof[p->idx]);
+
+	pr->calls[site]++;
+	pr->cycles[site] += get_cycles() - t0;
+}
+
+void tlc_prof_show(struct seq_file *m);
+#else
+static __always_inline u64 tlc_prof_begin(void)
+{
+	return 0;
+}
+
+static __always_inline void tlc_prof_end(const struct tlc_probe *p,
+					 enum tlc_prof_site site, u64 t0)
+{
+}
+#endif
+
+/*
  * The wrappers: each hook file follows a handler with one of these, which
  * makes the function its table registers.  The wrapper checks
  * noop_handlers, counts the hit and calls the handler directly (inlined:
@@ -106,12 +161,16 @@ tlc_krp_probe(struct kretprobe_instance *ri)
 static int fn##_wrapper(struct kprobe *kp, struct pt_regs *regs)	\
 {									\
 	unsigned long flags;						\
+	u64 t0;								\
 									\
 	if (READ_ONCE(tlc_noop))					\
 		return 0;						\
 	tlc_probe_hit(container_of(kp, struct tlc_probe, kp));		\
 	local_irq_save(flags);						\
+	t0 = tlc_prof_begin();						\
 	fn(regs);							\
+	tlc_prof_end(container_of(kp, struct tlc_probe, kp),		\
+		     TLC_PROF_ENTRY, t0);				\
 	local_irq_restore(flags);					\
 	return 0;							\
 }
@@ -122,11 +181,14 @@ static int fn##_wrapper(struct kretprobe_instance *ri,			\
 {									\
 	unsigned long flags;						\
 	bool run;							\
+	u64 t0;								\
 									\
 	if (READ_ONCE(tlc_noop))					\
 		return 1;						\
 	local_irq_save(flags);						\
+	t0 = tlc_prof_begin();						\
 	run = fn(ri->data, regs);					\
+	tlc_prof_end(tlc_krp_probe(ri), TLC_PROF_ENTRY, t0);		\
 	local_irq_restore(flags);					\
 	if (!run)							\
 		tlc_probe_hit(tlc_krp_probe(ri));			\
@@ -139,12 +201,15 @@ static int fn##_wrapper(struct kretprobe_instance *ri,			\
 			struct pt_regs *regs)				\
 {									\
 	unsigned long flags;						\
+	u64 t0;								\
 									\
 	if (READ_ONCE(tlc_noop))					\
 		return 0;						\
 	tlc_probe_hit(tlc_krp_probe(ri));				\
 	local_irq_save(flags);						\
+	t0 = tlc_prof_begin();						\
 	fn(ri->data, regs);						\
+	tlc_prof_end(tlc_krp_probe(ri), TLC_PROF_RETURN, t0);		\
 	local_irq_restore(flags);					\
 	return 0;							\
 }
@@ -155,12 +220,15 @@ static void fn##_wrapper(void *data, const struct sock *sk,		\
 			 const int oldstate, const int newstate)	\
 {									\
 	unsigned long flags;						\
+	u64 t0;								\
 									\
 	if (READ_ONCE(tlc_noop))					\
 		return;							\
 	tlc_probe_hit(data);						\
 	local_irq_save(flags);						\
+	t0 = tlc_prof_begin();						\
 	fn((struct sock *)sk, oldstate, newstate);			\
+	tlc_prof_end(data, TLC_PROF_ENTRY, t0);				\
 	local_irq_restore(flags);					\
 }
 
@@ -200,26 +268,32 @@ static void fn##_wrapper(void *data, const struct sock *sk,		\
  * tlc_tp_begin() - what a TLC_TRACEPOINT_FN() function starts with
  * @p: the probe, the function's data
  * @flags: saved for tlc_tp_end()
+ * @t0: for tlc_tp_end(): a profiling build's start time
  *
  * Return: false to return at once (noop_handlers); true with the hit
  * counted and interrupts off, until tlc_tp_end().
  */
 static __always_inline bool tlc_tp_begin(struct tlc_probe *p,
-					 unsigned long *flags)
+					 unsigned long *flags, u64 *t0)
 {
 	if (READ_ONCE(tlc_noop))
 		return false;
 	tlc_probe_hit(p);
 	local_irq_save(*flags);
+	*t0 = tlc_prof_begin();
 	return true;
 }
 
 /**
  * tlc_tp_end() - the end of what tlc_tp_begin() started
+ * @p: the probe, as for tlc_tp_begin()
  * @flags: as tlc_tp_begin() saved them
+ * @t0: as tlc_tp_begin() set it
  */
-static __always_inline void tlc_tp_end(unsigned long flags)
+static __always_inline void tlc_tp_end(struct tlc_probe *p,
+				       unsigned long flags, u64 t0)
 {
+	tlc_prof_end(p, TLC_PROF_ENTRY, t0);
 	local_irq_restore(flags);
 }
 

@@ -100,7 +100,9 @@ cat /sys/kernel/debug/tcp_lifecycle/status >"$dir/status0"
 ip netns add "$ns" && in_ns ip link set lo up
 ktap_result $? "a fresh namespace"
 
-# The tracepoint, every namespace (this is the only TCP traffic).
+# The tracepoint, every namespace (this is the only TCP traffic).  No
+# comm recording: it would patch __schedule() at each enable (lib/trace.c).
+echo 0 >"$tracefs/options/record-cmd" 2>/dev/null || true
 echo 0 >"$tracefs/tracing_on"
 echo 8192 >"$tracefs/buffer_size_kb"
 : >"$tracefs/trace"

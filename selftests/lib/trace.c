@@ -33,6 +33,14 @@ int tlc_trace_start_filter(const char *extra)
 
 	snprintf(filter, sizeof(filter), "protocol == 6%s%s%s",
 		 extra ? " && (" : "", extra ? extra : "", extra ? ")" : "");
+	/*
+	 * No comm recording: with it, every event enable registers probes on
+	 * sched_switch and sched_wakeup, patching a static branch in
+	 * __schedule() that idle CPUs run all the time.  Under multi-threaded
+	 * TCG one such patch left a stale int3 behind (an "Oops: int3" in
+	 * __schedule on 6.12, 2026-12-03); the oracle needs no comms.
+	 */
+	tlc_tracefs_write("options/record-cmd", "0");
 	if (tlc_tracefs_write("tracing_on", "0") ||
 	    tlc_tracefs_write("buffer_size_kb", "4096") ||
 	    tlc_tracefs_write("trace", "") ||

@@ -66,10 +66,6 @@ static void read_ends(struct ends *e)
 }
 
 /*
- * Every reason's count since @e0 must be @want's (a NULL-terminated list
- * of names and counts); every other reason's 0.  Prints them all.
- */
-/*
  * ss -K the established socket of local port @sport: 0 if ss closed it
  * (ss -K prints what it closed), 1 if this kernel cannot close sockets
  * from sock_diag (built without CONFIG_INET_DIAG_DESTROY, as a defconfig
@@ -87,6 +83,10 @@ static int kill_by_diag(unsigned short sport)
 #define SS_KILL_UNSUPPORTED \
 	"ss -K closes nothing: kernel without CONFIG_INET_DIAG_DESTROY"
 
+/*
+ * Every reason's count since @e0 must be @want's (a NULL-terminated list
+ * of names and counts); every other reason's 0.  Prints them all.
+ */
 static int ends_differ(const struct ends *e0, const char * const *name,
 		       const long long *want)
 {

@@ -110,7 +110,11 @@ vm_qemu_args() {
 start_virtiofsd() {
 	local i
 	rm -f "$run/vfs.sock"
-	"$VIRTIOFSD" --socket-path="$run/vfs.sock" -o source=/ -o cache=auto \
+	# cache=always, as 9p's cache=loose: the host root does not change
+	# under a run, and revalidating every lookup made the cloud kernels'
+	# boots the matrix's slowest (6.1-cloud, two boots side by side:
+	# tlc_tcplc.sh 101 s with cache=auto, 53 s; tlc_security.sh 148, 64 s).
+	"$VIRTIOFSD" --socket-path="$run/vfs.sock" -o source=/ -o cache=always \
 		-o sandbox=chroot -o log_level=warn >"$run/virtiofsd.log" 2>&1 &
 	vfsd_pid=$!
 	for ((i = 0; i < 100; i++)); do

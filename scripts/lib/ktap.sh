@@ -16,10 +16,16 @@
 #                           over everything, then exit: 0 only if nothing
 #                           failed and something passed
 #   ktap_line STATUS NAME   print "ok 0 NAME" (STATUS 0) or "not ok 0 NAME"
+#   ktap_results FILE       FILE's result lines ("ok N ...", "not ok N ..."),
+#                           but none from before a "results above are void"
+#                           comment (scripts/vm-run writes one when it boots
+#                           again after an emulator fault)
 #   ktap_count FILE         print "PASSED FAILED SKIPPED" of FILE's results
+#   ktap_voided FILE        how many runs FILE's void comments discarded
 
 # Summary-shaped lines of the stages must not be taken for ours.
 ktap_summary_re='^([A-Za-z_-]+: )?[0-9]+ passed, [0-9]+ failed'
+ktap_void_re='^# vm-run: results above are void'
 
 ktap_init() {
 	ktap_name=$1
@@ -37,12 +43,23 @@ ktap_line() {
 	fi
 }
 
+ktap_results() {
+	awk -v void="$ktap_void_re" '
+		$0 ~ void { n = 0; next }
+		/^(not )?ok [0-9]+ / { r[n++] = $0 }
+		END { for (i = 0; i < n; i++) print r[i] }' "$1"
+}
+
+ktap_voided() {
+	grep -cE "$ktap_void_re" "$1" || true
+}
+
 ktap_count() {
-	local pass fail skip
-	skip=$(grep -cE '^ok [0-9]+ .*# SKIP' "$1")
-	pass=$(($(grep -cE '^ok [0-9]+ ' "$1") - skip))
-	fail=$(grep -cE '^not ok [0-9]+ ' "$1")
-	echo "$pass $fail $skip"
+	ktap_results "$1" | awk '
+		/^ok [0-9]+ .*# SKIP/ { skip++; next }
+		/^ok / { pass++; next }
+		{ fail++ }
+		END { printf "%d %d %d\n", pass, fail, skip }'
 }
 
 stage() {
@@ -52,8 +69,12 @@ stage() {
 	"$@" 2>&1 | tee "$out" | grep -Ev "$ktap_summary_re"
 	st=${PIPESTATUS[0]}
 	echo "# ==== $name: $((SECONDS - t0)) s, status $st" | tee -a "$ktap_logs/times"
-	grep -E '^(not )?ok [0-9]+ ' "$out" >>"$ktap_all"
-	if ((st != 0)) && ! grep -qE '^not ok [0-9]+ ' "$out"; then
+	ktap_results "$out" >>"$ktap_all"
+	if (($(ktap_voided "$out"))); then
+		echo "# ==== $name: $(ktap_voided "$out") boot(s) voided by an emulator fault (see above)" |
+			tee -a "$ktap_logs/times"
+	fi
+	if ((st != 0)) && ! ktap_results "$out" | grep -E '^not ok ' >/dev/null; then
 		ktap_line 1 "$name: exited with status $st" | tee -a "$ktap_all"
 	fi
 	return "$st"
@@ -67,6 +88,7 @@ summary() {
 	local pass fail skip
 	read -r pass fail skip < <(ktap_count "$ktap_all")
 	echo "# $ktap_name: $((SECONDS - ktap_start)) s, logs in $ktap_logs"
+	grep -h ' voided by an emulator fault' "$ktap_logs/times" 2>/dev/null
 	echo "$pass passed, $fail failed, $skip skipped"
 	((fail == 0 && pass > 0))
 	exit

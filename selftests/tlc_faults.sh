@@ -27,6 +27,8 @@
 #   TLC_FAULTS_LOAD_FROM=N, TLC_FAULTS_LOAD_TO=N  the load walk starts
 #                        at point N (default: where ours start), ends
 #                        past point N (default: at the end)
+#   TLC_FAULTS_LOAD_PART=K/N  the Kth of N equal ranges of the load walk
+#                        (make test-debug: 1/2 and 2/2, side by side)
 #   TLC_FAULTS_ONLY="WALK..."  only these of load, netns_create,
 #                        proc_read, sockets_filter (the others skip), so
 #                        that the walks can be split over two VMs
@@ -243,6 +245,20 @@ walk_load() {
 	# part of a walk split over VMs.
 	tail_from=$((loader - LOAD_MARGIN))
 	from=${TLC_FAULTS_LOAD_FROM:-0} to=${TLC_FAULTS_LOAD_TO:-0}
+	# TLC_FAULTS_LOAD_PART=K/N: the Kth of N equal ranges of ours (the
+	# first with the loader's), for make test-debug's parallel boots.
+	part=${TLC_FAULTS_LOAD_PART:-}
+	if [[ $part =~ ^([1-9][0-9]*)/([1-9][0-9]*)$ ]] && ((BASH_REMATCH[1] <= BASH_REMATCH[2])); then
+		k=${BASH_REMATCH[1]} parts=${BASH_REMATCH[2]} span=$((total - tail_from))
+		((k > 1)) && from=$((tail_from + span * (k - 1) / parts))
+		((k < parts)) && to=$((tail_from + span * k / parts))
+		echo "# load: part $k of $parts, points $((from ? from : tail_from)) to $((to ? to : total))"
+	elif [[ -n $part ]]; then
+		echo "# TLC_FAULTS_LOAD_PART=$part: want K/N, 1 <= K <= N"
+		for a in failslab fail_page_alloc; do echo 0 >$FI/$a/verbose; done
+		ktap_result 1 load
+		return
+	fi
 	((from > tail_from)) && tail_from=$from
 	for ((n = LOAD_STRIDE; n < loader - LOAD_MARGIN && from == 0 && ok == 0; n += LOAD_STRIDE)); do
 		try "$n"

@@ -22,6 +22,8 @@
 #                           again after an emulator fault)
 #   ktap_count FILE         print "PASSED FAILED SKIPPED" of FILE's results
 #   ktap_voided FILE        how many runs FILE's void comments discarded
+#   ktap_after_void FILE    FILE's lines after its last void comment
+#   ktap_replay FILE RC     for stage: print FILE, return the status in RC
 
 # Summary-shaped lines of the stages must not be taken for ours.
 ktap_summary_re='^([A-Za-z_-]+: )?[0-9]+ passed, [0-9]+ failed'
@@ -43,11 +45,22 @@ ktap_line() {
 	fi
 }
 
-ktap_results() {
+ktap_after_void() {
 	awk -v void="$ktap_void_re" '
 		$0 ~ void { n = 0; next }
-		/^(not )?ok [0-9]+ / { r[n++] = $0 }
-		END { for (i = 0; i < n; i++) print r[i] }' "$1"
+		{ l[n++] = $0 }
+		END { for (i = 0; i < n; i++) print l[i] }' "$1"
+}
+
+ktap_results() {
+	ktap_after_void "$1" | grep -E '^(not )?ok [0-9]+ ' || true
+}
+
+# ktap_replay FILE RCFILE (through stage): what a background run printed,
+# and its status.
+ktap_replay() {
+	cat "$1"
+	return "$(cat "$2" 2>/dev/null || echo 1)"
 }
 
 ktap_voided() {

@@ -69,9 +69,10 @@ build_initramfs() {
 # Debian's bzImage spends seconds decompressing itself under TCG.  QEMU can
 # boot the uncompressed ELF vmlinux directly through its PVH entry point
 # (CONFIG_PVH=y): unpack the payload ourselves (the bzImage header gives
-# its offset and length; its last 4 bytes are the uncompressed size).
+# its offset and length).  Kbuild appends the uncompressed size to an xz
+# or zstd stream, not to gzip's, whose own trailer ends with it.
 extract_vmlinux() {
-	local bz=$1 out=$2 sects off len start magic
+	local bz=$1 out=$2 sects off len start magic trailer=4
 	sects=$(od -An -tu1 -j $((0x1f1)) -N1 "$bz" | tr -d ' ')
 	((sects)) || sects=4
 	read -r off len < <(od -An -tu4 -j $((0x248)) -N8 "$bz")
@@ -82,10 +83,10 @@ extract_vmlinux() {
 	case $magic in
 	fd377a58) dec=(xz -dc) ;;
 	28b52ffd) dec=(zstd -qdc) ;;
-	1f8b*) dec=(gzip -dc) ;;
+	1f8b*) dec=(gzip -dc) trailer=0 ;;
 	*) return 1 ;;
 	esac
-	payload $((len - 4)) | "${dec[@]}" >"$out.tmp" || return 1
+	payload $((len - trailer)) | "${dec[@]}" >"$out.tmp" || return 1
 	[[ $(od -An -tx1 -N4 "$out.tmp" | tr -d ' \n') == 7f454c46 ]] || return 1
 	mv -f "$out.tmp" "$out"
 }
@@ -112,12 +113,19 @@ vm_boot_files() {
 			find "$bdir" -name 'initramfs-*.cpio' ! -name "initramfs-$ikey.cpio" -delete
 		fi
 		if [[ ! -e $bdir/.vmlinux-done ]]; then
-			if grep -qx 'CONFIG_PVH=y' "$kroot/boot/config-$rel" &&
-				extract_vmlinux "$kroot/boot/vmlinuz-$rel" "$kernel_image"; then
-				:
-			else
+			# The debug tier's KASAN kernel booted that way prints
+			# nothing, ever (QEMU 7.2, TCG); its bzImage boots.
+			local cfg=$kroot/boot/config-$rel why=
+			if ! grep -qx 'CONFIG_PVH=y' "$cfg"; then
+				why="no PVH entry point"
+			elif grep -qx 'CONFIG_KASAN=y' "$cfg"; then
+				why="KASAN does not boot through PVH"
+			elif ! extract_vmlinux "$kroot/boot/vmlinuz-$rel" "$kernel_image"; then
+				why="cannot unpack its vmlinux"
+			fi
+			if [[ $why ]]; then
 				rm -f "$kernel_image" "$kernel_image.tmp"
-				tlc_log "$rel: no PVH vmlinux, booting the bzImage (slower)"
+				tlc_log "$rel: $why, booting the bzImage (slower)"
 			fi
 			touch "$bdir/.vmlinux-done"
 		fi

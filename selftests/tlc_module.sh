@@ -4,8 +4,9 @@
 # tcp_lifecycle: the module loads and unloads cleanly, repeatedly, while
 # connections churn and its files are read and the sockets filter written,
 # and gives its memory back.  Leaks are measured with the kernel's own
-# accounting (VmallocUsed, Percpu, Slab in /proc/meminfo); console reports
-# are caught by the VM runner.
+# accounting (VmallocUsed, Percpu, Slab in /proc/meminfo; Slab not under
+# KASAN, whose quarantine it includes); console reports are caught by the
+# VM runner.
 #   TLC_CYCLES        load/unload cycles (default 50)
 #   TLC_CYCLE_BUDGET  stop cycling after this many seconds (default: none);
 #                     the number of cycles run is reported
@@ -142,7 +143,15 @@ ok=0
 ((pc1 - pc0 < 256)) || { echo "# percpu memory not returned"; ok=1; }
 # The namespace, its sockets and the page cache of the reads come and go
 # too: allow 4 MB, far less than a leaked object per cycle and connection.
-((slab1 - slab0 < 4096)) || { echo "# slab memory not returned"; ok=1; }
+# Under KASAN, Slab also holds its quarantine: freed objects kept back from
+# reuse, up to 1/32 of memory (64 MB in a 2 GB VM), filled by the churn.
+# There the bound means nothing; kmemleak's scans after the selftests
+# (the debug tier) find the objects not freed.
+if grep -q ' kasan_quarantine_put$' /proc/kallsyms; then
+	echo "# Slab not bounded: KASAN's quarantine holds freed objects"
+elif ((slab1 - slab0 >= 4096)); then
+	echo "# slab memory not returned"; ok=1
+fi
 tlc_loaded && { echo "# module still loaded"; ok=1; }
 grep -q '^tcp_lifecycle ' /proc/modules && { echo "# module still in /proc/modules"; ok=1; }
 ktap_result $ok memory_returned
